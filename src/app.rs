@@ -1,0 +1,198 @@
+//! Wires the pipeline to the command line: turns parsed arguments into validated
+//! options once (colour decided, filters checked), then runs one command.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
+use crate::document::Kind;
+use crate::index::{self, Library, Progress, Report, UpdateError};
+use crate::{query, render, search};
+
+/// How a successful command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something was found or done: exit 0.
+    Found,
+    /// The search found nothing: exit 1.
+    NothingFound,
+}
+
+/// Runs the command the user gave.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let color = match cli.global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let (data, index) = (&cli.global.data, &cli.global.index);
+    match cli.command {
+        Command::Search(args) => search_command(data, index, args, color),
+        Command::Show(args) => show_command(data, args, color),
+        Command::Index(args) => index_command(data, index, args),
+    }
+}
+
+fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Result<Outcome> {
+    let text = args.query.join(" ");
+    let query = query::parse(&text)?;
+    let filters = search::Filters {
+        symbol: args.doc,
+        language: args.lang.map(|l| l.to_lowercase()),
+        kind: args.kind.map(kind_of),
+        year: args.year,
+    };
+    let library = fresh_library(data, root)?;
+    let results = search::search(&library, &text, &query, &filters, args.limit)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        render::results_json(&mut out, &results)?;
+    } else {
+        render::results_text(&mut out, &results, color)?;
+    }
+    out.flush()?;
+    Ok(if results.total > 0 { Outcome::Found } else { Outcome::NothingFound })
+}
+
+fn kind_of(kind: KindArg) -> Kind {
+    match kind {
+        KindArg::Preamble => Kind::Preamble,
+        KindArg::Operative => Kind::Operative,
+        KindArg::Paragraph => Kind::Paragraph,
+    }
+}
+
+/// Opens the index, building it on first use and bringing it up to date when the
+/// data folder changed since the last build (noticed from sizes and modification
+/// times; only files whose stat changed are read).
+fn fresh_library(data: &Path, root: &Path) -> Result<Library> {
+    let existing = Library::open(root)?;
+    let why = match &existing {
+        None => "building the index (first use)",
+        Some(lib) => {
+            let files = index::data_files(data)?;
+            if !index::is_stale(&lib.manifest, &files) {
+                return Ok(existing.expect("checked"));
+            }
+            "the data folder changed since the index was built; updating it"
+        }
+    };
+    eprintln!("unspace: {why}");
+    match index::update(root, data, false, &mut progress_bar()) {
+        Ok(report) => print_report(&report),
+        Err(UpdateError::Busy(dir)) if existing.is_some() => {
+            eprintln!("unspace: {}: another unspace is updating the index; answering from its last complete state", dir.display());
+            return Ok(existing.expect("checked"));
+        }
+        Err(e) => return Err(anyhow!(e)),
+    }
+    Library::open(root)?.ok_or_else(|| anyhow!("{}: the index could not be built", root.display()))
+}
+
+fn index_command(data: &Path, root: &Path, args: IndexArgs) -> Result<Outcome> {
+    let report = index::update(root, data, args.rebuild, &mut progress_bar()).map_err(|e| anyhow!(e))?;
+    print_report(&report);
+    if !report.failed.is_empty() {
+        bail!("{} of the documents in {} could not be indexed (see above)", report.failed.len(), data.display());
+    }
+    Ok(Outcome::Found)
+}
+
+/// Failures, warnings and the one-line summary, on stderr.
+fn print_report(report: &Report) {
+    for failure in &report.failed {
+        eprintln!("unspace: error: {failure}");
+    }
+    for warning in &report.warnings {
+        eprintln!("unspace: warning: {warning}");
+    }
+    eprintln!("unspace: {}", report.summary());
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Bar(Option<ProgressBar>);
+
+fn progress_bar() -> Bar {
+    Bar(io::stderr().is_terminal().then(ProgressBar::hidden))
+}
+
+impl Progress for Bar {
+    fn start(&mut self, files: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(files as u64);
+            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").expect("valid template"));
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn file_done(&mut self, key: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(key.to_owned());
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
+    let (docs, failed) = index::read_documents(data)?;
+    for failure in &failed {
+        eprintln!("unspace: error: {failure}");
+    }
+    let lang = args.lang.as_deref().map(str::to_lowercase);
+    let candidates: Vec<_> = docs
+        .iter()
+        .map(|p| &p.document)
+        .filter(|d| d.symbol.eq_ignore_ascii_case(&args.symbol))
+        .collect();
+    let doc = candidates
+        .iter()
+        .find(|d| lang.as_deref().is_none_or(|l| d.language == l))
+        .with_context(|| match (&lang, candidates.is_empty()) {
+            (_, true) => format!("no document {} in {}", args.symbol, data.display()),
+            (Some(l), false) => format!(
+                "{} is not in {l} in {}; it is in: {}",
+                args.symbol,
+                data.display(),
+                candidates.iter().map(|d| d.language.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            (None, false) => unreachable!("a candidate matches when no language is asked"),
+        })?;
+    let only = match &args.paragraph {
+        None => None,
+        Some(spec) => Some(find_paragraph(doc, spec)?),
+    };
+    let mut out = io::stdout().lock();
+    if args.json {
+        render::document_json(&mut out, doc, only)?;
+    } else {
+        render::document_text(&mut out, doc, only, color)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Found)
+}
+
+/// `16` is operative paragraph 16 (or plain paragraph 16 in a text without operative
+/// paragraphs); `p8` is preambular paragraph 8.
+fn find_paragraph<'a>(doc: &'a crate::document::Document, spec: &str) -> Result<&'a crate::document::Paragraph> {
+    let (kind, digits) = match spec.strip_prefix("pp").or_else(|| spec.strip_prefix('p')) {
+        Some(rest) => (Kind::Preamble, rest),
+        None if doc.paragraphs.iter().any(|p| p.kind == Kind::Operative) => (Kind::Operative, spec),
+        None => (Kind::Paragraph, spec),
+    };
+    let number: u32 = digits
+        .parse()
+        .map_err(|_| anyhow!("paragraph `{spec}`: give a number (16) or p and a number for a preambular paragraph (p8)"))?;
+    doc.paragraph(kind, number).with_context(|| {
+        let count = doc.paragraphs.iter().filter(|p| p.kind == kind).count();
+        format!("{} has no {} paragraph {number} (it has {count})", doc.symbol, kind.as_str())
+    })
+}

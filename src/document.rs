@@ -1,0 +1,99 @@
+//! The document model every other module speaks: a UN document read into its
+//! paragraphs (recitals, operative paragraphs or plain paragraphs) and footnotes.
+//!
+//! The parser produces it, the indexer stores one entry per paragraph, and the
+//! renderer shows it. It is plain data with serde derives so that `--json`
+//! output and the index's stored fields come from the same structs.
+
+use serde::{Deserialize, Serialize};
+
+/// What role a paragraph plays in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A preambular paragraph (recital): "Recalling …", "回顾…".
+    Preamble,
+    /// An operative paragraph, numbered as printed.
+    Operative,
+    /// A paragraph of a text whose structure was not recognised as a resolution,
+    /// or text that follows the closing formula (annexes).
+    Paragraph,
+}
+
+impl Kind {
+    /// The name used in JSON, in the index and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Preamble => "preamble",
+            Kind::Operative => "operative",
+            Kind::Paragraph => "paragraph",
+        }
+    }
+
+    /// Parses the name used on the command line and in the index.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        match name {
+            "preamble" => Some(Kind::Preamble),
+            "operative" => Some(Kind::Operative),
+            "paragraph" => Some(Kind::Paragraph),
+            _ => None,
+        }
+    }
+}
+
+/// One paragraph of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub kind: Kind,
+    /// 1-based within its kind; for operative paragraphs the printed number.
+    pub number: u32,
+    /// Clean, readable text: lines joined, footnote markers and page furniture removed.
+    /// Sub-paragraphs ((a), (b), …) stay inside their paragraph on lines of their own.
+    pub text: String,
+    /// The numbers of the footnotes this paragraph cites, in order of citation.
+    pub footnotes: Vec<u32>,
+}
+
+/// A footnote, as printed at the foot of the page that cites it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Footnote {
+    pub number: u32,
+    pub text: String,
+}
+
+/// A whole document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// The UN document symbol, e.g. `A/RES/76/76`.
+    pub symbol: String,
+    /// ISO 639-1 language code: `zh`, `en`, `fr`, `es`, `ru`, `ar`.
+    pub language: String,
+    pub title: String,
+    /// Adoption date, ISO `YYYY-MM-DD`, when the text states it.
+    pub date: Option<String>,
+    /// The meeting at which it was adopted, as printed ("49th plenary meeting").
+    pub meeting: Option<String>,
+    /// The file it was read from.
+    pub source: String,
+    pub paragraphs: Vec<Paragraph>,
+    pub footnotes: Vec<Footnote>,
+}
+
+impl Document {
+    /// The footnote with this number, if the document defines it.
+    pub fn footnote(&self, number: u32) -> Option<&Footnote> {
+        self.footnotes.iter().find(|f| f.number == number)
+    }
+
+    /// The adoption year, from the adoption date.
+    pub fn year(&self) -> Option<u32> {
+        self.date.as_deref()?.get(..4)?.parse().ok()
+    }
+
+    /// The paragraph a citation names: kind and number.
+    pub fn paragraph(&self, kind: Kind, number: u32) -> Option<&Paragraph> {
+        self.paragraphs
+            .iter()
+            .find(|p| p.kind == kind && p.number == number)
+    }
+}

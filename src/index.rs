@@ -1,0 +1,441 @@
+//! The index: schema, opening, and keeping it up to date with `data/`.
+//!
+//! One tantivy document per paragraph. The manifest of indexed files (path, size,
+//! modification time, content hash) travels in tantivy's commit payload, so the
+//! index and the record of what it holds change together, atomically: a rebuild
+//! killed at any moment leaves the last complete commit, which still opens and
+//! answers, and the next update finishes the job. tantivy's writer lock keeps two
+//! updates from running at once.
+//!
+//! The index lives in `INDEX/unspace-v{SCHEMA_VERSION}`: a program with a new schema
+//! builds a fresh folder beside the old one and removes the old one only after its
+//! first commit.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+use crate::analysis::{self, GRAMS};
+use crate::document::{Document, Footnote, Paragraph};
+use crate::parse;
+
+/// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles of every field, built once with the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub source: Field,
+    pub symbol: Field,
+    pub language: Field,
+    pub kind: Field,
+    pub number: Field,
+    pub year: Field,
+    pub ordinal: Field,
+    pub title: Field,
+    pub date: Field,
+    pub text: Field,
+    pub notes: Field,
+    pub body_exact: Field,
+    pub body_words: Field,
+    pub notes_exact: Field,
+    pub notes_words: Field,
+}
+
+impl Fields {
+    /// Builds the schema and the handles of its fields.
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let positions = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        let fields = Fields {
+            source: b.add_text_field("source", STRING | STORED),
+            symbol: b.add_text_field("symbol", STRING | STORED),
+            language: b.add_text_field("language", STRING | STORED),
+            kind: b.add_text_field("kind", STRING | STORED),
+            number: b.add_u64_field("number", STORED),
+            year: b.add_u64_field("year", INDEXED | STORED | FAST),
+            ordinal: b.add_u64_field("ordinal", STORED),
+            title: b.add_text_field("title", STORED),
+            date: b.add_text_field("date", STORED),
+            text: b.add_text_field("text", STORED),
+            notes: b.add_text_field("notes", STORED),
+            body_exact: b.add_text_field("body_exact", positions(GRAMS)),
+            body_words: b.add_text_field("body_words", positions("raw")),
+            notes_exact: b.add_text_field("notes_exact", positions(GRAMS)),
+            notes_words: b.add_text_field("notes_words", positions("raw")),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// What the index holds of one file of `data/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    pub size: u64,
+    pub mtime_ns: u64,
+    pub hash: String,
+}
+
+/// The commit payload: which files, in which state, the index holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub files: BTreeMap<String, FileState>,
+}
+
+/// An opened index with its fields.
+pub struct Library {
+    pub index: Index,
+    pub fields: Fields,
+    pub manifest: Manifest,
+}
+
+/// The folder of the index of this program's schema inside `root`.
+pub fn version_dir(root: &Path) -> PathBuf {
+    root.join(format!("unspace-v{SCHEMA_VERSION}"))
+}
+
+impl Library {
+    /// Opens the index under `root`, if one of this schema has been committed there.
+    pub fn open(root: &Path) -> Result<Option<Library>> {
+        let dir = version_dir(root);
+        if !dir.join("meta.json").exists() {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(&dir).with_context(|| format!("{}: could not open the index", dir.display()))?;
+        analysis::register(&index);
+        let (_, fields) = Fields::schema();
+        let manifest = read_manifest(&index)?;
+        if manifest.version != SCHEMA_VERSION {
+            return Ok(None);
+        }
+        Ok(Some(Library { index, fields, manifest }))
+    }
+}
+
+fn read_manifest(index: &Index) -> Result<Manifest> {
+    let metas = index.load_metas().context("could not read the index's metadata")?;
+    match metas.payload {
+        Some(payload) => serde_json::from_str(&payload).context("the index's manifest is unreadable"),
+        None => Ok(Manifest::default()),
+    }
+}
+
+/// A file of `data/` as found on disk now.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    /// Path relative to the data folder, `/`-separated: the key in the manifest.
+    pub key: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+/// Lists the documents of the data folder (hidden files and folders left out).
+pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
+    let mut out = Vec::new();
+    let mut stack = vec![data.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).with_context(|| format!("{}: could not list the data folder", dir.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("{}: could not list", dir.display()))?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let meta = fs::metadata(&path).with_context(|| format!("{}: could not read its size", path.display()))?;
+            if meta.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let mtime_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64);
+            let key = path.strip_prefix(data).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push(DataFile { key, path, size: meta.len(), mtime_ns });
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+/// True when `data/` differs from what the manifest records, by sizes and
+/// modification times alone (no file is read).
+pub fn is_stale(manifest: &Manifest, files: &[DataFile]) -> bool {
+    files.len() != manifest.files.len()
+        || files.iter().any(|f| {
+            manifest.files.get(&f.key).is_none_or(|s| s.size != f.size || s.mtime_ns != f.mtime_ns)
+        })
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files that could not be read or decoded: the message names the file and why.
+    pub failed: Vec<String>,
+    /// Warnings from the parser, prefixed with the file.
+    pub warnings: Vec<String>,
+    /// Paragraphs written in this update.
+    pub paragraphs: usize,
+    pub elapsed: Duration,
+    /// False when nothing had to change and no commit was made.
+    pub committed: bool,
+}
+
+impl Report {
+    /// The one-line summary printed at the end of every update.
+    pub fn summary(&self) -> String {
+        format!(
+            "indexed: {} added, {} updated, {} removed, {} unchanged, {} failed; {} paragraphs in {:.2} s",
+            self.added,
+            self.updated,
+            self.removed,
+            self.unchanged,
+            self.failed.len(),
+            self.paragraphs,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Why an update could not run.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// Another process holds the index's writer lock.
+    Busy(PathBuf),
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UpdateError::Busy(dir) => write!(
+                f,
+                "{}: another unspace is updating this index; try again when it has finished",
+                dir.display()
+            ),
+            UpdateError::Other(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for UpdateError {}
+
+impl From<anyhow::Error> for UpdateError {
+    fn from(e: anyhow::Error) -> Self {
+        UpdateError::Other(e)
+    }
+}
+
+/// Progress callbacks, so the caller decides how (and whether) to show progress.
+pub trait Progress {
+    fn start(&mut self, _files: usize) {}
+    fn file_done(&mut self, _key: &str) {}
+    fn finish(&mut self) {}
+}
+
+/// No progress shown.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Brings the index under `root` up to date with the folder `data`: new files are
+/// indexed, changed ones re-indexed, removed ones dropped, unchanged ones untouched.
+/// `rebuild` starts from an empty index instead. One commit at the end, carrying the
+/// new manifest.
+pub fn update(root: &Path, data: &Path, rebuild: bool, progress: &mut dyn Progress) -> Result<Report, UpdateError> {
+    let started = Instant::now();
+    let files = data_files(data)?;
+    let dir = version_dir(root);
+    fs::create_dir_all(&dir).with_context(|| format!("{}: could not create the index folder", dir.display()))?;
+    let (schema, fields) = Fields::schema();
+    let index = if dir.join("meta.json").exists() {
+        Index::open_in_dir(&dir).with_context(|| format!("{}: could not open the index", dir.display()))?
+    } else {
+        Index::create_in_dir(&dir, schema).with_context(|| format!("{}: could not create the index", dir.display()))?
+    };
+    analysis::register(&index);
+    let mut writer: IndexWriter = match index.writer(64_000_000) {
+        Ok(w) => w,
+        Err(TantivyError::LockFailure(..)) => return Err(UpdateError::Busy(dir)),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("{}: could not open the index for writing", dir.display())).into()),
+    };
+    let old = if rebuild { Manifest::default() } else { read_manifest(&index)? };
+    let old = if old.version == SCHEMA_VERSION { old } else { Manifest::default() };
+    if rebuild {
+        writer.delete_all_documents().context("could not clear the index")?;
+    }
+
+    let mut report = Report::default();
+    let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
+    let mut changed = rebuild;
+    let mut jieba: Option<Jieba> = None;
+    progress.start(files.len());
+    for file in &files {
+        let previous = old.files.get(&file.key);
+        if previous.is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns) {
+            manifest.files.insert(file.key.clone(), previous.cloned().expect("checked"));
+            report.unchanged += 1;
+            progress.file_done(&file.key);
+            continue;
+        }
+        let bytes = match fs::read(&file.path) {
+            Ok(b) => b,
+            Err(e) => {
+                report.failed.push(format!("{}: could not read: {e}", file.path.display()));
+                keep_previous(&mut manifest, &file.key, previous);
+                continue;
+            }
+        };
+        let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+        let state = FileState { size: file.size, mtime_ns: file.mtime_ns, hash };
+        if previous.is_some_and(|s| s.hash == state.hash) {
+            // Touched but not changed: record the new stat, index nothing.
+            manifest.files.insert(file.key.clone(), state);
+            report.unchanged += 1;
+            changed = true;
+            progress.file_done(&file.key);
+            continue;
+        }
+        let parsed = match parse::decode(&bytes) {
+            Ok(text) => parse::parse_text(&text, &file.path),
+            Err(e) => {
+                report.failed.push(format!("{}: {e}", file.path.display()));
+                keep_previous(&mut manifest, &file.key, previous);
+                progress.file_done(&file.key);
+                continue;
+            }
+        };
+        report.warnings.extend(parsed.warnings.iter().map(|w| format!("{}: {w}", file.path.display())));
+        let jieba = jieba.get_or_insert_with(Jieba::new);
+        writer.delete_term(Term::from_field_text(fields.source, &file.key));
+        for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
+            let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key, jieba);
+            writer.add_document(doc).context("could not add a paragraph to the index")?;
+        }
+        report.paragraphs += parsed.document.paragraphs.len();
+        if previous.is_some() {
+            report.updated += 1;
+        } else {
+            report.added += 1;
+        }
+        manifest.files.insert(file.key.clone(), state);
+        changed = true;
+        progress.file_done(&file.key);
+    }
+    for key in old.files.keys() {
+        if !files.iter().any(|f| &f.key == key) {
+            writer.delete_term(Term::from_field_text(fields.source, key));
+            report.removed += 1;
+            changed = true;
+        }
+    }
+    progress.finish();
+    if changed || old.version != SCHEMA_VERSION || index.load_metas().map(|m| m.payload.is_none()).unwrap_or(true) {
+        let payload = serde_json::to_string(&manifest).context("could not write the manifest")?;
+        let mut commit = writer.prepare_commit().context("could not prepare the commit")?;
+        commit.set_payload(&payload);
+        commit.commit().context("could not commit the index")?;
+        writer.wait_merging_threads().context("could not finish merging")?;
+        report.committed = true;
+        remove_older_versions(root);
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// A file that fails now keeps what the index held of it, so nothing is lost; it is
+/// retried on the next update because its stat no longer matches.
+fn keep_previous(manifest: &mut Manifest, key: &str, previous: Option<&FileState>) {
+    if let Some(state) = previous {
+        let mut state = state.clone();
+        state.mtime_ns = 0;
+        manifest.files.insert(key.to_owned(), state);
+    }
+}
+
+/// Removes index folders of other schema versions once this one has committed.
+fn remove_older_versions(root: &Path) {
+    let Ok(entries) = fs::read_dir(root) else { return };
+    let current = version_dir(root);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with("unspace-v") && path != current {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// The tantivy document of one paragraph.
+fn paragraph_document(
+    fields: &Fields,
+    doc: &Document,
+    paragraph: &Paragraph,
+    ordinal: usize,
+    source: &str,
+    jieba: &Jieba,
+) -> TantivyDocument {
+    let notes: Vec<&Footnote> = paragraph.footnotes.iter().filter_map(|n| doc.footnote(*n)).collect();
+    let notes_text = notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("\n");
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.source, source);
+    d.add_text(fields.symbol, &doc.symbol);
+    d.add_text(fields.language, &doc.language);
+    d.add_text(fields.kind, paragraph.kind.as_str());
+    d.add_u64(fields.number, u64::from(paragraph.number));
+    d.add_u64(fields.year, u64::from(doc.year().unwrap_or(0)));
+    d.add_u64(fields.ordinal, ordinal as u64);
+    d.add_text(fields.title, &doc.title);
+    d.add_text(fields.date, doc.date.as_deref().unwrap_or(""));
+    d.add_text(fields.text, &paragraph.text);
+    d.add_text(fields.notes, serde_json::to_string(&notes).expect("footnotes serialise"));
+    d.add_text(fields.body_exact, &paragraph.text);
+    d.add_text(fields.notes_exact, &notes_text);
+    let words = |text: &str| PreTokenizedString {
+        text: text.to_owned(),
+        tokens: analysis::word_tokens(text, &doc.language, jieba),
+    };
+    d.add_pre_tokenized_text(fields.body_words, words(&paragraph.text));
+    d.add_pre_tokenized_text(fields.notes_words, words(&notes_text));
+    d
+}
+
+/// Reads every document of the data folder that parses, for `show`: (document,
+/// warnings). Files that fail are returned as messages.
+pub fn read_documents(data: &Path) -> Result<(Vec<parse::Parsed>, Vec<String>)> {
+    let mut docs = Vec::new();
+    let mut failed = Vec::new();
+    for file in data_files(data)? {
+        match parse::parse_file(&file.path) {
+            Ok(p) => docs.push(p),
+            Err(e) => failed.push(format!("{e:#}")),
+        }
+    }
+    if docs.is_empty() && failed.is_empty() {
+        bail!("{}: no documents in the data folder", data.display());
+    }
+    Ok((docs, failed))
+}

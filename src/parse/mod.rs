@@ -1,0 +1,124 @@
+//! Files in `data/` → [`Document`]s.
+//!
+//! `decode` turns bytes into text, `layout` takes the page layer apart (furniture,
+//! footnote blocks, markers), `resolution` assembles the body into recitals and
+//! operative paragraphs, and `text` holds the clean-up both share. Nothing here is
+//! specific to one document: the same code reads any resolution dropped into `data/`.
+
+mod decode;
+mod layout;
+mod resolution;
+mod text;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+pub use decode::decode;
+pub use resolution::parse_date;
+
+use crate::document::{Document, Kind};
+
+/// A parsed document, with what the reader noticed on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub document: Document,
+    /// Things a user may want to know: structure not recognised, a footnote whose
+    /// marker was not found. Never fatal.
+    pub warnings: Vec<String>,
+}
+
+/// Reads and parses one file. Fails only when the file cannot be read or decoded;
+/// the error names the file and says why.
+pub fn parse_file(path: &Path) -> Result<Parsed> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: could not read", path.display()))?;
+    let text = decode(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(parse_text(&text, path))
+}
+
+/// Parses a decoded text; `path` names the source and supplies the language and a
+/// fallback symbol (`A-RES-76-76.zh.txt` → `A/RES/76/76`, `zh`).
+pub fn parse_text(text: &str, path: &Path) -> Parsed {
+    let lines: Vec<&str> = text.lines().collect();
+    let double_spaced = layout::is_double_spaced(&lines);
+    let masthead = resolution::read_masthead(&lines, double_spaced);
+    let symbol = masthead.symbol.clone().unwrap_or_else(|| symbol_from_file_name(path));
+    let hints = layout::Hints { symbol: Some(&symbol), title: masthead.title.as_deref() };
+    let layout = layout::read(&lines, &hints);
+    let body = resolution::assemble(&layout.body, masthead.chapeau, layout.double_spaced);
+
+    let mut warnings = layout.warnings;
+    if masthead.chapeau.is_none() {
+        warnings.push(format!(
+            "not recognised as a resolution (no \"The General Assembly,\" or \"大会，\"): read as {} plain paragraphs",
+            body.paragraphs.len()
+        ));
+    }
+    let language = language_of(path, text);
+    let title = masthead.title.unwrap_or_else(|| file_stem(path).to_owned());
+    let document = Document {
+        symbol,
+        language,
+        title,
+        date: body.date.or(masthead.date),
+        meeting: body.meeting,
+        source: path.display().to_string(),
+        paragraphs: body.paragraphs,
+        footnotes: layout.footnotes,
+    };
+    for note in &document.footnotes {
+        if !document.paragraphs.iter().any(|p| p.footnotes.contains(&note.number)) {
+            warnings.push(format!("footnote {} is cited by no paragraph", note.number));
+        }
+    }
+    if document.paragraphs.iter().all(|p| p.kind == Kind::Paragraph) && document.paragraphs.is_empty() {
+        warnings.push("no paragraphs found".to_owned());
+    }
+    Parsed { document, warnings }
+}
+
+/// `A-RES-76-76.zh.txt` → `A-RES-76-76`.
+fn file_stem(path: &Path) -> &str {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.split('.').next().unwrap_or(name)
+}
+
+/// A UN symbol written with dashes in a file name (`A-RES-76-76`) → `A/RES/76/76`;
+/// any other name is kept as it is.
+fn symbol_from_file_name(path: &Path) -> String {
+    let stem = file_stem(path);
+    let looks_like_symbol = stem.starts_with(|c: char| c.is_ascii_uppercase())
+        && stem.contains('-')
+        && stem.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    if looks_like_symbol { stem.replace('-', "/") } else { stem.to_owned() }
+}
+
+/// The language: from the file name (`*.zh.txt`), else from the script.
+fn language_of(path: &Path, text: &str) -> String {
+    const LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "es", "ru"];
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some(lang) = name.split('.').skip(1).find(|part| LANGUAGES.contains(&part.to_ascii_lowercase().as_str())) {
+        return lang.to_ascii_lowercase();
+    }
+    let (mut han, mut cyrillic, mut arabic, mut latin) = (0, 0, 0, 0);
+    for c in text.chars().take(20_000) {
+        match c {
+            _ if crate::analysis::is_cjk(c) => han += 1,
+            '\u{0400}'..='\u{04FF}' => cyrillic += 1,
+            '\u{0600}'..='\u{06FF}' => arabic += 1,
+            'a'..='z' | 'A'..='Z' => latin += 1,
+            _ => {}
+        }
+    }
+    let best = [(han, "zh"), (cyrillic, "ru"), (arabic, "ar"), (latin, "en")].into_iter().max_by_key(|p| p.0);
+    let lang = best.map_or("en", |p| p.1);
+    if lang == "en" {
+        if text.contains("Assemblée générale") {
+            return "fr".into();
+        }
+        if text.contains("Asamblea General") {
+            return "es".into();
+        }
+    }
+    lang.into()
+}

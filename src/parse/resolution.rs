@@ -1,0 +1,264 @@
+//! The structure of a General Assembly resolution: masthead (symbol, title,
+//! adoption), the chapeau "The General Assembly," / "大会，", preambular paragraphs
+//! up to operative paragraph 1, operative paragraphs numbered as printed with their
+//! sub-paragraphs, and the closing formula (meeting and date).
+//!
+//! Works on the body lines the layout layer hands over; knows nothing of pages.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use super::layout::BodyLine;
+use super::text::{join_line, take_markers, visible_end};
+use crate::document::{Kind, Paragraph};
+
+/// The chapeau that opens the body of a resolution, in the six official languages.
+const CHAPEAUX: [&str; 7] = [
+    "The General Assembly,",
+    "大会，",
+    "大会,",
+    "L'Assemblée générale,",
+    "L’Assemblée générale,",
+    "La Asamblea General,",
+    "Генеральная Ассамблея,",
+];
+
+static SYMBOL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Z]{1,3}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+)$").unwrap());
+static RESOLUTION_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\s*[.．]\s*(\S.*)$").unwrap());
+static MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting",
+        r"|第\s*\d+\s*次(?:续会)?全体会议",
+        r"|\d+e\s+séance\s+plénière",
+        r"|\d+a\.?\s+sesión\s+plenaria",
+        r"|\d+-[ея]\s+пленарное\s+заседание)"
+    ))
+    .unwrap()
+});
+static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4})").unwrap()
+});
+static DATE_ZH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap());
+static SUBPARAGRAPH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+/// What the masthead says.
+#[derive(Debug, Default)]
+pub struct Masthead {
+    pub symbol: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    /// The line that holds the chapeau; the body starts after it.
+    pub chapeau: Option<usize>,
+}
+
+/// Reads the masthead: everything above the chapeau (or, without one, the first lines).
+pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
+    let chapeau = lines.iter().position(|l| CHAPEAUX.contains(&l.trim()));
+    let head = &lines[..chapeau.unwrap_or(lines.len().min(40))];
+    let mut masthead = Masthead { chapeau, ..Masthead::default() };
+    masthead.symbol = head.iter().find_map(|l| SYMBOL.captures(l.trim()).map(|c| c[1].to_owned()));
+    if let Some((i, caps)) = head
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| RESOLUTION_NUMBER.captures(l.trim()).map(|c| (i, c)))
+    {
+        let mut title = caps[2].trim().to_owned();
+        let mut blanks = 0;
+        for line in &head[i + 1..] {
+            if line.trim().is_empty() {
+                blanks += 1;
+                if !double_spaced || blanks > 2 {
+                    break;
+                }
+                continue;
+            }
+            if double_spaced && line.starts_with(char::is_whitespace) {
+                break;
+            }
+            blanks = 0;
+            join_line(&mut title, line);
+        }
+        masthead.title = Some(title);
+        masthead.symbol.get_or_insert_with(|| format!("A/RES/{}", &caps[1]));
+    }
+    let adopted = head.iter().position(|l| l.contains("adopted by the General Assembly"));
+    if let Some(i) = adopted {
+        let text = head[i..(i + 3).min(head.len())].join(" ");
+        masthead.date = parse_date(&text);
+    }
+    masthead
+}
+
+/// The first date in `text`, as ISO `YYYY-MM-DD` (English and Chinese forms).
+pub fn parse_date(text: &str) -> Option<String> {
+    let text: String = text.nfkc().collect();
+    if let Some(c) = DATE_ZH.captures(&text) {
+        return iso(&c[1], &c[2], &c[3]);
+    }
+    let c = DATE_EN.captures(&text)?;
+    let month = MONTHS.iter().position(|m| *m == &c[2])? + 1;
+    iso(&c[3], &month.to_string(), &c[1])
+}
+
+fn iso(year: &str, month: &str, day: &str) -> Option<String> {
+    let (y, m, d): (u32, u32, u32) = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The body of a resolution, assembled.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub paragraphs: Vec<Paragraph>,
+    pub date: Option<String>,
+    pub meeting: Option<String>,
+}
+
+/// Assembles the body lines after the chapeau into paragraphs. Without a chapeau
+/// (`chapeau == None`) every line is read as plain paragraphs.
+pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool) -> Body {
+    let start = chapeau.map_or(0, |c| lines.iter().position(|l| l.line_no > c).unwrap_or(lines.len()));
+    let lines = &lines[start..];
+    let mut body = Body::default();
+    let closing = chapeau.and_then(|_| closing_formula(lines));
+    let (main, after) = match closing {
+        Some((at, len)) => {
+            let closing = &lines[at..at + len];
+            body.meeting = closing.iter().find(|l| MEETING.is_match(&l.text)).map(|l| take_markers(&l.text).0);
+            body.date = closing.iter().find_map(|l| parse_date(&l.text));
+            (&lines[..at], &lines[at + len..])
+        }
+        None => (lines, &lines[lines.len()..]),
+    };
+    let resolution = chapeau.is_some();
+    let mut paragraphs = paragraphs(main, double_spaced, resolution);
+    paragraphs.extend(paragraphs_after(after, double_spaced, paragraphs.iter().filter(|p| p.kind == Kind::Paragraph).count()));
+    body.paragraphs = paragraphs;
+    body
+}
+
+/// Text after the closing formula (annexes) is kept as plain paragraphs.
+fn paragraphs_after(lines: &[BodyLine], double_spaced: bool, numbered: usize) -> Vec<Paragraph> {
+    let mut out = paragraphs(lines, double_spaced, false);
+    for (i, p) in out.iter_mut().enumerate() {
+        p.number = (numbered + i + 1) as u32;
+    }
+    out
+}
+
+/// Where the closing formula starts and how many lines it takes: the meeting line,
+/// with the date line before it (Chinese) or after it (English).
+fn closing_formula(lines: &[BodyLine]) -> Option<(usize, usize)> {
+    let meeting = lines.iter().position(|l| MEETING.is_match(&take_markers(&l.text).0))?;
+    let date_before = meeting > 0 && is_date_line(&lines[meeting - 1].text);
+    let date_after = lines.get(meeting + 1).is_some_and(|l| is_date_line(&l.text));
+    let at = if date_before { meeting - 1 } else { meeting };
+    Some((at, meeting + 1 + usize::from(date_after) - at))
+}
+
+fn is_date_line(text: &str) -> bool {
+    let text: String = text.nfkc().collect();
+    let text = text.trim();
+    [&*DATE_EN, &*DATE_ZH].iter().any(|re| re.find(text).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
+}
+
+/// The printed operative number that opens `line` (`1.`, `2．`, `10. Notes`), and the
+/// text after it.
+fn operative_number(line: &str) -> Option<(u32, &str)> {
+    let digits_end = line.find(|c: char| !(c.is_ascii_digit() || ('０'..='９').contains(&c)))?;
+    if digits_end == 0 {
+        return None;
+    }
+    let number: String = line[..digits_end].nfkc().collect();
+    let rest = line[digits_end..].trim_start();
+    let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix('．'))?;
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None; // "2.5", not an operative number
+    }
+    Some((number.parse().ok()?, rest.trim_start()))
+}
+
+/// Punctuation that ends a paragraph of a resolution: preambular paragraphs end with
+/// a comma, operative ones with a semicolon or full stop.
+fn ends_paragraph(text: &str) -> bool {
+    visible_end(text).is_some_and(|c| ",;:.，；：。".contains(c))
+}
+
+/// Splits lines into paragraphs. In a resolution, numbered paragraphs are operative
+/// and unnumbered ones before operative paragraph 1 are preambular; elsewhere every
+/// paragraph is plain.
+fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<Paragraph> {
+    let mut out: Vec<(Kind, u32, String)> = Vec::new();
+    let mut next_operative = 1;
+    let mut preamble = 0;
+    for line in lines {
+        let current = out.last().map(|p| p.2.as_str());
+        if resolution
+            && let Some((n, rest)) = operative_number(&line.text).filter(|&(n, _)| n == next_operative)
+        {
+            next_operative += 1;
+            out.push((Kind::Operative, n, rest.to_owned()));
+            continue;
+        }
+        let sub = SUBPARAGRAPH.is_match(&line.text.nfkc().take(8).collect::<String>());
+        let starts_new = match current {
+            None => true,
+            Some(text) if line.after_break => {
+                ends_paragraph(text) && !line.text.starts_with(|c: char| c.is_lowercase())
+            }
+            Some(_) => sub || if double_spaced { line.indented } else { line.after_blank },
+        };
+        let last = out.last_mut();
+        match last {
+            Some(p) if sub && starts_new => {
+                p.2.push('\n');
+                p.2.push_str(&line.text);
+            }
+            Some(p) if !starts_new || (resolution && next_operative > 1) => join_line(&mut p.2, &line.text),
+            _ => {
+                let kind = if resolution { Kind::Preamble } else { Kind::Paragraph };
+                preamble += 1;
+                out.push((kind, preamble, line.text.clone()));
+            }
+        }
+    }
+    out.into_iter()
+        .filter_map(|(kind, number, text)| {
+            let (text, footnotes) = take_markers(&text);
+            (!text.is_empty()).then_some(Paragraph { kind, number, text, footnotes })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_operative_numbers() {
+        assert_eq!(operative_number("1. 核可"), Some((1, "核可")));
+        assert_eq!(operative_number("2． 同意"), Some((2, "同意")));
+        assert_eq!(operative_number("10. Notes that"), Some((10, "Notes that")));
+        assert_eq!(operative_number("１２．宣布"), Some((12, "宣布")));
+        assert_eq!(operative_number("1."), Some((1, "")));
+        assert_eq!(operative_number("2.5 per cent"), None);
+        assert_eq!(operative_number("2021 年"), None);
+    }
+
+    #[test]
+    fn reads_dates() {
+        assert_eq!(parse_date("on 9 December 2021").as_deref(), Some("2021-12-09"));
+        assert_eq!(parse_date("2021 年 12 月 9 日").as_deref(), Some("2021-12-09"));
+        assert_eq!(parse_date("２０１１年４月７日").as_deref(), Some("2011-04-07"));
+        assert!(is_date_line("7 December 2023 "));
+        assert!(!is_date_line("on 7 December 2023, the Committee"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Shared text clean-up for extracted UN text: joining wrapped lines the way each
+//! script wants, footnote-marker sentinels, and whitespace normalisation.
+
+use crate::analysis::is_cjk;
+
+/// Footnote markers found in a line are replaced by `MARK_OPEN number MARK_CLOSE`
+/// (private-use characters that never occur in UN text), so that the paragraph
+/// assembler can carry them along and [`take_markers`] can lift them out at the end.
+pub const MARK_OPEN: char = '\u{E000}';
+pub const MARK_CLOSE: char = '\u{E001}';
+
+/// The sentinel that stands for a footnote marker.
+pub fn marker(number: u32) -> String {
+    format!("{MARK_OPEN}{number}{MARK_CLOSE}")
+}
+
+/// Full-width and ideographic punctuation, as used in Chinese text.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '“' | '”' | '‘' | '’' | '…' | '—' | '·')
+}
+
+fn is_wide(c: char) -> bool {
+    is_cjk(c) || is_cjk_punct(c)
+}
+
+/// Appends a wrapped line to the text before it.
+///
+/// Chinese joins without a space; Latin script joins with one; a word hyphenated at
+/// the end of a line rejoins as the hyphenated compound it was (`space-` + `based`);
+/// a soft hyphen at the end of a line disappears.
+pub fn join_line(acc: &mut String, line: &str) {
+    let line = line.trim();
+    if line.is_empty() {
+        return;
+    }
+    let trimmed_len = acc.trim_end().len();
+    acc.truncate(trimmed_len);
+    if acc.is_empty() {
+        acc.push_str(line);
+        return;
+    }
+    if acc.ends_with('\u{AD}') {
+        acc.pop();
+        acc.push_str(line);
+        return;
+    }
+    let last = last_visible(acc);
+    let first = line.chars().find(|&c| c != MARK_OPEN).unwrap_or(' ');
+    let hyphenated = acc.ends_with('-') && {
+        let mut rev = acc.chars().rev();
+        rev.next();
+        rev.next().is_some_and(char::is_alphabetic) && first.is_alphabetic()
+    };
+    let glue = hyphenated
+        || (is_wide(last) && is_wide(first))
+        || (is_cjk_punct(last) && !first.is_whitespace())
+        || (is_cjk_punct(first) && !last.is_whitespace());
+    if !glue {
+        acc.push(' ');
+    }
+    acc.push_str(line);
+}
+
+/// The last character of `s` that is not inside a marker sentinel.
+fn last_visible(s: &str) -> char {
+    let mut in_marker = false;
+    for c in s.chars().rev() {
+        match c {
+            MARK_CLOSE => in_marker = true,
+            MARK_OPEN => in_marker = false,
+            _ if !in_marker => return c,
+            _ => {}
+        }
+    }
+    ' '
+}
+
+/// The text with marker sentinels and surrounding spaces left out, for tests on how a
+/// paragraph ends.
+pub fn visible_end(s: &str) -> Option<char> {
+    let mut in_marker = false;
+    for c in s.chars().rev() {
+        match c {
+            MARK_CLOSE => in_marker = true,
+            MARK_OPEN => in_marker = false,
+            _ if in_marker || c.is_whitespace() => {}
+            _ => return Some(c),
+        }
+    }
+    None
+}
+
+/// Lifts the footnote markers out of assembled text, returning the clean text and
+/// the cited footnote numbers in order. Whitespace is normalised: runs of spaces
+/// collapse to one, spaces between two Chinese characters disappear, line breaks
+/// (between sub-paragraphs) are kept.
+pub fn take_markers(text: &str) -> (String, Vec<u32>) {
+    let mut numbers = Vec::new();
+    let mut plain = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(MARK_OPEN) {
+        plain.push_str(&rest[..open]);
+        let after = &rest[open + MARK_OPEN.len_utf8()..];
+        let close = after.find(MARK_CLOSE).unwrap_or(after.len());
+        if let Ok(n) = after[..close].parse() {
+            numbers.push(n);
+        }
+        rest = after.get(close + MARK_CLOSE.len_utf8()..).unwrap_or("");
+    }
+    plain.push_str(rest);
+    (normalise_spaces(&plain), numbers)
+}
+
+/// Collapses spaces as described in [`take_markers`].
+pub fn normalise_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let chars: Vec<char> = line.trim().chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let c = chars[k];
+            if c.is_whitespace() {
+                let mut j = k;
+                while j < chars.len() && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                let before = out.chars().last().unwrap_or(' ');
+                let after = chars.get(j).copied().unwrap_or(' ');
+                // Spaces between two Chinese characters, and a space left before
+                // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
+                // are artefacts of extraction, not text.
+                let drop = (is_wide(before) && is_wide(after))
+                    || (is_cjk_punct(after) && !before.is_ascii_alphanumeric())
+                    || (matches!(after, ',' | ';' | ':' | '.' | ')') && before.is_alphanumeric());
+                if !drop {
+                    out.push(' ');
+                }
+                k = j;
+            } else {
+                out.push(c);
+                k += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(lines: &[&str]) -> String {
+        let mut acc = String::new();
+        for l in lines {
+            join_line(&mut acc, l);
+        }
+        acc
+    }
+
+    #[test]
+    fn joins_lines_by_script() {
+        assert_eq!(joined(&["利用天基", "服务和地理"]), "利用天基服务和地理");
+        assert_eq!(joined(&["第 51/122 号、2004", "年 10 月"]), "第 51/122 号、2004 年 10 月");
+        assert_eq!(joined(&["use of space-", "based services"]), "use of space-based services");
+        assert_eq!(joined(&["facilitating capacity-", "building and"]), "facilitating capacity-building and");
+        assert_eq!(joined(&["of the Inter-", "Agency Space"]), "of the Inter-Agency Space");
+        assert_eq!(joined(&["the international ", "community"]), "the international community");
+        assert_eq!(joined(&["soft\u{AD}", "hyphen"]), "softhyphen");
+        assert_eq!(joined(&["《条约汇", "编》，第"]), "《条约汇编》，第");
+    }
+
+    #[test]
+    fn lifts_markers_out() {
+        let text = format!("Development,{} and the space {} to 2006{} with", marker(2), marker(10), marker(17));
+        let (plain, numbers) = take_markers(&text);
+        assert_eq!(plain, "Development, and the space to 2006 with");
+        assert_eq!(numbers, vec![2, 10, 17]);
+        let (plain, numbers) = take_markers(&format!("会员国{}  考虑", marker(10)));
+        assert_eq!(plain, "会员国考虑");
+        assert_eq!(numbers, vec![10]);
+        let (plain, _) = take_markers(&format!("Committee; {} ", marker(23)));
+        assert_eq!(plain, "Committee;");
+        assert_eq!(take_markers("2021 年 12 月").0, "2021 年 12 月");
+    }
+}

@@ -1,0 +1,186 @@
+//! The query language: terms separated by white space must all appear; `"quoted
+//! phrases"`; `OR` between two terms accepts either; `-term` or `NOT term` excludes.
+//! A term (quoted or not) matches as a contiguous run of units, so a run of Chinese
+//! characters is never matched as loose words.
+
+use std::fmt;
+
+use crate::analysis::{Unit, units};
+
+/// One term: what the user wrote and its matching units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub units: Vec<Unit>,
+}
+
+impl Term {
+    /// True when the term has Chinese characters: it then matches exactly, never
+    /// through stems.
+    pub fn has_cjk(&self) -> bool {
+        self.units.iter().any(|u| u.cjk)
+    }
+}
+
+/// A parsed query: every group must match (a group is an OR of terms), no excluded
+/// term may match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub groups: Vec<Vec<Term>>,
+    pub excluded: Vec<Term>,
+}
+
+impl Query {
+    /// The terms that must or may match, for highlighting.
+    pub fn positive_terms(&self) -> impl Iterator<Item = &Term> {
+        self.groups.iter().flatten()
+    }
+}
+
+/// What is wrong with a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub query: String,
+    pub reason: String,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "query `{}`: {}", self.query, self.reason)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+#[derive(Debug)]
+enum Item {
+    Term { text: String, negated: bool },
+    Or,
+}
+
+/// Parses a query string.
+pub fn parse(input: &str) -> Result<Query, QueryError> {
+    let fail = |reason: String| QueryError { query: input.to_owned(), reason };
+    let items = lex(input).map_err(fail)?;
+    let mut groups: Vec<Vec<Term>> = Vec::new();
+    let mut excluded = Vec::new();
+    let mut pending_or = false;
+    for (k, item) in items.iter().enumerate() {
+        match item {
+            Item::Or => {
+                let after_positive = matches!(items.get(k + 1), Some(Item::Term { negated: false, .. }));
+                if groups.is_empty() || pending_or || !after_positive || matches!(items.get(k.wrapping_sub(1)), Some(Item::Term { negated: true, .. })) {
+                    return Err(fail("OR needs a term to search for on each side".into()));
+                }
+                pending_or = true;
+            }
+            Item::Term { text, negated } => {
+                let units = units(text);
+                if units.is_empty() {
+                    return Err(fail(format!("`{text}` has no letters, digits or characters to search for")));
+                }
+                let term = Term { text: text.clone(), units };
+                if *negated {
+                    excluded.push(term);
+                } else if pending_or {
+                    groups.last_mut().expect("OR follows a term").push(term);
+                    pending_or = false;
+                } else {
+                    groups.push(vec![term]);
+                }
+            }
+        }
+    }
+    if groups.is_empty() {
+        return Err(fail("nothing to search for: give at least one term that is not excluded".into()));
+    }
+    Ok(Query { groups, excluded })
+}
+
+fn lex(input: &str) -> Result<Vec<Item>, String> {
+    let mut items = Vec::new();
+    let mut chars = input.chars().peekable();
+    let mut negated = false;
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        if c == '"' || c == '“' {
+            chars.next();
+            let mut phrase = String::new();
+            let mut closed = false;
+            for c in chars.by_ref() {
+                if c == '"' || c == '”' {
+                    closed = true;
+                    break;
+                }
+                phrase.push(c);
+            }
+            if !closed {
+                return Err("unclosed quote: a phrase opened with \" needs a closing \"".into());
+            }
+            items.push(Item::Term { text: phrase, negated });
+            negated = false;
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() || c == '"' || c == '“' {
+                break;
+            }
+            word.push(c);
+            chars.next();
+        }
+        if word == "OR" {
+            if negated {
+                return Err("OR cannot be excluded".into());
+            }
+            items.push(Item::Or);
+        } else if word == "NOT" {
+            negated = true;
+        } else if let Some(rest) = word.strip_prefix('-').filter(|r| !r.is_empty()) {
+            items.push(Item::Term { text: rest.to_owned(), negated: true });
+            negated = false;
+        } else if word == "-" {
+            negated = true;
+        } else {
+            items.push(Item::Term { text: word, negated });
+            negated = false;
+        }
+    }
+    if negated {
+        return Err("NOT or - at the end needs a term to exclude".into());
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(q: &Query) -> (Vec<Vec<&str>>, Vec<&str>) {
+        (
+            q.groups.iter().map(|g| g.iter().map(|t| t.text.as_str()).collect()).collect(),
+            q.excluded.iter().map(|t| t.text.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn parses_the_query_language() {
+        let q = parse(r#"空间碎片 "space debris" OR 近地天体 -军备 NOT impact"#).unwrap();
+        assert_eq!(texts(&q), (vec![vec!["空间碎片"], vec!["space debris", "近地天体"]], vec!["军备", "impact"]));
+        let q = parse("2015-2030 A/AC.105/1240").unwrap();
+        assert_eq!(texts(&q).0, vec![vec!["2015-2030"], vec!["A/AC.105/1240"]]);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        for bad in [r#""space debris"#, "OR debris", "debris OR", "-debris", "，", "a OR OR b", "debris NOT"] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.query, bad);
+            assert!(!err.reason.is_empty());
+        }
+        assert!(parse(r#""space debris"#).unwrap_err().reason.contains("unclosed quote"));
+    }
+}

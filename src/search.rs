@@ -1,0 +1,269 @@
+//! Query → ranked hits, as plain data (rendering is [`crate::render`]'s job).
+//!
+//! Matching is decided by the exact fields: a term matches a paragraph when its
+//! units occur in a row in the paragraph's text or in the footnotes it cites (Latin
+//! terms also through their stems). Ranking is BM25, with the words fields (jieba
+//! words, stems) weighted above the exact fields. Two tiers: every paragraph that
+//! matches in its own text ranks above every paragraph that matches only through its
+//! footnotes.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
+
+use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
+use crate::document::{Footnote, Kind};
+use crate::index::{Fields, Library};
+use crate::query::{Query, Term};
+
+/// How much more a words-field match weighs than an exact-field match.
+const WORDS_BOOST: f32 = 2.0;
+/// Longest Chinese sub-word looked up in the words field for ranking.
+const MAX_WORD_CHARS: usize = 6;
+
+/// Restrictions given as options.
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    pub symbol: Option<String>,
+    pub language: Option<String>,
+    pub kind: Option<Kind>,
+    pub year: Option<u32>,
+}
+
+/// A footnote shown under a hit, with the matches inside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteHit {
+    pub number: u32,
+    pub text: String,
+    #[serde(skip)]
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// One matching paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub symbol: String,
+    pub language: String,
+    pub title: String,
+    pub kind: Kind,
+    pub number: u32,
+    pub score: f32,
+    pub text: String,
+    /// Byte ranges of the matched strings in `text`, ascending, not overlapping.
+    pub highlights: Vec<(usize, usize)>,
+    pub footnotes: Vec<NoteHit>,
+    #[serde(skip)]
+    pub date: String,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    /// How many paragraphs match in all.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Clone, Copy)]
+enum Scope {
+    Text,
+    Notes,
+}
+
+/// Runs a parsed query.
+pub fn search(library: &Library, text: &str, query: &Query, filters: &Filters, limit: usize) -> Result<Results> {
+    let reader = library.index.reader().context("could not open the index for reading")?;
+    let searcher = reader.searcher();
+    let f = &library.fields;
+    let languages: Vec<&str> = match &filters.language {
+        Some(l) => vec![l.as_str()],
+        None => LANGUAGES.to_vec(),
+    };
+    let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, &languages);
+    let in_text = matching(&[Scope::Text]);
+    let anywhere = matching(&[Scope::Text, Scope::Notes]);
+    let total = searcher.search(&anywhere, &Count)?;
+
+    let ranked_text = ranked(in_text.box_clone(), ranking(f, query, Scope::Text, &languages));
+    let mut found: Vec<(f32, DocAddress)> = if limit > 0 {
+        searcher.search(&ranked_text, &TopDocs::with_limit(limit).order_by_score())?
+    } else {
+        Vec::new()
+    };
+    if found.len() < limit {
+        let notes_only = BooleanQuery::new(vec![(Occur::Must, anywhere), (Occur::MustNot, in_text)]);
+        let ranked_notes = ranked(Box::new(notes_only), ranking(f, query, Scope::Notes, &languages));
+        let rest = searcher.search(&ranked_notes, &TopDocs::with_limit(limit - found.len()).order_by_score())?;
+        found.extend(rest);
+    }
+    let terms: Vec<&Term> = query.positive_terms().collect();
+    let hits = found
+        .into_iter()
+        .map(|(score, address)| hit(&searcher, f, address, score, &terms))
+        .collect::<Result<_>>()?;
+    Ok(Results { query: text.to_owned(), total, hits })
+}
+
+/// The query that decides which paragraphs match, over the given scopes.
+fn build_match(f: &Fields, query: &Query, filters: &Filters, scopes: &[Scope], languages: &[&str]) -> Box<dyn TantivyQuery> {
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+    for group in &query.groups {
+        let alternatives = group
+            .iter()
+            .flat_map(|t| scopes.iter().map(move |&s| term_match(f, t, s, languages)))
+            .collect();
+        clauses.push((Occur::Must, union(alternatives)));
+    }
+    for term in &query.excluded {
+        for scope in [Scope::Text, Scope::Notes] {
+            clauses.push((Occur::MustNot, term_match(f, term, scope, languages)));
+        }
+    }
+    let exact = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(IndexTerm::from_field_text(field, value), IndexRecordOption::Basic))
+    };
+    if let Some(symbol) = &filters.symbol {
+        clauses.push((Occur::Must, exact(f.symbol, symbol)));
+    }
+    if let Some(language) = &filters.language {
+        clauses.push((Occur::Must, exact(f.language, language)));
+    }
+    if let Some(kind) = filters.kind {
+        clauses.push((Occur::Must, exact(f.kind, kind.as_str())));
+    }
+    if let Some(year) = filters.year {
+        let term = IndexTerm::from_field_u64(f.year, u64::from(year));
+        clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// A term in one scope: its units in a row in the exact field, or — for terms without
+/// Chinese characters — its stems in a row in the words field.
+fn term_match(f: &Fields, term: &Term, scope: Scope, languages: &[&str]) -> Box<dyn TantivyQuery> {
+    let (exact, words) = match scope {
+        Scope::Text => (f.body_exact, f.body_words),
+        Scope::Notes => (f.notes_exact, f.notes_words),
+    };
+    let mut alternatives = vec![phrase(exact, exact_query_terms(&term.units))];
+    if !term.has_cjk() {
+        for language in languages {
+            let terms = term.units.iter().enumerate().map(|(i, u)| (i, word_term(language, &u.norm))).collect();
+            alternatives.push(phrase(words, terms));
+        }
+    }
+    union(alternatives)
+}
+
+/// Scoring clauses: words-field terms for every Chinese sub-word of the query (the
+/// index knows its own vocabulary, so no dictionary is loaded here) and stems.
+fn ranking(f: &Fields, query: &Query, scope: Scope, languages: &[&str]) -> Vec<Box<dyn TantivyQuery>> {
+    let words = match scope {
+        Scope::Text => f.body_words,
+        Scope::Notes => f.notes_words,
+    };
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    let mut add = |term: String| {
+        let q = TermQuery::new(IndexTerm::from_field_text(words, &term), IndexRecordOption::WithFreqs);
+        out.push(Box::new(BoostQuery::new(Box::new(q), WORDS_BOOST)));
+    };
+    for term in query.positive_terms() {
+        for run in cjk_runs(&term.units) {
+            for len in 2..=run.len().min(MAX_WORD_CHARS) {
+                for start in 0..=run.len() - len {
+                    add(run[start..start + len].iter().map(|u| u.norm.as_str()).collect());
+                }
+            }
+        }
+        for unit in term.units.iter().filter(|u| !u.cjk) {
+            for language in languages {
+                add(word_term(language, &unit.norm));
+            }
+        }
+    }
+    out
+}
+
+fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
+    units.split(|u| !u.cjk).filter(|run| !run.is_empty()).collect()
+}
+
+/// `matching` must hold; the scoring clauses only add to the score.
+fn ranked(matching: Box<dyn TantivyQuery>, scoring: Vec<Box<dyn TantivyQuery>>) -> BooleanQuery {
+    let mut clauses = vec![(Occur::Must, matching)];
+    clauses.extend(scoring.into_iter().map(|q| (Occur::Should, q)));
+    BooleanQuery::new(clauses)
+}
+
+fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
+    let mut terms: Vec<(usize, IndexTerm)> =
+        terms.into_iter().map(|(at, text)| (at, IndexTerm::from_field_text(field, &text))).collect();
+    if terms.len() == 1 {
+        let (_, term) = terms.pop().expect("one term");
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(terms))
+    }
+}
+
+fn union(alternatives: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    Box::new(BooleanQuery::new(alternatives.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+fn hit(searcher: &Searcher, f: &Fields, address: DocAddress, score: f32, terms: &[&Term]) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(address).context("could not read a paragraph from the index")?;
+    let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+    let u64_of = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let language = text_of(f.language);
+    let text = text_of(f.text);
+    let notes: Vec<Footnote> = serde_json::from_str(&text_of(f.notes)).context("a paragraph's stored footnotes are unreadable")?;
+    let footnotes = notes
+        .into_iter()
+        .map(|n| NoteHit { highlights: highlights(&n.text, terms, &language), number: n.number, text: n.text })
+        .collect();
+    Ok(Hit {
+        symbol: text_of(f.symbol),
+        title: text_of(f.title),
+        kind: Kind::from_name(&text_of(f.kind)).unwrap_or(Kind::Paragraph),
+        number: u64_of(f.number) as u32,
+        score,
+        highlights: highlights(&text, terms, &language),
+        text,
+        footnotes,
+        date: text_of(f.date),
+        language,
+    })
+}
+
+/// Byte ranges of every occurrence of the terms in `text`: the whole matched run of
+/// units, from its first byte to its last, merged where they overlap.
+pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, usize)> {
+    let text_units = units(text);
+    let mut ranges = Vec::new();
+    for term in terms {
+        let k = term.units.len();
+        let stems = !term.has_cjk();
+        for i in 0..text_units.len().saturating_sub(k - 1) {
+            let window = &text_units[i..i + k];
+            let same = window.iter().zip(&term.units).all(|(a, b)| {
+                a.norm == b.norm || (stems && !a.cjk && analysis::stem(language, &a.norm) == analysis::stem(language, &b.norm))
+            });
+            if same {
+                ranges.push((window[0].start, window[k - 1].end));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
