@@ -295,7 +295,13 @@ struct Candidate {
     end: usize,
     number: u32,
     evidence: Evidence,
+    /// Glued straight to punctuation (`session;5`), the form of a footnote cited again.
+    after_punct: bool,
 }
+
+/// Counters and units that follow a real number in Chinese text (`21 项准则`,
+/// `阿波罗 11 号`): a number before one of them is never a marker.
+const COUNTERS: &str = "年月日号段卷条项次届个章节款%";
 
 const ABBREVIATIONS: [&str; 14] = ["no", "nos", "rev", "vol", "para", "paras", "add", "corr", "chap", "sect", "art", "p", "pp", "sess"];
 
@@ -314,6 +320,9 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         let end = i;
         let next = text[end..].chars().next();
         if start == 0 || !next.is_none_or(|c| c.is_whitespace() || crate::analysis::is_cjk(c)) {
+            continue;
+        }
+        if text[end..].trim_start().starts_with(|c| COUNTERS.contains(c)) {
             continue;
         }
         let digits = &text[start..end];
@@ -340,16 +349,24 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         } else {
             None
         };
+        let after_punct = ",;:)”’》」），；：。".contains(prev);
         if let Some(evidence) = evidence
             && let Ok(number) = digits.parse()
             && !digits.starts_with('0')
         {
-            out.push(Candidate { line: line_index, start, end, number, evidence });
+            out.push(Candidate { line: line_index, start, end, number, evidence, after_punct });
         }
         // `200617`: footnote 17 printed straight after the year 2006.
         if digits.len() > 4 && (digits.starts_with("19") || digits.starts_with("20")) && !digits[4..].starts_with('0') {
             if let Ok(number) = digits[4..].parse() {
-                out.push(Candidate { line: line_index, start: start + 4, end, number, evidence: Evidence::AfterYear });
+                out.push(Candidate {
+                    line: line_index,
+                    start: start + 4,
+                    end,
+                    number,
+                    evidence: Evidence::AfterYear,
+                    after_punct: false,
+                });
             }
         }
     }
@@ -386,6 +403,17 @@ fn place_markers(body: &mut [BodyLine], segments: &[usize], defined: &[Vec<u32>]
             }
         }
     }
+    // A footnote cited again later in the text keeps its number and is not printed
+    // again: `…sixty-second session,5` then `…session;5` pages later.
+    let first: HashMap<u32, (usize, usize)> = chosen.iter().map(|c| (c.number, (c.line, c.start))).collect();
+    let again: Vec<Candidate> = all
+        .iter()
+        .filter(|c| c.evidence == Evidence::Glued && c.after_punct)
+        .filter(|c| first.get(&c.number).is_some_and(|&at| at < (c.line, c.start)))
+        .filter(|c| !chosen.iter().any(|k| k.line == c.line && k.start < c.end && c.start < k.end))
+        .copied()
+        .collect();
+    chosen.extend(again);
     chosen.sort_by_key(|c| std::cmp::Reverse((c.line, c.start)));
     for c in chosen {
         body[c.line].text.replace_range(c.start..c.end, &marker(c.number));
