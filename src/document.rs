@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What role a paragraph plays in its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A preambular paragraph (recital): "Recalling …", "回顾…".

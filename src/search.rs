@@ -9,7 +9,9 @@
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use std::collections::HashSet;
+
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
@@ -86,19 +88,37 @@ pub fn search(library: &Library, text: &str, query: &Query, filters: &Filters, l
     let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, &languages);
     let in_text = matching(&[Scope::Text]);
     let anywhere = matching(&[Scope::Text, Scope::Notes]);
-    let total = searcher.search(&anywhere, &Count)?;
-
-    let ranked_text = ranked(in_text.box_clone(), ranking(f, query, Scope::Text, &languages));
-    let mut found: Vec<(f32, DocAddress)> = if limit > 0 {
-        searcher.search(&ranked_text, &TopDocs::with_limit(limit).order_by_score())?
+    // Exclusions are applied here rather than as tantivy MustNot clauses: tantivy
+    // 0.27 mis-seeks phrase scorers used as exclusion sets.
+    let excluded: HashSet<DocAddress> = if query.excluded.is_empty() {
+        HashSet::new()
     } else {
-        Vec::new()
+        let any = query
+            .excluded
+            .iter()
+            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, &languages)))
+            .collect();
+        searcher.search(&union(any), &DocSetCollector)?
     };
-    if found.len() < limit {
-        let notes_only = BooleanQuery::new(vec![(Occur::Must, anywhere), (Occur::MustNot, in_text)]);
-        let ranked_notes = ranked(Box::new(notes_only), ranking(f, query, Scope::Notes, &languages));
-        let rest = searcher.search(&ranked_notes, &TopDocs::with_limit(limit - found.len()).order_by_score())?;
-        found.extend(rest);
+    let matches = |q: &dyn TantivyQuery| -> Result<HashSet<DocAddress>> { Ok(searcher.search(q, &DocSetCollector)?) };
+    let (total, text_count) = if excluded.is_empty() {
+        (searcher.search(&anywhere, &Count)?, searcher.search(&in_text, &Count)?)
+    } else {
+        let all = matches(&anywhere)?;
+        let text = matches(&in_text)?;
+        (all.difference(&excluded).count(), text.difference(&excluded).count())
+    };
+
+    // Tier 1: matches in the paragraph's own text.
+    let ranked_text = ranked(in_text.box_clone(), ranking(f, query, Scope::Text, &languages));
+    let mut found = top(&searcher, &ranked_text, limit.min(text_count), &excluded, &HashSet::new())?;
+    // Tier 2: matches only through footnotes; only looked for when tier 1 does not
+    // fill the page, so there are fewer than `limit` text matches to skip.
+    if found.len() < limit && total > text_count {
+        let text_hits = if text_count == found.len() { found.iter().map(|h| h.1).collect() } else { matches(&in_text)? };
+        let ranked_notes = ranked(anywhere, ranking(f, query, Scope::Notes, &languages));
+        let wanted = (limit - found.len()).min(total - text_count);
+        found.extend(top(&searcher, &ranked_notes, wanted, &excluded, &text_hits)?);
     }
     let terms: Vec<&Term> = query.positive_terms().collect();
     let hits = found
@@ -106,6 +126,22 @@ pub fn search(library: &Library, text: &str, query: &Query, filters: &Filters, l
         .map(|(score, address)| hit(&searcher, f, address, score, &terms))
         .collect::<Result<_>>()?;
     Ok(Results { query: text.to_owned(), total, hits })
+}
+
+/// The best `wanted` hits of `query` that are in neither `skip` set.
+fn top(
+    searcher: &Searcher,
+    query: &dyn TantivyQuery,
+    wanted: usize,
+    skip_a: &HashSet<DocAddress>,
+    skip_b: &HashSet<DocAddress>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    if wanted == 0 {
+        return Ok(Vec::new());
+    }
+    let fetch = wanted + skip_a.len() + skip_b.len();
+    let hits: Vec<(f32, DocAddress)> = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
+    Ok(hits.into_iter().filter(|(_, d)| !skip_a.contains(d) && !skip_b.contains(d)).take(wanted).collect())
 }
 
 /// The query that decides which paragraphs match, over the given scopes.
@@ -117,11 +153,6 @@ fn build_match(f: &Fields, query: &Query, filters: &Filters, scopes: &[Scope], l
             .flat_map(|t| scopes.iter().map(move |&s| term_match(f, t, s, languages)))
             .collect();
         clauses.push((Occur::Must, union(alternatives)));
-    }
-    for term in &query.excluded {
-        for scope in [Scope::Text, Scope::Notes] {
-            clauses.push((Occur::MustNot, term_match(f, term, scope, languages)));
-        }
     }
     let exact = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
         Box::new(TermQuery::new(IndexTerm::from_field_text(field, value), IndexRecordOption::Basic))
