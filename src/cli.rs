@@ -1,6 +1,7 @@
 //! Command-line types (clap derive). Their doc comments are the `--help` text; they
 //! hold no logic — [`crate::app`] turns them into validated options.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -120,4 +121,28 @@ pub struct IndexArgs {
     /// Rebuild the whole index from scratch instead of updating it.
     #[arg(long)]
     pub rebuild: bool,
+}
+
+/// Rewrites the words of a search query that exclude a term (`-核动力源`) into
+/// `NOT 核动力源`, so that clap does not take them for unknown options while real
+/// options (`--json`, `-h`) anywhere on the line keep working.
+pub fn exclusions_as_not(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut out = Vec::new();
+    let mut in_search = false;
+    let mut after_separator = false;
+    for arg in args {
+        let text = arg.to_str().map(str::to_owned);
+        match text.as_deref() {
+            Some("search") if !in_search => in_search = true,
+            Some("--") => after_separator = true,
+            Some(t) if in_search && !after_separator && t.len() > 1 && t.starts_with('-') && !t.starts_with("--") && t != "-h" => {
+                out.push(OsString::from("NOT"));
+                out.push(OsString::from(&t[1..]));
+                continue;
+            }
+            _ => {}
+        }
+        out.push(arg);
+    }
+    out
 }

@@ -8,7 +8,7 @@ use unspace::app::{self, Outcome};
 use unspace::cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(unspace::cli::exclusions_as_not(std::env::args_os()));
     match app::run(cli) {
         Ok(Outcome::Found) => ExitCode::from(0),
         Ok(Outcome::NothingFound) => ExitCode::from(1),
