@@ -53,7 +53,12 @@ pub fn units(text: &str) -> Vec<Unit> {
     let flush = |out: &mut Vec<Unit>, word: &mut String, start: usize, end: usize| {
         if !word.is_empty() {
             let norm: String = word.nfkc().collect::<String>().to_lowercase();
-            out.push(Unit { norm, start, end, cjk: false });
+            out.push(Unit {
+                norm,
+                start,
+                end,
+                cjk: false,
+            });
             word.clear();
         }
     };
@@ -77,8 +82,15 @@ pub fn units(text: &str) -> Vec<Unit> {
         for f in folded.chars() {
             if is_cjk(f) {
                 flush(&mut out, &mut word, word_start, word_end);
-                out.push(Unit { norm: f.to_string(), start: at, end, cjk: true });
-            } else if f.is_alphanumeric() || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f)) {
+                out.push(Unit {
+                    norm: f.to_string(),
+                    start: at,
+                    end,
+                    cjk: true,
+                });
+            } else if f.is_alphanumeric()
+                || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f))
+            {
                 if word.is_empty() {
                     word_start = at;
                 }
@@ -147,16 +159,25 @@ pub fn word_tokens(text: &str, language: &str, jieba: &Jieba) -> Vec<Token> {
     while i < units.len() {
         if !units[i].cjk {
             let u = &units[i];
-            let stemmed = stemmer.as_ref().map_or_else(|| u.norm.clone(), |s| s.stem(&u.norm).into_owned());
+            let stemmed = stemmer
+                .as_ref()
+                .map_or_else(|| u.norm.clone(), |s| s.stem(&u.norm).into_owned());
             tokens.push(token(i, format!("{language}:{stemmed}"), u.start, u.end));
             i += 1;
             continue;
         }
-        let run_end = (i..units.len()).find(|&k| !units[k].cjk).unwrap_or(units.len());
+        let run_end = (i..units.len())
+            .find(|&k| !units[k].cjk)
+            .unwrap_or(units.len());
         let run: String = units[i..run_end].iter().map(|u| u.norm.as_str()).collect();
         for w in jieba.cut_for_search(&run, false) {
             let (first, last) = (i + w.start, i + w.end - 1);
-            tokens.push(token(first, w.word.to_owned(), units[first].start, units[last].end));
+            tokens.push(token(
+                first,
+                w.word.to_owned(),
+                units[first].start,
+                units[last].end,
+            ));
         }
         i = run_end;
     }
@@ -176,7 +197,13 @@ fn stemmer(language: &str) -> Option<Stemmer> {
 }
 
 fn token(position: usize, text: String, offset_from: usize, offset_to: usize) -> Token {
-    Token { offset_from, offset_to, position, text, position_length: 1 }
+    Token {
+        offset_from,
+        offset_to,
+        position,
+        text,
+        position_length: 1,
+    }
 }
 
 /// The tokenizer of the exact fields, in tantivy's shape.
@@ -219,7 +246,9 @@ impl TokenStream for GramTokenStream {
 /// Registers the custom tokenizers with an index. Every code path that opens an
 /// index calls this: tantivy does not remember custom tokenizers.
 pub fn register(index: &tantivy::Index) {
-    index.tokenizers().register(GRAMS, TextAnalyzer::from(GramTokenizer));
+    index
+        .tokenizers()
+        .register(GRAMS, TextAnalyzer::from(GramTokenizer));
 }
 
 #[cfg(test)]
@@ -239,18 +268,25 @@ mod tests {
         assert_eq!(norms("A/AC.105/1240"), vec!["a", "ac", "105", "1240"]);
         assert_eq!(norms("空间碎片，"), vec!["空", "间", "碎", "片"]);
         assert_eq!(norms("Assemblée générale"), vec!["assemblée", "générale"]);
-        assert_eq!(norms("Asamblea ge\u{301}ne\u{301}rale"), vec!["asamblea", "générale"]);
+        assert_eq!(
+            norms("Asamblea ge\u{301}ne\u{301}rale"),
+            vec!["asamblea", "générale"]
+        );
     }
 
     #[test]
     fn every_token_slices_back_to_its_text() {
-        let text = "深为关切空间碎片的撞击，COVID-19 大流行 ４月 of space-based Ｓｅｎｄａｉ 2015–2030";
+        let text =
+            "深为关切空间碎片的撞击，COVID-19 大流行 ４月 of space-based Ｓｅｎｄａｉ 2015–2030";
         let mut tok = GramTokenizer;
         let mut stream = tok.token_stream(text);
         let mut count = 0;
         while stream.advance() {
             let t = stream.token();
-            let sliced: String = text[t.offset_from..t.offset_to].nfkc().collect::<String>().to_lowercase();
+            let sliced: String = text[t.offset_from..t.offset_to]
+                .nfkc()
+                .collect::<String>()
+                .to_lowercase();
             let sliced: String = sliced.chars().filter(|c| c.is_alphanumeric()).collect();
             assert_eq!(sliced, t.text, "token {t:?}");
             count += 1;
@@ -258,7 +294,10 @@ mod tests {
         assert!(count > 20);
         let jieba = Jieba::new();
         for t in word_tokens(text, "zh", &jieba) {
-            let sliced: String = text[t.offset_from..t.offset_to].nfkc().collect::<String>().to_lowercase();
+            let sliced: String = text[t.offset_from..t.offset_to]
+                .nfkc()
+                .collect::<String>()
+                .to_lowercase();
             let sliced: String = sliced.chars().filter(|c| c.is_alphanumeric()).collect();
             let word = t.text.strip_prefix("zh:").unwrap_or(&t.text);
             assert_eq!(sliced, word, "token {t:?}");
@@ -268,7 +307,10 @@ mod tests {
     #[test]
     fn query_terms_are_bigram_phrases() {
         let q = exact_query_terms(&units("空间碎片"));
-        assert_eq!(q, vec![(0, "空间".into()), (1, "间碎".into()), (2, "碎片".into())]);
+        assert_eq!(
+            q,
+            vec![(0, "空间".into()), (1, "间碎".into()), (2, "碎片".into())]
+        );
         let q = exact_query_terms(&units("2021年"));
         assert_eq!(q, vec![(0, "2021".into()), (1, "年".into())]);
         assert_eq!(exact_query_terms(&units("碎")), vec![(0, "碎".into())]);

@@ -26,7 +26,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let color = match cli.global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let (data, index) = (&cli.global.data, &cli.global.index);
     match cli.command {
@@ -54,7 +56,11 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
         render::results_text(&mut out, &results, color)?;
     }
     out.flush()?;
-    Ok(if results.total > 0 { Outcome::Found } else { Outcome::NothingFound })
+    Ok(if results.total > 0 {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
 }
 
 fn kind_of(kind: KindArg) -> Kind {
@@ -84,7 +90,10 @@ fn fresh_library(data: &Path, root: &Path) -> Result<Library> {
     match index::update(root, data, false, &mut progress_bar()) {
         Ok(report) => print_report(&report),
         Err(UpdateError::Busy(dir)) if existing.is_some() => {
-            eprintln!("unspace: {}: another unspace is updating the index; answering from its last complete state", dir.display());
+            eprintln!(
+                "unspace: {}: another unspace is updating the index; answering from its last complete state",
+                dir.display()
+            );
             return Ok(existing.expect("checked"));
         }
         Err(e) => return Err(anyhow!(e)),
@@ -93,10 +102,15 @@ fn fresh_library(data: &Path, root: &Path) -> Result<Library> {
 }
 
 fn index_command(data: &Path, root: &Path, args: IndexArgs) -> Result<Outcome> {
-    let report = index::update(root, data, args.rebuild, &mut progress_bar()).map_err(|e| anyhow!(e))?;
+    let report =
+        index::update(root, data, args.rebuild, &mut progress_bar()).map_err(|e| anyhow!(e))?;
     print_report(&report);
     if !report.failed.is_empty() {
-        bail!("{} of the documents in {} could not be indexed (see above)", report.failed.len(), data.display());
+        bail!(
+            "{} of the documents in {} could not be indexed (see above)",
+            report.failed.len(),
+            data.display()
+        );
     }
     Ok(Outcome::Found)
 }
@@ -123,7 +137,10 @@ impl Progress for Bar {
     fn start(&mut self, files: usize) {
         if let Some(bar) = &self.0 {
             bar.set_length(files as u64);
-            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").expect("valid template"));
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                    .expect("valid template"),
+            );
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
@@ -162,7 +179,11 @@ fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
                 "{} is not in {l} in {}; it is in: {}",
                 args.symbol,
                 data.display(),
-                candidates.iter().map(|d| d.language.as_str()).collect::<Vec<_>>().join(", ")
+                candidates
+                    .iter()
+                    .map(|d| d.language.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             (None, false) => unreachable!("a candidate matches when no language is asked"),
         })?;
@@ -182,7 +203,10 @@ fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
 
 /// `16` is operative paragraph 16 (or plain paragraph 16 in a text without operative
 /// paragraphs); `p8` is preambular paragraph 8.
-fn find_paragraph<'a>(doc: &'a crate::document::Document, spec: &str) -> Result<&'a crate::document::Paragraph> {
+fn find_paragraph<'a>(
+    doc: &'a crate::document::Document,
+    spec: &str,
+) -> Result<&'a crate::document::Paragraph> {
     let (kind, digits) = match spec.strip_prefix("pp").or_else(|| spec.strip_prefix('p')) {
         Some(rest) => (Kind::Preamble, rest),
         None if doc.paragraphs.iter().any(|p| p.kind == Kind::Operative) => (Kind::Operative, spec),
@@ -193,6 +217,10 @@ fn find_paragraph<'a>(doc: &'a crate::document::Document, spec: &str) -> Result<
         .map_err(|_| anyhow!("paragraph `{spec}`: give a number (16) or p and a number for a preambular paragraph (p8)"))?;
     doc.paragraph(kind, number).with_context(|| {
         let count = doc.paragraphs.iter().filter(|p| p.kind == kind).count();
-        format!("{} has no {} paragraph {number} (it has {count})", doc.symbol, kind.as_str())
+        format!(
+            "{} has no {} paragraph {number} (it has {count})",
+            doc.symbol,
+            kind.as_str()
+        )
     })
 }

@@ -135,7 +135,14 @@ pub fn exclusions_as_not(args: impl IntoIterator<Item = OsString>) -> Vec<OsStri
         match text.as_deref() {
             Some("search") if !in_search => in_search = true,
             Some("--") => after_separator = true,
-            Some(t) if in_search && !after_separator && t.len() > 1 && t.starts_with('-') && !t.starts_with("--") && t != "-h" => {
+            Some(t)
+                if in_search
+                    && !after_separator
+                    && t.len() > 1
+                    && t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t != "-h" =>
+            {
                 out.push(OsString::from("NOT"));
                 out.push(OsString::from(&t[1..]));
                 continue;

@@ -118,21 +118,30 @@ impl Library {
         if !dir.join("meta.json").exists() {
             return Ok(None);
         }
-        let index = Index::open_in_dir(&dir).with_context(|| format!("{}: could not open the index", dir.display()))?;
+        let index = Index::open_in_dir(&dir)
+            .with_context(|| format!("{}: could not open the index", dir.display()))?;
         analysis::register(&index);
         let (_, fields) = Fields::schema();
         let manifest = read_manifest(&index)?;
         if manifest.version != SCHEMA_VERSION {
             return Ok(None);
         }
-        Ok(Some(Library { index, fields, manifest }))
+        Ok(Some(Library {
+            index,
+            fields,
+            manifest,
+        }))
     }
 }
 
 fn read_manifest(index: &Index) -> Result<Manifest> {
-    let metas = index.load_metas().context("could not read the index's metadata")?;
+    let metas = index
+        .load_metas()
+        .context("could not read the index's metadata")?;
     match metas.payload {
-        Some(payload) => serde_json::from_str(&payload).context("the index's manifest is unreadable"),
+        Some(payload) => {
+            serde_json::from_str(&payload).context("the index's manifest is unreadable")
+        }
         None => Ok(Manifest::default()),
     }
 }
@@ -152,7 +161,8 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
     let mut out = Vec::new();
     let mut stack = vec![data.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir).with_context(|| format!("{}: could not list the data folder", dir.display()))?;
+        let entries = fs::read_dir(&dir)
+            .with_context(|| format!("{}: could not list the data folder", dir.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("{}: could not list", dir.display()))?;
             let name = entry.file_name();
@@ -160,7 +170,8 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
                 continue;
             }
             let path = entry.path();
-            let meta = fs::metadata(&path).with_context(|| format!("{}: could not read its size", path.display()))?;
+            let meta = fs::metadata(&path)
+                .with_context(|| format!("{}: could not read its size", path.display()))?;
             if meta.is_dir() {
                 stack.push(path);
                 continue;
@@ -170,8 +181,17 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos() as u64);
-            let key = path.strip_prefix(data).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            out.push(DataFile { key, path, size: meta.len(), mtime_ns });
+            let key = path
+                .strip_prefix(data)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(DataFile {
+                key,
+                path,
+                size: meta.len(),
+                mtime_ns,
+            });
         }
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
@@ -183,7 +203,10 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
 pub fn is_stale(manifest: &Manifest, files: &[DataFile]) -> bool {
     files.len() != manifest.files.len()
         || files.iter().any(|f| {
-            manifest.files.get(&f.key).is_none_or(|s| s.size != f.size || s.mtime_ns != f.mtime_ns)
+            manifest
+                .files
+                .get(&f.key)
+                .is_none_or(|s| s.size != f.size || s.mtime_ns != f.mtime_ns)
         })
 }
 
@@ -265,38 +288,68 @@ impl Progress for Quiet {}
 /// indexed, changed ones re-indexed, removed ones dropped, unchanged ones untouched.
 /// `rebuild` starts from an empty index instead. One commit at the end, carrying the
 /// new manifest.
-pub fn update(root: &Path, data: &Path, rebuild: bool, progress: &mut dyn Progress) -> Result<Report, UpdateError> {
+pub fn update(
+    root: &Path,
+    data: &Path,
+    rebuild: bool,
+    progress: &mut dyn Progress,
+) -> Result<Report, UpdateError> {
     let started = Instant::now();
     let files = data_files(data)?;
     let dir = version_dir(root);
-    fs::create_dir_all(&dir).with_context(|| format!("{}: could not create the index folder", dir.display()))?;
+    fs::create_dir_all(&dir)
+        .with_context(|| format!("{}: could not create the index folder", dir.display()))?;
     let (schema, fields) = Fields::schema();
     let index = if dir.join("meta.json").exists() {
-        Index::open_in_dir(&dir).with_context(|| format!("{}: could not open the index", dir.display()))?
+        Index::open_in_dir(&dir)
+            .with_context(|| format!("{}: could not open the index", dir.display()))?
     } else {
-        Index::create_in_dir(&dir, schema).with_context(|| format!("{}: could not create the index", dir.display()))?
+        Index::create_in_dir(&dir, schema)
+            .with_context(|| format!("{}: could not create the index", dir.display()))?
     };
     analysis::register(&index);
     let mut writer: IndexWriter = match index.writer(64_000_000) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(..)) => return Err(UpdateError::Busy(dir)),
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("{}: could not open the index for writing", dir.display())).into()),
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context(format!(
+                    "{}: could not open the index for writing",
+                    dir.display()
+                ))
+                .into());
+        }
     };
-    let old = if rebuild { Manifest::default() } else { read_manifest(&index)? };
-    let old = if old.version == SCHEMA_VERSION { old } else { Manifest::default() };
+    let old = if rebuild {
+        Manifest::default()
+    } else {
+        read_manifest(&index)?
+    };
+    let old = if old.version == SCHEMA_VERSION {
+        old
+    } else {
+        Manifest::default()
+    };
     if rebuild {
-        writer.delete_all_documents().context("could not clear the index")?;
+        writer
+            .delete_all_documents()
+            .context("could not clear the index")?;
     }
 
     let mut report = Report::default();
-    let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
+    let mut manifest = Manifest {
+        version: SCHEMA_VERSION,
+        files: BTreeMap::new(),
+    };
     let mut changed = rebuild;
     let mut jieba: Option<Jieba> = None;
     progress.start(files.len());
     for file in &files {
         let previous = old.files.get(&file.key);
         if previous.is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns) {
-            manifest.files.insert(file.key.clone(), previous.cloned().expect("checked"));
+            manifest
+                .files
+                .insert(file.key.clone(), previous.cloned().expect("checked"));
             report.unchanged += 1;
             progress.file_done(&file.key);
             continue;
@@ -304,13 +357,19 @@ pub fn update(root: &Path, data: &Path, rebuild: bool, progress: &mut dyn Progre
         let bytes = match fs::read(&file.path) {
             Ok(b) => b,
             Err(e) => {
-                report.failed.push(format!("{}: could not read: {e}", file.path.display()));
+                report
+                    .failed
+                    .push(format!("{}: could not read: {e}", file.path.display()));
                 keep_previous(&mut manifest, &file.key, previous);
                 continue;
             }
         };
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
-        let state = FileState { size: file.size, mtime_ns: file.mtime_ns, hash };
+        let state = FileState {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash,
+        };
         if previous.is_some_and(|s| s.hash == state.hash) {
             // Touched but not changed: record the new stat, index nothing.
             manifest.files.insert(file.key.clone(), state);
@@ -328,12 +387,26 @@ pub fn update(root: &Path, data: &Path, rebuild: bool, progress: &mut dyn Progre
                 continue;
             }
         };
-        report.warnings.extend(parsed.warnings.iter().map(|w| format!("{}: {w}", file.path.display())));
+        report.warnings.extend(
+            parsed
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", file.path.display())),
+        );
         let jieba = jieba.get_or_insert_with(Jieba::new);
         writer.delete_term(Term::from_field_text(fields.source, &file.key));
         for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
-            let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key, jieba);
-            writer.add_document(doc).context("could not add a paragraph to the index")?;
+            let doc = paragraph_document(
+                &fields,
+                &parsed.document,
+                paragraph,
+                ordinal,
+                &file.key,
+                jieba,
+            );
+            writer
+                .add_document(doc)
+                .context("could not add a paragraph to the index")?;
         }
         report.paragraphs += parsed.document.paragraphs.len();
         if previous.is_some() {
@@ -353,12 +426,22 @@ pub fn update(root: &Path, data: &Path, rebuild: bool, progress: &mut dyn Progre
         }
     }
     progress.finish();
-    if changed || old.version != SCHEMA_VERSION || index.load_metas().map(|m| m.payload.is_none()).unwrap_or(true) {
+    if changed
+        || old.version != SCHEMA_VERSION
+        || index
+            .load_metas()
+            .map(|m| m.payload.is_none())
+            .unwrap_or(true)
+    {
         let payload = serde_json::to_string(&manifest).context("could not write the manifest")?;
-        let mut commit = writer.prepare_commit().context("could not prepare the commit")?;
+        let mut commit = writer
+            .prepare_commit()
+            .context("could not prepare the commit")?;
         commit.set_payload(&payload);
         commit.commit().context("could not commit the index")?;
-        writer.wait_merging_threads().context("could not finish merging")?;
+        writer
+            .wait_merging_threads()
+            .context("could not finish merging")?;
         report.committed = true;
         remove_older_versions(root);
     }
@@ -378,7 +461,9 @@ fn keep_previous(manifest: &mut Manifest, key: &str, previous: Option<&FileState
 
 /// Removes index folders of other schema versions once this one has committed.
 fn remove_older_versions(root: &Path) {
-    let Ok(entries) = fs::read_dir(root) else { return };
+    let Ok(entries) = fs::read_dir(root) else {
+        return;
+    };
     let current = version_dir(root);
     for entry in entries.flatten() {
         let path = entry.path();
@@ -398,8 +483,16 @@ fn paragraph_document(
     source: &str,
     jieba: &Jieba,
 ) -> TantivyDocument {
-    let notes: Vec<&Footnote> = paragraph.footnotes.iter().filter_map(|n| doc.footnote(*n)).collect();
-    let notes_text = notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("\n");
+    let notes: Vec<&Footnote> = paragraph
+        .footnotes
+        .iter()
+        .filter_map(|n| doc.footnote(*n))
+        .collect();
+    let notes_text = notes
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut d = TantivyDocument::default();
     d.add_text(fields.source, source);
     d.add_text(fields.symbol, &doc.symbol);
@@ -411,7 +504,10 @@ fn paragraph_document(
     d.add_text(fields.title, &doc.title);
     d.add_text(fields.date, doc.date.as_deref().unwrap_or(""));
     d.add_text(fields.text, &paragraph.text);
-    d.add_text(fields.notes, serde_json::to_string(&notes).expect("footnotes serialise"));
+    d.add_text(
+        fields.notes,
+        serde_json::to_string(&notes).expect("footnotes serialise"),
+    );
     d.add_text(fields.body_exact, &paragraph.text);
     d.add_text(fields.notes_exact, &notes_text);
     let words = |text: &str| PreTokenizedString {

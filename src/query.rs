@@ -60,7 +60,10 @@ enum Item {
 
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
-    let fail = |reason: String| QueryError { query: input.to_owned(), reason };
+    let fail = |reason: String| QueryError {
+        query: input.to_owned(),
+        reason,
+    };
     let items = lex(input).map_err(fail)?;
     let mut groups: Vec<Vec<Term>> = Vec::new();
     let mut excluded = Vec::new();
@@ -68,8 +71,16 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
     for (k, item) in items.iter().enumerate() {
         match item {
             Item::Or => {
-                let after_positive = matches!(items.get(k + 1), Some(Item::Term { negated: false, .. }));
-                if groups.is_empty() || pending_or || !after_positive || matches!(items.get(k.wrapping_sub(1)), Some(Item::Term { negated: true, .. })) {
+                let after_positive =
+                    matches!(items.get(k + 1), Some(Item::Term { negated: false, .. }));
+                if groups.is_empty()
+                    || pending_or
+                    || !after_positive
+                    || matches!(
+                        items.get(k.wrapping_sub(1)),
+                        Some(Item::Term { negated: true, .. })
+                    )
+                {
                     return Err(fail("OR needs a term to search for on each side".into()));
                 }
                 pending_or = true;
@@ -77,9 +88,14 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             Item::Term { text, negated } => {
                 let units = units(text);
                 if units.is_empty() {
-                    return Err(fail(format!("`{text}` has no letters, digits or characters to search for")));
+                    return Err(fail(format!(
+                        "`{text}` has no letters, digits or characters to search for"
+                    )));
                 }
-                let term = Term { text: text.clone(), units };
+                let term = Term {
+                    text: text.clone(),
+                    units,
+                };
                 if *negated {
                     excluded.push(term);
                 } else if pending_or {
@@ -92,7 +108,9 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         }
     }
     if groups.is_empty() {
-        return Err(fail("nothing to search for: give at least one term that is not excluded".into()));
+        return Err(fail(
+            "nothing to search for: give at least one term that is not excluded".into(),
+        ));
     }
     Ok(Query { groups, excluded })
 }
@@ -120,7 +138,10 @@ fn lex(input: &str) -> Result<Vec<Item>, String> {
             if !closed {
                 return Err("unclosed quote: a phrase opened with \" needs a closing \"".into());
             }
-            items.push(Item::Term { text: phrase, negated });
+            items.push(Item::Term {
+                text: phrase,
+                negated,
+            });
             negated = false;
             continue;
         }
@@ -140,12 +161,18 @@ fn lex(input: &str) -> Result<Vec<Item>, String> {
         } else if word == "NOT" {
             negated = true;
         } else if let Some(rest) = word.strip_prefix('-').filter(|r| !r.is_empty()) {
-            items.push(Item::Term { text: rest.to_owned(), negated: true });
+            items.push(Item::Term {
+                text: rest.to_owned(),
+                negated: true,
+            });
             negated = false;
         } else if word == "-" {
             negated = true;
         } else {
-            items.push(Item::Term { text: word, negated });
+            items.push(Item::Term {
+                text: word,
+                negated,
+            });
             negated = false;
         }
     }
@@ -161,7 +188,10 @@ mod tests {
 
     fn texts(q: &Query) -> (Vec<Vec<&str>>, Vec<&str>) {
         (
-            q.groups.iter().map(|g| g.iter().map(|t| t.text.as_str()).collect()).collect(),
+            q.groups
+                .iter()
+                .map(|g| g.iter().map(|t| t.text.as_str()).collect())
+                .collect(),
             q.excluded.iter().map(|t| t.text.as_str()).collect(),
         )
     }
@@ -169,18 +199,37 @@ mod tests {
     #[test]
     fn parses_the_query_language() {
         let q = parse(r#"空间碎片 "space debris" OR 近地天体 -军备 NOT impact"#).unwrap();
-        assert_eq!(texts(&q), (vec![vec!["空间碎片"], vec!["space debris", "近地天体"]], vec!["军备", "impact"]));
+        assert_eq!(
+            texts(&q),
+            (
+                vec![vec!["空间碎片"], vec!["space debris", "近地天体"]],
+                vec!["军备", "impact"]
+            )
+        );
         let q = parse("2015-2030 A/AC.105/1240").unwrap();
         assert_eq!(texts(&q).0, vec![vec!["2015-2030"], vec!["A/AC.105/1240"]]);
     }
 
     #[test]
     fn refuses_what_it_cannot_read() {
-        for bad in [r#""space debris"#, "OR debris", "debris OR", "-debris", "，", "a OR OR b", "debris NOT"] {
+        for bad in [
+            r#""space debris"#,
+            "OR debris",
+            "debris OR",
+            "-debris",
+            "，",
+            "a OR OR b",
+            "debris NOT",
+        ] {
             let err = parse(bad).unwrap_err();
             assert_eq!(err.query, bad);
             assert!(!err.reason.is_empty());
         }
-        assert!(parse(r#""space debris"#).unwrap_err().reason.contains("unclosed quote"));
+        assert!(
+            parse(r#""space debris"#)
+                .unwrap_err()
+                .reason
+                .contains("unclosed quote")
+        );
     }
 }

@@ -32,7 +32,11 @@ struct Painter {
 
 impl Painter {
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.color { format!("{style}{text}{RESET}") } else { text.to_owned() }
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
     }
 
     /// `text` with the byte ranges marked.
@@ -64,9 +68,16 @@ pub fn results_text(w: &mut impl Write, results: &Results, color: bool) -> io::R
         write_hit(w, &p, hit)?;
     }
     let shown = results.hits.len();
-    let noun = if results.total == 1 { "paragraph" } else { "paragraphs" };
+    let noun = if results.total == 1 {
+        "paragraph"
+    } else {
+        "paragraphs"
+    };
     let line = if shown < results.total {
-        format!("{} {noun} match `{}` (showing {shown}; --limit N for more)", results.total, results.query)
+        format!(
+            "{} {noun} match `{}` (showing {shown}; --limit N for more)",
+            results.total, results.query
+        )
     } else {
         format!("{} {noun} match `{}`", results.total, results.query)
     };
@@ -75,14 +86,27 @@ pub fn results_text(w: &mut impl Write, results: &Results, color: bool) -> io::R
 
 fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
     let cite = citation(&hit.symbol, &hit.language, hit.kind, hit.number);
-    let date = if hit.date.is_empty() { String::new() } else { format!(", {}", hit.date) };
-    writeln!(w, "{}  {}", p.paint(CITE, &cite), p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language)))?;
+    let date = if hit.date.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", hit.date)
+    };
+    writeln!(
+        w,
+        "{}  {}",
+        p.paint(CITE, &cite),
+        p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language))
+    )?;
     for line in p.marked(&hit.text, &hit.highlights).lines() {
         writeln!(w, "    {line}")?;
     }
     for note in &hit.footnotes {
         let text = p.marked(&note.text, &note.highlights);
-        writeln!(w, "    {} {text}", p.paint(DIM, &format!("[{}]", note.number)))?;
+        writeln!(
+            w,
+            "    {} {text}",
+            p.paint(DIM, &format!("[{}]", note.number))
+        )?;
     }
     writeln!(w)
 }
@@ -112,7 +136,11 @@ fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
         None => doc.paragraphs.iter().collect(),
     };
     let footnotes = match only {
-        Some(p) => p.footnotes.iter().filter_map(|n| doc.footnote(*n)).collect(),
+        Some(p) => p
+            .footnotes
+            .iter()
+            .filter_map(|n| doc.footnote(*n))
+            .collect(),
         None => doc.footnotes.iter().collect(),
     };
     Shown {
@@ -128,29 +156,58 @@ fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
 }
 
 /// A document (or one paragraph) as JSON.
-pub fn document_json(w: &mut impl Write, doc: &Document, only: Option<&Paragraph>) -> io::Result<()> {
+pub fn document_json(
+    w: &mut impl Write,
+    doc: &Document,
+    only: Option<&Paragraph>,
+) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &shown(doc, only))?;
     writeln!(w)
 }
 
 /// A document (or one paragraph) for a terminal: each paragraph with the footnotes
 /// it cites beneath it.
-pub fn document_text(w: &mut impl Write, doc: &Document, only: Option<&Paragraph>, color: bool) -> io::Result<()> {
+pub fn document_text(
+    w: &mut impl Write,
+    doc: &Document,
+    only: Option<&Paragraph>,
+    color: bool,
+) -> io::Result<()> {
     let p = Painter { color };
     let s = shown(doc, only);
-    writeln!(w, "{}", p.paint(BOLD, &format!("{} — {}", s.symbol, s.title)))?;
+    writeln!(
+        w,
+        "{}",
+        p.paint(BOLD, &format!("{} — {}", s.symbol, s.title))
+    )?;
     let adopted: Vec<&str> = [s.date, s.meeting].into_iter().flatten().collect();
     if !adopted.is_empty() {
-        writeln!(w, "{}", p.paint(DIM, &format!("{} · {}", s.language, adopted.join(", "))))?;
+        writeln!(
+            w,
+            "{}",
+            p.paint(DIM, &format!("{} · {}", s.language, adopted.join(", ")))
+        )?;
     }
     writeln!(w)?;
     for para in &s.paragraphs {
-        writeln!(w, "{}", p.paint(CITE, &citation(s.symbol, s.language, para.kind, para.number)))?;
+        writeln!(
+            w,
+            "{}",
+            p.paint(
+                CITE,
+                &citation(s.symbol, s.language, para.kind, para.number)
+            )
+        )?;
         for line in para.text.lines() {
             writeln!(w, "    {line}")?;
         }
         for note in para.footnotes.iter().filter_map(|n| doc.footnote(*n)) {
-            writeln!(w, "    {} {}", p.paint(DIM, &format!("[{}]", note.number)), note.text)?;
+            writeln!(
+                w,
+                "    {} {}",
+                p.paint(DIM, &format!("[{}]", note.number)),
+                note.text
+            )?;
         }
         writeln!(w)?;
     }

@@ -12,7 +12,9 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
 
@@ -77,8 +79,17 @@ enum Scope {
 }
 
 /// Runs a parsed query.
-pub fn search(library: &Library, text: &str, query: &Query, filters: &Filters, limit: usize) -> Result<Results> {
-    let reader = library.index.reader().context("could not open the index for reading")?;
+pub fn search(
+    library: &Library,
+    text: &str,
+    query: &Query,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Results> {
+    let reader = library
+        .index
+        .reader()
+        .context("could not open the index for reading")?;
     let searcher = reader.searcher();
     let f = &library.fields;
     let languages: Vec<&str> = match &filters.language {
@@ -100,32 +111,63 @@ pub fn search(library: &Library, text: &str, query: &Query, filters: &Filters, l
             .collect();
         searcher.search(&union(any), &DocSetCollector)?
     };
-    let matches = |q: &dyn TantivyQuery| -> Result<HashSet<DocAddress>> { Ok(searcher.search(q, &DocSetCollector)?) };
+    let matches = |q: &dyn TantivyQuery| -> Result<HashSet<DocAddress>> {
+        Ok(searcher.search(q, &DocSetCollector)?)
+    };
     let (total, text_count) = if excluded.is_empty() {
-        (searcher.search(&anywhere, &Count)?, searcher.search(&in_text, &Count)?)
+        (
+            searcher.search(&anywhere, &Count)?,
+            searcher.search(&in_text, &Count)?,
+        )
     } else {
         let all = matches(&anywhere)?;
         let text = matches(&in_text)?;
-        (all.difference(&excluded).count(), text.difference(&excluded).count())
+        (
+            all.difference(&excluded).count(),
+            text.difference(&excluded).count(),
+        )
     };
 
     // Tier 1: matches in the paragraph's own text.
-    let ranked_text = ranked(in_text.box_clone(), ranking(f, query, Scope::Text, &languages));
-    let mut found = top(&searcher, &ranked_text, limit.min(text_count), &excluded, &HashSet::new())?;
+    let ranked_text = ranked(
+        in_text.box_clone(),
+        ranking(f, query, Scope::Text, &languages),
+    );
+    let mut found = top(
+        &searcher,
+        &ranked_text,
+        limit.min(text_count),
+        &excluded,
+        &HashSet::new(),
+    )?;
     // Tier 2: matches only through footnotes; only looked for when tier 1 does not
     // fill the page, so there are fewer than `limit` text matches to skip.
     if found.len() < limit && total > text_count {
-        let text_hits = if text_count == found.len() { found.iter().map(|h| h.1).collect() } else { matches(&in_text)? };
+        let text_hits = if text_count == found.len() {
+            found.iter().map(|h| h.1).collect()
+        } else {
+            matches(&in_text)?
+        };
         let ranked_notes = ranked(anywhere, ranking(f, query, Scope::Notes, &languages));
         let wanted = (limit - found.len()).min(total - text_count);
-        found.extend(top(&searcher, &ranked_notes, wanted, &excluded, &text_hits)?);
+        found.extend(top(
+            &searcher,
+            &ranked_notes,
+            wanted,
+            &excluded,
+            &text_hits,
+        )?);
     }
     let terms: Vec<&Term> = query.positive_terms().collect();
     let hits = found
         .into_iter()
         .map(|(score, address)| hit(&searcher, f, address, score, &terms))
         .collect::<Result<_>>()?;
-    Ok(Results { query: text.to_owned(), total, hits })
+    Ok(Results {
+        query: text.to_owned(),
+        total,
+        hits,
+    })
 }
 
 /// The best `wanted` hits of `query` that are in neither `skip` set.
@@ -140,12 +182,23 @@ fn top(
         return Ok(Vec::new());
     }
     let fetch = wanted + skip_a.len() + skip_b.len();
-    let hits: Vec<(f32, DocAddress)> = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-    Ok(hits.into_iter().filter(|(_, d)| !skip_a.contains(d) && !skip_b.contains(d)).take(wanted).collect())
+    let hits: Vec<(f32, DocAddress)> =
+        searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
+    Ok(hits
+        .into_iter()
+        .filter(|(_, d)| !skip_a.contains(d) && !skip_b.contains(d))
+        .take(wanted)
+        .collect())
 }
 
 /// The query that decides which paragraphs match, over the given scopes.
-fn build_match(f: &Fields, query: &Query, filters: &Filters, scopes: &[Scope], languages: &[&str]) -> Box<dyn TantivyQuery> {
+fn build_match(
+    f: &Fields,
+    query: &Query,
+    filters: &Filters,
+    scopes: &[Scope],
+    languages: &[&str],
+) -> Box<dyn TantivyQuery> {
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for group in &query.groups {
         let alternatives = group
@@ -155,7 +208,10 @@ fn build_match(f: &Fields, query: &Query, filters: &Filters, scopes: &[Scope], l
         clauses.push((Occur::Must, union(alternatives)));
     }
     let exact = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
-        Box::new(TermQuery::new(IndexTerm::from_field_text(field, value), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            IndexTerm::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
     };
     if let Some(symbol) = &filters.symbol {
         clauses.push((Occur::Must, exact(f.symbol, symbol)));
@@ -168,7 +224,10 @@ fn build_match(f: &Fields, query: &Query, filters: &Filters, scopes: &[Scope], l
     }
     if let Some(year) = filters.year {
         let term = IndexTerm::from_field_u64(f.year, u64::from(year));
-        clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -183,7 +242,12 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, languages: &[&str]) -> Box<
     let mut alternatives = vec![phrase(exact, exact_query_terms(&term.units))];
     if !term.has_cjk() {
         for language in languages {
-            let terms = term.units.iter().enumerate().map(|(i, u)| (i, word_term(language, &u.norm))).collect();
+            let terms = term
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (i, word_term(language, &u.norm)))
+                .collect();
             alternatives.push(phrase(words, terms));
         }
     }
@@ -192,21 +256,32 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, languages: &[&str]) -> Box<
 
 /// Scoring clauses: words-field terms for every Chinese sub-word of the query (the
 /// index knows its own vocabulary, so no dictionary is loaded here) and stems.
-fn ranking(f: &Fields, query: &Query, scope: Scope, languages: &[&str]) -> Vec<Box<dyn TantivyQuery>> {
+fn ranking(
+    f: &Fields,
+    query: &Query,
+    scope: Scope,
+    languages: &[&str],
+) -> Vec<Box<dyn TantivyQuery>> {
     let words = match scope {
         Scope::Text => f.body_words,
         Scope::Notes => f.notes_words,
     };
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
-        let q = TermQuery::new(IndexTerm::from_field_text(words, &term), IndexRecordOption::WithFreqs);
+        let q = TermQuery::new(
+            IndexTerm::from_field_text(words, &term),
+            IndexRecordOption::WithFreqs,
+        );
         out.push(Box::new(BoostQuery::new(Box::new(q), WORDS_BOOST)));
     };
     for term in query.positive_terms() {
         for run in cjk_runs(&term.units) {
             for len in 2..=run.len().min(MAX_WORD_CHARS) {
                 for start in 0..=run.len() - len {
-                    add(run[start..start + len].iter().map(|u| u.norm.as_str()).collect());
+                    add(run[start..start + len]
+                        .iter()
+                        .map(|u| u.norm.as_str())
+                        .collect());
                 }
             }
         }
@@ -220,7 +295,10 @@ fn ranking(f: &Fields, query: &Query, scope: Scope, languages: &[&str]) -> Vec<B
 }
 
 fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
-    units.split(|u| !u.cjk).filter(|run| !run.is_empty()).collect()
+    units
+        .split(|u| !u.cjk)
+        .filter(|run| !run.is_empty())
+        .collect()
 }
 
 /// `matching` must hold; the scoring clauses only add to the score.
@@ -231,8 +309,10 @@ fn ranked(matching: Box<dyn TantivyQuery>, scoring: Vec<Box<dyn TantivyQuery>>) 
 }
 
 fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
-    let mut terms: Vec<(usize, IndexTerm)> =
-        terms.into_iter().map(|(at, text)| (at, IndexTerm::from_field_text(field, &text))).collect();
+    let mut terms: Vec<(usize, IndexTerm)> = terms
+        .into_iter()
+        .map(|(at, text)| (at, IndexTerm::from_field_text(field, &text)))
+        .collect();
     if terms.len() == 1 {
         let (_, term) = terms.pop().expect("one term");
         Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
@@ -242,19 +322,42 @@ fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
 }
 
 fn union(alternatives: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
-    Box::new(BooleanQuery::new(alternatives.into_iter().map(|q| (Occur::Should, q)).collect()))
+    Box::new(BooleanQuery::new(
+        alternatives
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect(),
+    ))
 }
 
-fn hit(searcher: &Searcher, f: &Fields, address: DocAddress, score: f32, terms: &[&Term]) -> Result<Hit> {
-    let doc: TantivyDocument = searcher.doc(address).context("could not read a paragraph from the index")?;
-    let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+fn hit(
+    searcher: &Searcher,
+    f: &Fields,
+    address: DocAddress,
+    score: f32,
+    terms: &[&Term],
+) -> Result<Hit> {
+    let doc: TantivyDocument = searcher
+        .doc(address)
+        .context("could not read a paragraph from the index")?;
+    let text_of = |field: Field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
     let u64_of = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let language = text_of(f.language);
     let text = text_of(f.text);
-    let notes: Vec<Footnote> = serde_json::from_str(&text_of(f.notes)).context("a paragraph's stored footnotes are unreadable")?;
+    let notes: Vec<Footnote> = serde_json::from_str(&text_of(f.notes))
+        .context("a paragraph's stored footnotes are unreadable")?;
     let footnotes = notes
         .into_iter()
-        .map(|n| NoteHit { highlights: highlights(&n.text, terms, &language), number: n.number, text: n.text })
+        .map(|n| NoteHit {
+            highlights: highlights(&n.text, terms, &language),
+            number: n.number,
+            text: n.text,
+        })
         .collect();
     Ok(Hit {
         symbol: text_of(f.symbol),
@@ -281,7 +384,10 @@ pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, us
         for i in 0..text_units.len().saturating_sub(k - 1) {
             let window = &text_units[i..i + k];
             let same = window.iter().zip(&term.units).all(|(a, b)| {
-                a.norm == b.norm || (stems && !a.cjk && analysis::stem(language, &a.norm) == analysis::stem(language, &b.norm))
+                a.norm == b.norm
+                    || (stems
+                        && !a.cjk
+                        && analysis::stem(language, &a.norm) == analysis::stem(language, &b.norm))
             });
             if same {
                 ranges.push((window[0].start, window[k - 1].end));

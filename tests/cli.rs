@@ -19,10 +19,19 @@ fn the_first_search_builds_the_index_and_lists_every_paragraph_best_first() {
     let p16 = text.find("A/RES/76/76 ¶16").expect("¶16 listed");
     let p8 = text.find("A/RES/76/76 序言 8").expect("recital 8 listed");
     assert!(p15.max(p16) < p8, "operative paragraphs first:\n{text}");
-    assert!(text.contains("和平利用外层空间方面的国际合作"), "the title is shown");
-    assert!(text.contains("[15] 《大会正式记录，第六十二届会议"), "footnotes under the paragraph:\n{text}");
+    assert!(
+        text.contains("和平利用外层空间方面的国际合作"),
+        "the title is shown"
+    );
+    assert!(
+        text.contains("[15] 《大会正式记录，第六十二届会议"),
+        "footnotes under the paragraph:\n{text}"
+    );
     assert!(text.contains("3 paragraphs match `空间碎片`"));
-    assert!(!text.contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
     assert!(stderr(&out).contains("building the index"));
     assert!(ws.index().join("unspace-v1/meta.json").exists());
 
@@ -43,14 +52,27 @@ fn json_output_has_the_documented_shape() {
     let hits = v["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 2);
     for hit in hits {
-        for key in ["symbol", "language", "title", "kind", "number", "score", "text", "highlights", "footnotes"] {
+        for key in [
+            "symbol",
+            "language",
+            "title",
+            "kind",
+            "number",
+            "score",
+            "text",
+            "highlights",
+            "footnotes",
+        ] {
             assert!(hit.get(key).is_some(), "hit has {key}");
         }
         assert_eq!(hit["symbol"], "A/RES/76/76");
         assert_eq!(hit["kind"], "operative");
         let text = hit["text"].as_str().unwrap();
         for range in hit["highlights"].as_array().unwrap() {
-            let (s, e) = (range[0].as_u64().unwrap() as usize, range[1].as_u64().unwrap() as usize);
+            let (s, e) = (
+                range[0].as_u64().unwrap() as usize,
+                range[1].as_u64().unwrap() as usize,
+            );
             assert_eq!(&text[s..e], "空间碎片");
         }
     }
@@ -70,11 +92,18 @@ fn exit_codes_say_found_not_found_and_error() {
     let v: Value = serde_json::from_str(&stdout(&none_json)).unwrap();
     assert_eq!(v["total"], 0);
 
-    for (query, reason) in [("\"空间碎片", "unclosed quote"), ("OR 空间", "OR needs"), ("-空间", "nothing to search for")] {
+    for (query, reason) in [
+        ("\"空间碎片", "unclosed quote"),
+        ("OR 空间", "OR needs"),
+        ("-空间", "nothing to search for"),
+    ] {
         let bad = ws.run(&["search", query]);
         assert_eq!(bad.status.code(), Some(2), "{query}");
         let err = stderr(&bad);
-        assert!(err.contains(query.trim_start_matches('-')) && err.contains(reason), "{query}: {err}");
+        assert!(
+            err.contains(query.trim_start_matches('-')) && err.contains(reason),
+            "{query}: {err}"
+        );
         assert!(!err.contains("panicked"));
     }
     let missing = ws.run(&["--data", "nowhere", "search", "空间"]);
@@ -86,10 +115,17 @@ fn exit_codes_say_found_not_found_and_error() {
 fn colour_is_decided_by_the_flag_and_no_color() {
     let ws = seed();
     let always = stdout(&ws.run(&["--color", "always", "search", "空间碎片"]));
-    assert!(always.contains("\x1b[1;31m空间碎片\x1b[0m"), "the whole phrase is highlighted");
+    assert!(
+        always.contains("\x1b[1;31m空间碎片\x1b[0m"),
+        "the whole phrase is highlighted"
+    );
     let never = stdout(&ws.run(&["--color", "never", "search", "空间碎片"]));
     assert!(!never.contains('\x1b'));
-    let no_color = ws.command(&["search", "空间碎片"]).env("NO_COLOR", "1").output().unwrap();
+    let no_color = ws
+        .command(&["search", "空间碎片"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert!(!stdout(&no_color).contains('\x1b'));
 }
 
@@ -103,10 +139,26 @@ fn filters_and_limit_narrow_the_hits() {
     let pre = json(&["search", "空间碎片", "--kind", "preamble", "--json"]);
     assert_eq!(pre["total"], 1);
     assert_eq!(pre["hits"][0]["number"], 8);
-    assert_eq!(json(&["search", "空间碎片", "--year", "2021", "--json"])["total"], 3);
-    assert_eq!(ws.run(&["search", "空间碎片", "--year", "2020"]).status.code(), Some(1));
-    assert_eq!(ws.run(&["search", "空间碎片", "--lang", "en"]).status.code(), Some(1));
-    assert_eq!(json(&["search", "空间碎片", "--doc", "A/RES/76/76", "--json"])["total"], 3);
+    assert_eq!(
+        json(&["search", "空间碎片", "--year", "2021", "--json"])["total"],
+        3
+    );
+    assert_eq!(
+        ws.run(&["search", "空间碎片", "--year", "2020"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        ws.run(&["search", "空间碎片", "--lang", "en"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        json(&["search", "空间碎片", "--doc", "A/RES/76/76", "--json"])["total"],
+        3
+    );
     let limited = stdout(&ws.run(&["search", "空间", "--limit", "2"]));
     assert_eq!(limited.matches("A/RES/76/76 ").count(), 2);
     assert!(limited.contains("(showing 2; --limit N for more)"));
@@ -127,7 +179,8 @@ fn show_prints_a_document_or_one_paragraph_with_its_footnotes() {
     assert_eq!(v["paragraphs"][0]["footnotes"], serde_json::json!([10]));
     assert_eq!(v["footnotes"][0]["number"], 10);
 
-    let whole: Value = serde_json::from_str(&stdout(&ws.run(&["show", "A/RES/76/76", "--json"]))).unwrap();
+    let whole: Value =
+        serde_json::from_str(&stdout(&ws.run(&["show", "A/RES/76/76", "--json"]))).unwrap();
     assert_eq!(whole["paragraphs"].as_array().unwrap().len(), 60);
     assert_eq!(whole["footnotes"].as_array().unwrap().len(), 23);
 
@@ -155,10 +208,15 @@ fn help_has_examples() {
 #[test]
 fn the_readme_search_runs_on_a_fresh_clone_of_the_default_corpus() {
     let ws = Workspace::new();
-    ws.copy(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/A-RES-76-76.zh.txt"), "A-RES-76-76.zh.txt");
+    ws.copy(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/A-RES-76-76.zh.txt"),
+        "A-RES-76-76.zh.txt",
+    );
     let out = ws.run(&["search", "空间碎片"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
     assert!(readme.contains("cargo run --release -- search 空间碎片"));
     assert!(readme.contains("cargo test --locked"));
 }
@@ -169,6 +227,15 @@ fn an_excluded_term_may_be_typed_as_its_own_argument() {
     let out = ws.run(&["search", "空间碎片", "-核动力源", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["total"], 2, "paragraph 16 mentions 核动力源 and is excluded");
-    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["number"] != 16));
+    assert_eq!(
+        v["total"], 2,
+        "paragraph 16 mentions 核动力源 and is excluded"
+    );
+    assert!(
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["number"] != 16)
+    );
 }

@@ -25,7 +25,11 @@ const FILES: [&str; 8] = [
 fn total(ws: &Workspace, query: &str) -> (i32, u64) {
     let out = ws.run(&["search", query, "--json", "--limit", "1"]);
     let code = out.status.code().unwrap_or(-1);
-    assert!(code == 0 || code == 1, "search {query}: exit {code}: {}", stderr(&out));
+    assert!(
+        code == 0 || code == 1,
+        "search {query}: exit {code}: {}",
+        stderr(&out)
+    );
     let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     (code, v["total"].as_u64().unwrap())
 }
@@ -42,33 +46,54 @@ fn index_adds_updates_and_removes_only_what_changed() {
     let ws = Workspace::with_resolutions(&["A-RES-76-76.zh.txt"]);
     let (code, err) = index(&ws, &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 60 paragraphs"), "{err}");
+    assert!(
+        err.contains("1 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 60 paragraphs"),
+        "{err}"
+    );
 
     ws.copy(&resolution("A-RES-76-76.en.txt"), "A-RES-76-76.en.txt");
     let (_, err) = index(&ws, &[]);
-    assert!(err.contains("1 added, 0 updated, 0 removed, 1 unchanged, 0 failed; 60 paragraphs"), "{err}");
+    assert!(
+        err.contains("1 added, 0 updated, 0 removed, 1 unchanged, 0 failed; 60 paragraphs"),
+        "{err}"
+    );
     assert_eq!(total(&ws, "\"orbital junk\""), (1, 0));
     let debris = total(&ws, "\"space debris\"").1;
     assert!(debris > 0);
 
     let text = std::fs::read_to_string(resolution("A-RES-76-76.en.txt")).unwrap();
-    ws.write("A-RES-76-76.en.txt", text.replacen("space debris", "orbital junk", 1));
+    ws.write(
+        "A-RES-76-76.en.txt",
+        text.replacen("space debris", "orbital junk", 1),
+    );
     let (_, err) = index(&ws, &[]);
-    assert!(err.contains("0 added, 1 updated, 0 removed, 1 unchanged"), "{err}");
+    assert!(
+        err.contains("0 added, 1 updated, 0 removed, 1 unchanged"),
+        "{err}"
+    );
     assert_eq!(total(&ws, "\"orbital junk\""), (0, 1));
 
     let (_, err) = index(&ws, &[]);
-    assert!(err.contains("0 added, 0 updated, 0 removed, 2 unchanged, 0 failed; 0 paragraphs"), "{err}");
+    assert!(
+        err.contains("0 added, 0 updated, 0 removed, 2 unchanged, 0 failed; 0 paragraphs"),
+        "{err}"
+    );
 
     std::fs::remove_file(ws.data().join("A-RES-76-76.en.txt")).unwrap();
     let (_, err) = index(&ws, &[]);
-    assert!(err.contains("0 added, 0 updated, 1 removed, 1 unchanged"), "{err}");
+    assert!(
+        err.contains("0 added, 0 updated, 1 removed, 1 unchanged"),
+        "{err}"
+    );
     assert_eq!(total(&ws, "\"orbital junk\""), (1, 0));
     assert_eq!(total(&ws, "空间碎片"), (0, 3));
 
     let (code, err) = index(&ws, &["--rebuild"]);
     assert_eq!(code, 0);
-    assert!(err.contains("1 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 60 paragraphs"), "{err}");
+    assert!(
+        err.contains("1 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 60 paragraphs"),
+        "{err}"
+    );
     assert_eq!(total(&ws, "空间碎片"), (0, 3));
 }
 
@@ -80,7 +105,10 @@ fn a_search_notices_that_data_changed_and_updates_the_index_first() {
     let out = ws.run(&["search", "debris"]);
     assert_eq!(out.status.code(), Some(0));
     let err = stderr(&out);
-    assert!(err.contains("data folder changed") && err.contains("1 added"), "{err}");
+    assert!(
+        err.contains("data folder changed") && err.contains("1 added"),
+        "{err}"
+    );
     assert!(stdout(&out).contains("A/RES/76/76 ¶16"));
     // Touching a file without changing it re-reads it but indexes nothing.
     let path = ws.data().join("A-RES-76-76.en.txt");
@@ -88,7 +116,11 @@ fn a_search_notices_that_data_changed_and_updates_the_index_first() {
     sleep(Duration::from_millis(20));
     std::fs::write(&path, bytes).unwrap();
     let out = ws.run(&["search", "debris"]);
-    assert!(stderr(&out).contains("0 added, 0 updated, 0 removed, 2 unchanged"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 added, 0 updated, 0 removed, 2 unchanged"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stderr(&ws.run(&["search", "debris"])), "");
 }
 
@@ -101,7 +133,10 @@ fn a_bad_file_is_reported_and_every_other_file_is_indexed() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("scan.pdf: is binary"), "{err}");
     assert!(err.contains("empty.txt: is empty"), "{err}");
-    assert!(err.contains("2 added, 0 updated, 0 removed, 0 unchanged, 2 failed"), "{err}");
+    assert!(
+        err.contains("2 added, 0 updated, 0 removed, 0 unchanged, 2 failed"),
+        "{err}"
+    );
     assert_eq!(total(&ws, "空间碎片"), (0, 3));
     assert!(total(&ws, "Continuity").1 > 0);
     // Fixing the file gets it indexed; nothing else is touched.
@@ -126,7 +161,11 @@ fn big_workspace(copies: usize) -> Workspace {
 fn spawn_index(ws: &Workspace, args: &[&str]) -> Child {
     let mut all = vec!["index"];
     all.extend_from_slice(args);
-    ws.command(&all).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn unspace index")
+    ws.command(&all)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn unspace index")
 }
 
 #[test]
@@ -134,7 +173,11 @@ fn a_rebuild_killed_at_any_moment_leaves_an_index_that_answers_correctly() {
     let ws = big_workspace(4);
     let (code, err) = index(&ws, &[]);
     assert_eq!(code, 0, "{err}");
-    let expected = [total(&ws, "空间碎片").1, total(&ws, "\"space debris\"").1, total(&ws, "75/92").1];
+    let expected = [
+        total(&ws, "空间碎片").1,
+        total(&ws, "\"space debris\"").1,
+        total(&ws, "75/92").1,
+    ];
     assert!(expected.iter().all(|&n| n > 0));
     let started = Instant::now();
     let full = ws.run(&["index", "--rebuild"]);
@@ -143,7 +186,9 @@ fn a_rebuild_killed_at_any_moment_leaves_an_index_that_answers_correctly() {
 
     let mut rng = 0x5eed_u64;
     for round in 0..8 {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let delay = 20 + (rng >> 33) % rebuild_ms.max(40);
         // Alternate full rebuilds and updates after a change to data/.
         let mut child = if round % 2 == 0 {
@@ -159,7 +204,11 @@ fn a_rebuild_killed_at_any_moment_leaves_an_index_that_answers_correctly() {
         sleep(Duration::from_millis(delay));
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        let now = [total(&ws, "空间碎片").1, total(&ws, "\"space debris\"").1, total(&ws, "75/92").1];
+        let now = [
+            total(&ws, "空间碎片").1,
+            total(&ws, "\"space debris\"").1,
+            total(&ws, "75/92").1,
+        ];
         assert_eq!(now, expected, "round {round}, killed after {delay} ms");
     }
     let (code, err) = index(&ws, &[]);
@@ -192,12 +241,18 @@ fn two_rebuilds_at_once_never_corrupt_the_index_and_searches_answer_meanwhile() 
         .into_iter()
         .map(|c| {
             let out = c.wait_with_output().unwrap();
-            (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
         })
         .collect();
     assert!(outcomes.iter().any(|(code, _)| *code == 0), "{outcomes:?}");
     for (code, err) in &outcomes {
-        assert!(*code == 0 || (*code == 2 && err.contains("another unspace is updating this index")), "{code}: {err}");
+        assert!(
+            *code == 0 || (*code == 2 && err.contains("another unspace is updating this index")),
+            "{code}: {err}"
+        );
     }
     assert_eq!(total(&ws, "空间碎片").1, expected);
     let (code, err) = index(&ws, &[]);

@@ -18,29 +18,56 @@ fn read(name: &str) -> Parsed {
 
 fn counts(doc: &Document) -> (usize, usize, usize) {
     let count = |k| doc.paragraphs.iter().filter(|p| p.kind == k).count();
-    (count(Kind::Preamble), count(Kind::Operative), doc.footnotes.len())
+    (
+        count(Kind::Preamble),
+        count(Kind::Operative),
+        doc.footnotes.len(),
+    )
 }
 
 /// Every footnote is cited by some paragraph, every citation names a defined
 /// footnote, footnotes are numbered 1..=n, paragraphs are numbered in order.
 fn assert_consistent(doc: &Document) {
     let numbers: Vec<u32> = doc.footnotes.iter().map(|f| f.number).collect();
-    assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>(), "{}: footnote numbers", doc.symbol);
+    assert_eq!(
+        numbers,
+        (1..=numbers.len() as u32).collect::<Vec<_>>(),
+        "{}: footnote numbers",
+        doc.symbol
+    );
     for note in &doc.footnotes {
         assert!(
-            doc.paragraphs.iter().any(|p| p.footnotes.contains(&note.number)),
+            doc.paragraphs
+                .iter()
+                .any(|p| p.footnotes.contains(&note.number)),
             "{}: footnote {} is attached to no paragraph",
             doc.symbol,
             note.number
         );
     }
     for kind in [Kind::Preamble, Kind::Operative] {
-        let numbers: Vec<u32> = doc.paragraphs.iter().filter(|p| p.kind == kind).map(|p| p.number).collect();
-        assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>(), "{}: {kind:?} numbering", doc.symbol);
+        let numbers: Vec<u32> = doc
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.number)
+            .collect();
+        assert_eq!(
+            numbers,
+            (1..=numbers.len() as u32).collect::<Vec<_>>(),
+            "{}: {kind:?} numbering",
+            doc.symbol
+        );
     }
     for p in &doc.paragraphs {
         for n in &p.footnotes {
-            assert!(doc.footnote(*n).is_some(), "{} {:?} {}: cites undefined footnote {n}", doc.symbol, p.kind, p.number);
+            assert!(
+                doc.footnote(*n).is_some(),
+                "{} {:?} {}: cites undefined footnote {n}",
+                doc.symbol,
+                p.kind,
+                p.number
+            );
         }
         assert_no_furniture(&doc.symbol, &p.text);
     }
@@ -50,9 +77,18 @@ fn assert_consistent(doc: &Document) {
 }
 
 fn assert_no_furniture(symbol: &str, text: &str) {
-    let furniture = regex::Regex::new(r"https?://|_{5,}|\b\d{2}-\d{5}\b|\*\d{5,}\*|(?:^|\s)\d/\d(?:\s|$)|Distr\.: General").unwrap();
-    assert!(!furniture.is_match(text), "{symbol}: page furniture in {text:?}");
-    assert!(!text.contains(&format!("{symbol} ")) || text.contains(&format!("resolution {symbol}")), "{symbol}: running head in {text:?}");
+    let furniture = regex::Regex::new(
+        r"https?://|_{5,}|\b\d{2}-\d{5}\b|\*\d{5,}\*|(?:^|\s)\d/\d(?:\s|$)|Distr\.: General",
+    )
+    .unwrap();
+    assert!(
+        !furniture.is_match(text),
+        "{symbol}: page furniture in {text:?}"
+    );
+    assert!(
+        !text.contains(&format!("{symbol} ")) || text.contains(&format!("resolution {symbol}")),
+        "{symbol}: running head in {text:?}"
+    );
 }
 
 #[test]
@@ -73,19 +109,37 @@ fn the_chinese_seed_reads_as_15_recitals_45_operative_paragraphs_and_23_footnote
     assert_eq!(p(Kind::Preamble, 6).footnotes, vec![1]);
     assert!(p(Kind::Preamble, 6).text.ends_with("第四条的重要性，"));
     assert_eq!(p(Kind::Operative, 6).footnotes, vec![10]);
-    assert!(p(Kind::Operative, 6).text.contains("缔约国的会员国考虑依其国内法"));
+    assert!(
+        p(Kind::Operative, 6)
+            .text
+            .contains("缔约国的会员国考虑依其国内法")
+    );
     assert_eq!(p(Kind::Operative, 3).footnotes, vec![7]);
-    assert!(p(Kind::Operative, 3).text.contains("序言和 21 项准则，并根据五年工作计划"));
+    assert!(
+        p(Kind::Operative, 3)
+            .text
+            .contains("序言和 21 项准则，并根据五年工作计划")
+    );
     assert!(p(Kind::Operative, 13).text.contains("阿波罗 11 号探月任务"));
     assert_eq!(p(Kind::Operative, 13).footnotes, Vec::<u32>::new());
     assert_eq!(p(Kind::Operative, 24).footnotes, vec![17]);
-    assert!(p(Kind::Operative, 24).text.contains("提供了咨询支持及其区域支助办事处网络"));
+    assert!(
+        p(Kind::Operative, 24)
+            .text
+            .contains("提供了咨询支持及其区域支助办事处网络")
+    );
     // A paragraph split by a page break, a footnote block and link lines is whole.
     let sixteen = &p(Kind::Operative, 16).text;
-    assert!(sixteen.contains("汇编和传播关于空间碎片的数据，并认为应尽可能向科学和技术小组委员会提供这方面的资料"));
+    assert!(sixteen.contains(
+        "汇编和传播关于空间碎片的数据，并认为应尽可能向科学和技术小组委员会提供这方面的资料"
+    ));
     assert!(sixteen.ends_with("以尽量减少空间碎片对未来航天飞行的影响；"));
     // Full-width operative number and full-width digit.
-    assert!(p(Kind::Operative, 2).text.starts_with("同意委员会第六十五届会议"));
+    assert!(
+        p(Kind::Operative, 2)
+            .text
+            .starts_with("同意委员会第六十五届会议")
+    );
     assert!(p(Kind::Preamble, 1).text.contains("2011 年４月 7 日"));
     // Footnote text that wraps over several lines is whole, in order.
     let ten = &doc.footnote(10).unwrap().text;
@@ -117,7 +171,10 @@ fn the_chinese_seed_loses_and_duplicates_no_character() {
         tally(&f.text, &mut t, -1);
     }
     let off: Vec<_> = t.into_iter().filter(|(_, n)| *n != 0).collect();
-    assert!(off.is_empty(), "characters lost (+) or duplicated (-): {off:?}");
+    assert!(
+        off.is_empty(),
+        "characters lost (+) or duplicated (-): {off:?}"
+    );
 }
 
 #[test]
@@ -129,14 +186,21 @@ fn the_english_76_76_aligns_with_the_chinese_paragraph_by_paragraph() {
     assert_eq!(counts(&en), (15, 45, 23));
     assert_eq!(en.symbol, "A/RES/76/76");
     assert_eq!(en.language, "en");
-    assert_eq!(en.title, "International cooperation in the peaceful uses of outer space");
+    assert_eq!(
+        en.title,
+        "International cooperation in the peaceful uses of outer space"
+    );
     assert_eq!(en.date.as_deref(), Some("2021-12-09"));
     assert_eq!(en.meeting.as_deref(), Some("49th plenary meeting"));
     assert_consistent(&en);
     assert_eq!(zh.paragraphs.len(), en.paragraphs.len());
     for (a, b) in zh.paragraphs.iter().zip(&en.paragraphs) {
         assert_eq!((a.kind, a.number), (b.kind, b.number));
-        assert_eq!(a.footnotes, b.footnotes, "{:?} {}: footnotes differ between zh and en", a.kind, a.number);
+        assert_eq!(
+            a.footnotes, b.footnotes,
+            "{:?} {}: footnotes differ between zh and en",
+            a.kind, a.number
+        );
     }
 }
 
@@ -146,12 +210,23 @@ fn english_lines_rejoin_across_hyphens_page_breaks_and_footnote_blocks() {
     let p = |kind, n| en.paragraph(kind, n).unwrap().text.clone();
     let eleven = p(Kind::Preamble, 11);
     assert!(eleven.contains("use of space-based services"), "{eleven}");
-    assert!(eleven.contains("facilitating capacity-building and"), "{eleven}");
-    assert!(eleven.contains("impact of disasters, and desirous"), "{eleven}");
+    assert!(
+        eleven.contains("facilitating capacity-building and"),
+        "{eleven}"
+    );
+    assert!(
+        eleven.contains("impact of disasters, and desirous"),
+        "{eleven}"
+    );
     let thirteen = p(Kind::Preamble, 13);
     assert!(thirteen.contains("urging the international community to enhance the role of space-based solutions, in particular tele-epidemiology,"), "{thirteen}");
-    assert!(p(Kind::Operative, 6).contains("governing the uses of outer space to give consideration to ratifying or acceding"));
-    assert!(p(Kind::Operative, 15).contains("Guidelines of the Inter-Agency Space Debris Coordination Committee"));
+    assert!(p(Kind::Operative, 6).contains(
+        "governing the uses of outer space to give consideration to ratifying or acceding"
+    ));
+    assert!(
+        p(Kind::Operative, 15)
+            .contains("Guidelines of the Inter-Agency Space Debris Coordination Committee")
+    );
     assert!(p(Kind::Operative, 24).contains("since its establishment in 2006 with the valuable"));
     assert!(p(Kind::Preamble, 10).ends_with("the 2030 Agenda for Sustainable Development,"));
     assert!(p(Kind::Operative, 1).starts_with("Endorses the report"));
@@ -162,12 +237,37 @@ fn english_lines_rejoin_across_hyphens_page_breaks_and_footnote_blocks() {
 fn the_other_english_resolutions_read_with_the_counts_their_texts_print() {
     // (file, recitals, operative paragraphs, footnotes), counted in the texts.
     let expected = [
-        ("A-RES-74-82.en.txt", "A/RES/74/82", (15, 40, 21), "2019-12-13"),
+        (
+            "A-RES-74-82.en.txt",
+            "A/RES/74/82",
+            (15, 40, 21),
+            "2019-12-13",
+        ),
         ("A-RES-75-92.en.txt", "A/RES/75/92", (4, 7, 9), "2020-12-10"),
-        ("A-RES-78-72.en.txt", "A/RES/78/72", (16, 46, 32), "2023-12-07"),
-        ("A-RES-76-22.en.txt", "A/RES/76/22", (21, 9, 4), "2021-12-06"),
-        ("A-RES-76-55.en.txt", "A/RES/76/55", (17, 12, 9), "2021-12-06"),
-        ("A-RES-76-231.en.txt", "A/RES/76/231", (19, 9, 4), "2021-12-24"),
+        (
+            "A-RES-78-72.en.txt",
+            "A/RES/78/72",
+            (16, 46, 32),
+            "2023-12-07",
+        ),
+        (
+            "A-RES-76-22.en.txt",
+            "A/RES/76/22",
+            (21, 9, 4),
+            "2021-12-06",
+        ),
+        (
+            "A-RES-76-55.en.txt",
+            "A/RES/76/55",
+            (17, 12, 9),
+            "2021-12-06",
+        ),
+        (
+            "A-RES-76-231.en.txt",
+            "A/RES/76/231",
+            (19, 9, 4),
+            "2021-12-24",
+        ),
     ];
     for (file, symbol, count, date) in expected {
         let parsed = read(file);
@@ -175,7 +275,12 @@ fn the_other_english_resolutions_read_with_the_counts_their_texts_print() {
         assert_eq!(doc.symbol, symbol);
         assert_eq!(counts(doc), count, "{file}");
         assert_eq!(doc.date.as_deref(), Some(date), "{file}");
-        assert!(doc.meeting.as_deref().is_some_and(|m| m.ends_with("plenary meeting")), "{file}");
+        assert!(
+            doc.meeting
+                .as_deref()
+                .is_some_and(|m| m.ends_with("plenary meeting")),
+            "{file}"
+        );
         assert_consistent(doc);
     }
 }
@@ -184,7 +289,11 @@ fn the_other_english_resolutions_read_with_the_counts_their_texts_print() {
 fn a_footnote_cited_again_is_attached_to_both_paragraphs() {
     let doc = read("A-RES-74-82.en.txt").document;
     let citing = |n: u32| -> Vec<(Kind, u32)> {
-        doc.paragraphs.iter().filter(|p| p.footnotes.contains(&n)).map(|p| (p.kind, p.number)).collect()
+        doc.paragraphs
+            .iter()
+            .filter(|p| p.footnotes.contains(&n))
+            .map(|p| (p.kind, p.number))
+            .collect()
     };
     assert_eq!(citing(5), vec![(Kind::Preamble, 15), (Kind::Operative, 1)]);
     assert_eq!(citing(2), vec![(Kind::Preamble, 10), (Kind::Operative, 22)]);
@@ -196,18 +305,29 @@ fn sub_paragraphs_stay_inside_their_operative_paragraph() {
     let five = doc.paragraph(Kind::Operative, 5).unwrap();
     let lines: Vec<&str> = five.text.lines().collect();
     assert_eq!(lines.len(), 5, "{}", five.text);
-    assert!(lines[0].starts_with("Decides to convene, beginning in 2022, an open-ended working group:"));
+    assert!(
+        lines[0].starts_with("Decides to convene, beginning in 2022, an open-ended working group:")
+    );
     for (line, letter) in lines[1..].iter().zip(["(a)", "(b)", "(c)", "(d)"]) {
         assert!(line.starts_with(letter), "{line}");
     }
-    assert!(doc.paragraph(Kind::Operative, 6).unwrap().text.starts_with("Also decides that the open-ended working group"));
+    assert!(
+        doc.paragraph(Kind::Operative, 6)
+            .unwrap()
+            .text
+            .starts_with("Also decides that the open-ended working group")
+    );
 }
 
 #[test]
 fn the_default_corpus_is_a_copy_of_the_shared_seed() {
-    let data = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/A-RES-76-76.zh.txt")).unwrap();
+    let data = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/A-RES-76-76.zh.txt"))
+        .unwrap();
     let shared = std::fs::read(corpus().join("resolutions/A-RES-76-76.zh.txt")).unwrap();
-    assert!(data == shared, "data/A-RES-76-76.zh.txt differs from the shared seed");
+    assert!(
+        data == shared,
+        "data/A-RES-76-76.zh.txt differs from the shared seed"
+    );
 }
 
 #[test]
@@ -221,7 +341,11 @@ fn encodings_decode_to_the_same_document() {
     bom.extend_from_slice(text.as_bytes());
     let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&text);
     assert!(!unmappable);
-    for (name, bytes) in [("bom.zh.txt", bom), ("utf16.zh.txt", utf16), ("gbk.zh.txt", gbk.into_owned())] {
+    for (name, bytes) in [
+        ("bom.zh.txt", bom),
+        ("utf16.zh.txt", utf16),
+        ("gbk.zh.txt", gbk.into_owned()),
+    ] {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let doc = parse_file(&path).unwrap().document;
@@ -236,8 +360,16 @@ fn bad_input_is_refused_with_the_file_name_and_the_reason() {
     let cases: [(&str, &[u8], &str); 4] = [
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n\t\n", "empty"),
-        ("scan.pdf", b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary", "binary"),
-        ("latin1.txt", b"R\xe9solution adopt\xe9e par l'Assembl\xe9e g\xe9n\xe9rale \xab\xbb", "neither UTF-8"),
+        (
+            "scan.pdf",
+            b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary",
+            "binary",
+        ),
+        (
+            "latin1.txt",
+            b"R\xe9solution adopt\xe9e par l'Assembl\xe9e g\xe9n\xe9rale \xab\xbb",
+            "neither UTF-8",
+        ),
     ];
     for (name, bytes, reason) in cases {
         let path = dir.path().join(name);
@@ -245,7 +377,13 @@ fn bad_input_is_refused_with_the_file_name_and_the_reason() {
         let err = format!("{:#}", parse_file(&path).unwrap_err());
         assert!(err.contains(name) && err.contains(reason), "{name}: {err}");
     }
-    assert!(format!("{:#}", parse_file(&dir.path().join("missing.txt")).unwrap_err()).contains("missing.txt"));
+    assert!(
+        format!(
+            "{:#}",
+            parse_file(&dir.path().join("missing.txt")).unwrap_err()
+        )
+        .contains("missing.txt")
+    );
 }
 
 #[test]
@@ -253,7 +391,14 @@ fn a_text_that_is_not_a_resolution_is_read_as_plain_paragraphs_with_a_warning() 
     let text = "Notes from the Legal Subcommittee\n\nThe Subcommittee discussed space debris\nand near-Earth objects.\n\nIt agreed to meet again in 2022.\n";
     let parsed = parse_text(text, Path::new("notes.en.txt"));
     let doc = &parsed.document;
-    assert!(parsed.warnings.iter().any(|w| w.contains("not recognised as a resolution")), "{:?}", parsed.warnings);
+    assert!(
+        parsed
+            .warnings
+            .iter()
+            .any(|w| w.contains("not recognised as a resolution")),
+        "{:?}",
+        parsed.warnings
+    );
     assert!(doc.paragraphs.iter().all(|p| p.kind == Kind::Paragraph));
     let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
@@ -264,5 +409,8 @@ fn a_text_that_is_not_a_resolution_is_read_as_plain_paragraphs_with_a_warning() 
             "It agreed to meet again in 2022."
         ]
     );
-    assert_eq!(doc.paragraphs.iter().map(|p| p.number).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        doc.paragraphs.iter().map(|p| p.number).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
 }

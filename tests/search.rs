@@ -43,7 +43,10 @@ fn oracle_units(text: &str) -> Vec<String> {
 }
 
 fn contains_run(hay: &[String], needle: &[String], same: impl Fn(&str, &str) -> bool) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(a, b)| same(a, b)))
+    !needle.is_empty()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.iter().zip(needle).all(|(a, b)| same(a, b)))
 }
 
 struct Fixture {
@@ -58,8 +61,15 @@ fn fixture() -> Fixture {
     let report = index::update(&ws.index(), &ws.data(), false, &mut Quiet).expect("index builds");
     assert_eq!((report.added, report.failed.len()), (2, 0));
     let library = Library::open(&ws.index()).unwrap().expect("index opens");
-    let docs = files.iter().map(|f| parse_file(&resolution(f)).unwrap().document).collect();
-    Fixture { _ws: ws, library, docs }
+    let docs = files
+        .iter()
+        .map(|f| parse_file(&resolution(f)).unwrap().document)
+        .collect();
+    Fixture {
+        _ws: ws,
+        library,
+        docs,
+    }
 }
 
 impl Fixture {
@@ -71,7 +81,11 @@ impl Fixture {
     fn found(&self, query: &str) -> BTreeSet<Key> {
         let results = self.run(query);
         assert_eq!(results.total, results.hits.len(), "{query}: total");
-        results.hits.into_iter().map(|h| (h.symbol, h.language, h.kind, h.number)).collect()
+        results
+            .hits
+            .into_iter()
+            .map(|h| (h.symbol, h.language, h.kind, h.number))
+            .collect()
     }
 
     /// Paragraphs whose text or cited footnotes contain the term's units in a row,
@@ -81,10 +95,13 @@ impl Fixture {
         let mut out = BTreeSet::new();
         for doc in &self.docs {
             for p in &doc.paragraphs {
-                let notes = p.footnotes.iter().map(|n| doc.footnote(*n).unwrap().text.as_str());
-                let hit = std::iter::once(p.text.as_str())
-                    .chain(notes)
-                    .any(|t| contains_run(&oracle_units(t), &needle, |a, b| same(&doc.language, a, b)));
+                let notes = p
+                    .footnotes
+                    .iter()
+                    .map(|n| doc.footnote(*n).unwrap().text.as_str());
+                let hit = std::iter::once(p.text.as_str()).chain(notes).any(|t| {
+                    contains_run(&oracle_units(t), &needle, |a, b| same(&doc.language, a, b))
+                });
                 if hit {
                     out.insert((doc.symbol.clone(), doc.language.clone(), p.kind, p.number));
                 }
@@ -102,7 +119,10 @@ impl Fixture {
 struct Lcg(u64);
 impl Lcg {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
 }
@@ -129,8 +149,12 @@ fn hundreds_of_chinese_substrings_find_exactly_the_paragraphs_that_contain_them(
         let chars: Vec<char> = texts[rng.below(texts.len())].chars().collect();
         let start = rng.below(chars.len());
         let len = 1 + rng.below(8);
-        let piece: String = chars[start..(start + len).min(chars.len())].iter().collect();
-        let Some(term) = as_term(&piece) else { continue };
+        let piece: String = chars[start..(start + len).min(chars.len())]
+            .iter()
+            .collect();
+        let Some(term) = as_term(&piece) else {
+            continue;
+        };
         let expected = f.exact(&term);
         assert_eq!(f.found(&term), expected, "query {term}");
         nonempty += usize::from(!expected.is_empty());
@@ -158,7 +182,11 @@ fn width_space_case_and_reference_variants_match_as_written() {
         let found = f.found(&term_a);
         assert!(!found.is_empty(), "{a} finds something");
         assert_eq!(found, f.exact(a), "{a}");
-        assert_eq!(found, f.found(&as_term(b).unwrap()), "{a} and {b} find the same");
+        assert_eq!(
+            found,
+            f.found(&as_term(b).unwrap()),
+            "{a} and {b} find the same"
+        );
     }
     // Whole words and numbers: 2 月 is not 12 月, 124 is not 1240.
     assert!(f.found("A/AC.105/124").is_empty());
@@ -170,7 +198,9 @@ fn english_terms_find_their_paragraphs_and_inflections_and_nothing_else() {
     let f = fixture();
     let en = &f.docs[1];
     let stemmer = Stemmer::create(Algorithm::English);
-    let stems = |lang: &str, a: &str, b: &str| a == b || (lang == "en" && stemmer.stem(a) == stemmer.stem(b));
+    let stems = |lang: &str, a: &str, b: &str| {
+        a == b || (lang == "en" && stemmer.stem(a) == stemmer.stem(b))
+    };
     let mut rng = Lcg(2021);
     let mut checked = 0;
     while checked < 200 {
@@ -179,17 +209,26 @@ fn english_terms_find_their_paragraphs_and_inflections_and_nothing_else() {
         let start = rng.below(words.len());
         let len = 1 + rng.below(3);
         let piece = words[start..(start + len).min(words.len())].join(" ");
-        let Some(term) = as_term(&piece) else { continue };
+        let Some(term) = as_term(&piece) else {
+            continue;
+        };
         let found = f.found(&term);
         let exact = f.exact(&term);
-        assert!(found.is_superset(&exact), "{term}: misses {:?}", exact.difference(&found).collect::<Vec<_>>());
+        assert!(
+            found.is_superset(&exact),
+            "{term}: misses {:?}",
+            exact.difference(&found).collect::<Vec<_>>()
+        );
         assert_eq!(found, f.oracle(&term, stems), "{term}");
         checked += 1;
     }
     // "Objects Launched into Outer Space" (footnote 10, cited by operative paragraph 6).
     let launching = f.found("launching");
     assert!(f.exact("launching").is_empty());
-    assert!(launching.contains(&("A/RES/76/76".into(), "en".into(), Kind::Operative, 6)), "{launching:?}");
+    assert!(
+        launching.contains(&("A/RES/76/76".into(), "en".into(), Kind::Operative, 6)),
+        "{launching:?}"
+    );
     assert_eq!(launching, f.found("launched"));
     assert_eq!(f.found("debris"), f.found("Debris"));
 }
@@ -197,11 +236,23 @@ fn english_terms_find_their_paragraphs_and_inflections_and_nothing_else() {
 #[test]
 fn queries_combine_terms_with_and_or_and_not() {
     let f = fixture();
-    let both: BTreeSet<Key> = f.exact("空间碎片").intersection(&f.exact("核动力源")).cloned().collect();
+    let both: BTreeSet<Key> = f
+        .exact("空间碎片")
+        .intersection(&f.exact("核动力源"))
+        .cloned()
+        .collect();
     assert_eq!(f.found("空间碎片 核动力源"), both);
-    let either: BTreeSet<Key> = f.exact("空间碎片").union(&f.exact("近地天体")).cloned().collect();
+    let either: BTreeSet<Key> = f
+        .exact("空间碎片")
+        .union(&f.exact("近地天体"))
+        .cloned()
+        .collect();
     assert_eq!(f.found("空间碎片 OR 近地天体"), either);
-    let without: BTreeSet<Key> = f.exact("空间碎片").difference(&f.exact("核动力源")).cloned().collect();
+    let without: BTreeSet<Key> = f
+        .exact("空间碎片")
+        .difference(&f.exact("核动力源"))
+        .cloned()
+        .collect();
     assert_eq!(f.found("空间碎片 -核动力源"), without);
     assert_eq!(f.found("空间碎片 NOT 核动力源"), without);
     // A run of Chinese characters is a contiguous string, never loose words.
@@ -212,10 +263,18 @@ fn queries_combine_terms_with_and_or_and_not() {
 fn space_debris_ranks_the_two_operative_paragraphs_above_the_recital() {
     let f = fixture();
     let results = f.run("空间碎片");
-    let order: Vec<(Kind, u32)> = results.hits.iter().filter(|h| h.language == "zh").map(|h| (h.kind, h.number)).collect();
+    let order: Vec<(Kind, u32)> = results
+        .hits
+        .iter()
+        .filter(|h| h.language == "zh")
+        .map(|h| (h.kind, h.number))
+        .collect();
     assert_eq!(order.len(), 3);
     let top: BTreeSet<_> = order[..2].iter().copied().collect();
-    assert_eq!(top, BTreeSet::from([(Kind::Operative, 15), (Kind::Operative, 16)]));
+    assert_eq!(
+        top,
+        BTreeSet::from([(Kind::Operative, 15), (Kind::Operative, 16)])
+    );
     assert_eq!(order[2], (Kind::Preamble, 8));
     let sixteen = results.hits.iter().find(|h| h.number == 16).unwrap();
     assert_eq!(sixteen.highlights.len(), 5);
@@ -227,14 +286,33 @@ fn space_debris_ranks_the_two_operative_paragraphs_above_the_recital() {
 #[test]
 fn a_match_only_in_footnotes_ranks_below_every_match_in_paragraph_text() {
     let f = fixture();
-    for query in ["75/92", "70/1", "61/110", "大会正式记录 OR 空间", "条约汇编 OR 外层空间"] {
+    for query in [
+        "75/92",
+        "70/1",
+        "61/110",
+        "大会正式记录 OR 空间",
+        "条约汇编 OR 外层空间",
+    ] {
         let results = f.run(query);
-        let in_text: Vec<bool> = results.hits.iter().map(|h| !h.highlights.is_empty()).collect();
-        assert!(in_text.contains(&true) && in_text.contains(&false), "{query}: both tiers present");
+        let in_text: Vec<bool> = results
+            .hits
+            .iter()
+            .map(|h| !h.highlights.is_empty())
+            .collect();
+        assert!(
+            in_text.contains(&true) && in_text.contains(&false),
+            "{query}: both tiers present"
+        );
         let first_note_only = in_text.iter().position(|t| !t).unwrap();
-        assert!(in_text[first_note_only..].iter().all(|t| !t), "{query}: a footnote-only hit ranks above a text hit");
+        assert!(
+            in_text[first_note_only..].iter().all(|t| !t),
+            "{query}: a footnote-only hit ranks above a text hit"
+        );
         for h in &results.hits[first_note_only..] {
-            assert!(h.footnotes.iter().any(|n| !n.highlights.is_empty()), "{query}: matched through a footnote");
+            assert!(
+                h.footnotes.iter().any(|n| !n.highlights.is_empty()),
+                "{query}: matched through a footnote"
+            );
         }
     }
 }
@@ -244,13 +322,40 @@ fn filters_restrict_by_document_language_kind_and_year() {
     let f = fixture();
     let q = unspace::query::parse("space").unwrap();
     let run = |filters: Filters| search(&f.library, "space", &q, &filters, 1000).unwrap();
-    let en = run(Filters { language: Some("en".into()), ..Filters::default() });
+    let en = run(Filters {
+        language: Some("en".into()),
+        ..Filters::default()
+    });
     assert!(en.total > 0 && en.hits.iter().all(|h| h.language == "en"));
-    let pre = run(Filters { kind: Some(Kind::Preamble), ..Filters::default() });
+    let pre = run(Filters {
+        kind: Some(Kind::Preamble),
+        ..Filters::default()
+    });
     assert!(pre.total > 0 && pre.hits.iter().all(|h| h.kind == Kind::Preamble));
-    assert_eq!(run(Filters { year: Some(2021), ..Filters::default() }).total, f.found("space").len());
-    assert_eq!(run(Filters { year: Some(2020), ..Filters::default() }).total, 0);
-    assert_eq!(run(Filters { symbol: Some("A/RES/75/92".into()), ..Filters::default() }).total, 0);
+    assert_eq!(
+        run(Filters {
+            year: Some(2021),
+            ..Filters::default()
+        })
+        .total,
+        f.found("space").len()
+    );
+    assert_eq!(
+        run(Filters {
+            year: Some(2020),
+            ..Filters::default()
+        })
+        .total,
+        0
+    );
+    assert_eq!(
+        run(Filters {
+            symbol: Some("A/RES/75/92".into()),
+            ..Filters::default()
+        })
+        .total,
+        0
+    );
 }
 
 #[test]
@@ -260,7 +365,12 @@ fn a_reference_cited_only_in_footnotes_is_found_through_them() {
     assert_eq!(results.total, f.exact("A/76/20").len());
     assert!(results.total > 0);
     for h in &results.hits {
-        assert!(h.highlights.is_empty(), "A/76/20 is not in the text of {} {}", h.symbol, h.number);
+        assert!(
+            h.highlights.is_empty(),
+            "A/76/20 is not in the text of {} {}",
+            h.symbol,
+            h.number
+        );
         assert!(h.footnotes.iter().any(|n| n.text.contains("A/76/20")));
     }
 }

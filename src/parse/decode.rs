@@ -52,7 +52,11 @@ fn looks_chinese(text: &str) -> bool {
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
     let han = text
         .chars()
-        .filter(|&c| crate::analysis::is_cjk(c) || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c))
+        .filter(|&c| {
+            crate::analysis::is_cjk(c)
+                || ('\u{3000}'..='\u{303F}').contains(&c)
+                || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        })
         .count();
     non_ascii > 0 && han * 10 >= non_ascii * 9
 }
@@ -71,7 +75,11 @@ mod tests {
         for (enc, bom) in [(UTF_16LE, [0xFF, 0xFE]), (UTF_16BE, [0xFE, 0xFF])] {
             let mut bytes = bom.to_vec();
             for unit in text.encode_utf16() {
-                let pair = if enc == UTF_16LE { unit.to_le_bytes() } else { unit.to_be_bytes() };
+                let pair = if enc == UTF_16LE {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                };
                 bytes.extend_from_slice(&pair);
             }
             assert_eq!(decode(&bytes).unwrap(), text);
@@ -84,7 +92,12 @@ mod tests {
     fn refuses_binary_and_empty_input() {
         assert!(decode(b"").unwrap_err().to_string().contains("empty"));
         assert!(decode(b" \n\n ").unwrap_err().to_string().contains("empty"));
-        assert!(decode(b"PK\x03\x04\x00\x00").unwrap_err().to_string().contains("binary"));
+        assert!(
+            decode(b"PK\x03\x04\x00\x00")
+                .unwrap_err()
+                .to_string()
+                .contains("binary")
+        );
         let latin1 = b"r\xe9solution \xe0 l'\xe9tude \xff\xfe\xfd";
         assert!(decode(latin1).is_err());
     }

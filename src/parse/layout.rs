@@ -49,13 +49,15 @@ pub struct Hints<'a> {
     pub title: Option<&'a str>,
 }
 
-static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3})\s*/\s*(\d{1,3})$").unwrap());
+static PAGE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})\s*/\s*(\d{1,3})$").unwrap());
 static JOB_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?$").unwrap());
 static BARCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\*\d{5,}\*$").unwrap());
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^https?://\S+$").unwrap());
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^_{5,}$").unwrap());
-static FOOTNOTE_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,4})\s+(\S.*)$").unwrap());
+static FOOTNOTE_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,4})\s+(\S.*)$").unwrap());
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Event {
@@ -74,7 +76,11 @@ pub fn read(lines: &[&str], hints: &Hints) -> Layout {
 
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
-        if LINK.is_match(t) || BARCODE.is_match(t) || JOB_NUMBER.is_match(t) || Some(t) == hints.symbol {
+        if LINK.is_match(t)
+            || BARCODE.is_match(t)
+            || JOB_NUMBER.is_match(t)
+            || Some(t) == hints.symbol
+        {
             furniture[i] = true;
         }
         if line.contains('\u{C}') {
@@ -115,7 +121,12 @@ pub fn read(lines: &[&str], hints: &Hints) -> Layout {
     let (mut body, segments, blocks) = split_body_and_notes(lines, &events, double_spaced);
     let (footnotes, defined) = parse_footnote_blocks(lines, &blocks, double_spaced, &mut warnings);
     place_markers(&mut body, &segments, &defined, &mut warnings);
-    Layout { body, footnotes, double_spaced, warnings }
+    Layout {
+        body,
+        footnotes,
+        double_spaced,
+        warnings,
+    }
 }
 
 /// pdftotext's habit: (almost) every printed line is followed by a blank line.
@@ -184,7 +195,11 @@ type Block = Vec<(usize, bool)>;
 
 /// Separates body lines from footnote blocks. `segments[k]` is the index of the
 /// footnote block that follows body line `k` on its page.
-fn split_body_and_notes(lines: &[&str], events: &[Event], double_spaced: bool) -> (Vec<BodyLine>, Vec<usize>, Vec<Block>) {
+fn split_body_and_notes(
+    lines: &[&str],
+    events: &[Event],
+    double_spaced: bool,
+) -> (Vec<BodyLine>, Vec<usize>, Vec<Block>) {
     let mut body = Vec::new();
     let mut segments = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
@@ -241,7 +256,12 @@ fn split_body_and_notes(lines: &[&str], events: &[Event], double_spaced: bool) -
 /// Footnotes are numbered in sequence; a block may begin with the end of a footnote
 /// from the page before.
 /// Returns the footnotes and, for each block, the numbers of the footnotes it defines.
-fn parse_footnote_blocks(lines: &[&str], blocks: &[Block], double_spaced: bool, warnings: &mut Vec<String>) -> (Vec<Footnote>, Vec<Vec<u32>>) {
+fn parse_footnote_blocks(
+    lines: &[&str],
+    blocks: &[Block],
+    double_spaced: bool,
+    warnings: &mut Vec<String>,
+) -> (Vec<Footnote>, Vec<Vec<u32>>) {
     let mut notes: Vec<Footnote> = Vec::new();
     let mut defined = Vec::with_capacity(blocks.len());
     for block in blocks {
@@ -251,7 +271,11 @@ fn parse_footnote_blocks(lines: &[&str], blocks: &[Block], double_spaced: bool, 
             let t = line.trim();
             let expected = notes.last().map(|n| n.number + 1);
             let at_start = k == 0
-                || if double_spaced { line.starts_with(char::is_whitespace) } else { after_blank };
+                || if double_spaced {
+                    line.starts_with(char::is_whitespace)
+                } else {
+                    after_blank
+                };
             let start = FOOTNOTE_START
                 .captures(t)
                 .filter(|_| at_start)
@@ -260,10 +284,16 @@ fn parse_footnote_blocks(lines: &[&str], blocks: &[Block], double_spaced: bool, 
             match (start, notes.last_mut()) {
                 (Some((number, text)), _) => {
                     here.push(number);
-                    notes.push(Footnote { number, text: text.to_owned() });
+                    notes.push(Footnote {
+                        number,
+                        text: text.to_owned(),
+                    });
                 }
                 (None, Some(last)) => super::text::join_line(&mut last.text, t),
-                (None, None) => warnings.push(format!("line {}: text under a footnote rule that is not a numbered footnote: {t}", i + 1)),
+                (None, None) => warnings.push(format!(
+                    "line {}: text under a footnote rule that is not a numbered footnote: {t}",
+                    i + 1
+                )),
             }
         }
         defined.push(here);
@@ -303,7 +333,10 @@ struct Candidate {
 /// `阿波罗 11 号`): a number before one of them is never a marker.
 const COUNTERS: &str = "年月日号段卷条项次届个章节款%";
 
-const ABBREVIATIONS: [&str; 14] = ["no", "nos", "rev", "vol", "para", "paras", "add", "corr", "chap", "sect", "art", "p", "pp", "sess"];
+const ABBREVIATIONS: [&str; 14] = [
+    "no", "nos", "rev", "vol", "para", "paras", "add", "corr", "chap", "sect", "art", "p", "pp",
+    "sess",
+];
 
 fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
@@ -322,7 +355,10 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         if start == 0 || !next.is_none_or(|c| c.is_whitespace() || crate::analysis::is_cjk(c)) {
             continue;
         }
-        if text[end..].trim_start().starts_with(|c| COUNTERS.contains(c)) {
+        if text[end..]
+            .trim_start()
+            .starts_with(|c| COUNTERS.contains(c))
+        {
             continue;
         }
         let digits = &text[start..end];
@@ -330,7 +366,9 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         let prev = before.chars().next_back().unwrap_or(' ');
         let evidence = if prev.is_whitespace() {
             match before.trim_end().chars().next_back() {
-                Some(c) if ",;:.)”’\"》」），；：。".contains(c) => Some(Evidence::AfterPunct),
+                Some(c) if ",;:.)”’\"》」），；：。".contains(c) => {
+                    Some(Evidence::AfterPunct)
+                }
                 Some(c) if c.is_alphabetic() => Some(Evidence::Spaced),
                 _ => None,
             }
@@ -344,7 +382,8 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                 .rev()
                 .collect();
             (!ABBREVIATIONS.contains(&word.to_lowercase().as_str())).then_some(Evidence::Glued)
-        } else if prev.is_alphabetic() || ",;:)”’\"》」）】，；：。、!?！？".contains(prev) {
+        } else if prev.is_alphabetic() || ",;:)”’\"》」）】，；：。、!?！？".contains(prev)
+        {
             Some(Evidence::Glued)
         } else {
             None
@@ -354,20 +393,29 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
             && let Ok(number) = digits.parse()
             && !digits.starts_with('0')
         {
-            out.push(Candidate { line: line_index, start, end, number, evidence, after_punct });
+            out.push(Candidate {
+                line: line_index,
+                start,
+                end,
+                number,
+                evidence,
+                after_punct,
+            });
         }
         // `200617`: footnote 17 printed straight after the year 2006.
-        if digits.len() > 4 && (digits.starts_with("19") || digits.starts_with("20")) && !digits[4..].starts_with('0') {
-            if let Ok(number) = digits[4..].parse() {
-                out.push(Candidate {
-                    line: line_index,
-                    start: start + 4,
-                    end,
-                    number,
-                    evidence: Evidence::AfterYear,
-                    after_punct: false,
-                });
-            }
+        if digits.len() > 4
+            && (digits.starts_with("19") || digits.starts_with("20"))
+            && !digits[4..].starts_with('0')
+            && let Ok(number) = digits[4..].parse()
+        {
+            out.push(Candidate {
+                line: line_index,
+                start: start + 4,
+                end,
+                number,
+                evidence: Evidence::AfterYear,
+                after_punct: false,
+            });
         }
     }
 }
@@ -376,7 +424,12 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
 /// replaces the marker with a sentinel. Footnotes are cited in order, so each search
 /// starts after the previous marker; among the numbers that could be the marker, the
 /// first one glued to its word or punctuation wins over spaced numbers (`21 项准则`).
-fn place_markers(body: &mut [BodyLine], segments: &[usize], defined: &[Vec<u32>], warnings: &mut Vec<String>) {
+fn place_markers(
+    body: &mut [BodyLine],
+    segments: &[usize],
+    defined: &[Vec<u32>],
+    warnings: &mut Vec<String>,
+) {
     let mut all = Vec::new();
     for (k, line) in body.iter().enumerate() {
         candidates(k, &line.text, &mut all);
@@ -385,7 +438,9 @@ fn place_markers(body: &mut [BodyLine], segments: &[usize], defined: &[Vec<u32>]
     let mut cursor = (0usize, 0usize);
     for (b, numbers) in defined.iter().enumerate() {
         for &number in numbers {
-            let on_page = |c: &&Candidate| segments[c.line] == b && c.number == number && (c.line, c.start) >= cursor;
+            let on_page = |c: &&Candidate| {
+                segments[c.line] == b && c.number == number && (c.line, c.start) >= cursor
+            };
             let best = [Evidence::Glued, Evidence::AfterYear, Evidence::Spaced]
                 .iter()
                 .find_map(|&level| {
@@ -399,23 +454,38 @@ fn place_markers(body: &mut [BodyLine], segments: &[usize], defined: &[Vec<u32>]
                     cursor = (c.line, c.end);
                     chosen.push(*c);
                 }
-                None => warnings.push(format!("footnote {number}: no marker citing it was found on its page")),
+                None => warnings.push(format!(
+                    "footnote {number}: no marker citing it was found on its page"
+                )),
             }
         }
     }
     // A footnote cited again later in the text keeps its number and is not printed
     // again: `…sixty-second session,5` then `…session;5` pages later.
-    let first: HashMap<u32, (usize, usize)> = chosen.iter().map(|c| (c.number, (c.line, c.start))).collect();
+    let first: HashMap<u32, (usize, usize)> = chosen
+        .iter()
+        .map(|c| (c.number, (c.line, c.start)))
+        .collect();
     let again: Vec<Candidate> = all
         .iter()
         .filter(|c| c.evidence == Evidence::Glued && c.after_punct)
-        .filter(|c| first.get(&c.number).is_some_and(|&at| at < (c.line, c.start)))
-        .filter(|c| !chosen.iter().any(|k| k.line == c.line && k.start < c.end && c.start < k.end))
+        .filter(|c| {
+            first
+                .get(&c.number)
+                .is_some_and(|&at| at < (c.line, c.start))
+        })
+        .filter(|c| {
+            !chosen
+                .iter()
+                .any(|k| k.line == c.line && k.start < c.end && c.start < k.end)
+        })
         .copied()
         .collect();
     chosen.extend(again);
     chosen.sort_by_key(|c| std::cmp::Reverse((c.line, c.start)));
     for c in chosen {
-        body[c.line].text.replace_range(c.start..c.end, &marker(c.number));
+        body[c.line]
+            .text
+            .replace_range(c.start..c.end, &marker(c.number));
     }
 }

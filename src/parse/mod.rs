@@ -31,7 +31,8 @@ pub struct Parsed {
 /// Reads and parses one file. Fails only when the file cannot be read or decoded;
 /// the error names the file and says why.
 pub fn parse_file(path: &Path) -> Result<Parsed> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: could not read", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("{}: could not read", path.display()))?;
     let text = decode(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(parse_text(&text, path))
 }
@@ -42,8 +43,14 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
     let lines: Vec<&str> = text.lines().collect();
     let double_spaced = layout::is_double_spaced(&lines);
     let masthead = resolution::read_masthead(&lines, double_spaced);
-    let symbol = masthead.symbol.clone().unwrap_or_else(|| symbol_from_file_name(path));
-    let hints = layout::Hints { symbol: Some(&symbol), title: masthead.title.as_deref() };
+    let symbol = masthead
+        .symbol
+        .clone()
+        .unwrap_or_else(|| symbol_from_file_name(path));
+    let hints = layout::Hints {
+        symbol: Some(&symbol),
+        title: masthead.title.as_deref(),
+    };
     let layout = layout::read(&lines, &hints);
     let body = resolution::assemble(&layout.body, masthead.chapeau, layout.double_spaced);
 
@@ -67,11 +74,20 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
         footnotes: layout.footnotes,
     };
     for note in &document.footnotes {
-        if !document.paragraphs.iter().any(|p| p.footnotes.contains(&note.number)) {
+        if !document
+            .paragraphs
+            .iter()
+            .any(|p| p.footnotes.contains(&note.number))
+        {
             warnings.push(format!("footnote {} is cited by no paragraph", note.number));
         }
     }
-    if document.paragraphs.iter().all(|p| p.kind == Kind::Paragraph) && document.paragraphs.is_empty() {
+    if document
+        .paragraphs
+        .iter()
+        .all(|p| p.kind == Kind::Paragraph)
+        && document.paragraphs.is_empty()
+    {
         warnings.push("no paragraphs found".to_owned());
     }
     Parsed { document, warnings }
@@ -89,15 +105,25 @@ fn symbol_from_file_name(path: &Path) -> String {
     let stem = file_stem(path);
     let looks_like_symbol = stem.starts_with(|c: char| c.is_ascii_uppercase())
         && stem.contains('-')
-        && stem.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-    if looks_like_symbol { stem.replace('-', "/") } else { stem.to_owned() }
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    if looks_like_symbol {
+        stem.replace('-', "/")
+    } else {
+        stem.to_owned()
+    }
 }
 
 /// The language: from the file name (`*.zh.txt`), else from the script.
 fn language_of(path: &Path, text: &str) -> String {
     const LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "es", "ru"];
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if let Some(lang) = name.split('.').skip(1).find(|part| LANGUAGES.contains(&part.to_ascii_lowercase().as_str())) {
+    if let Some(lang) = name
+        .split('.')
+        .skip(1)
+        .find(|part| LANGUAGES.contains(&part.to_ascii_lowercase().as_str()))
+    {
         return lang.to_ascii_lowercase();
     }
     let (mut han, mut cyrillic, mut arabic, mut latin) = (0, 0, 0, 0);
@@ -110,7 +136,9 @@ fn language_of(path: &Path, text: &str) -> String {
             _ => {}
         }
     }
-    let best = [(han, "zh"), (cyrillic, "ru"), (arabic, "ar"), (latin, "en")].into_iter().max_by_key(|p| p.0);
+    let best = [(han, "zh"), (cyrillic, "ru"), (arabic, "ar"), (latin, "en")]
+        .into_iter()
+        .max_by_key(|p| p.0);
     let lang = best.map_or("en", |p| p.1);
     if lang == "en" {
         if text.contains("Assemblée générale") {

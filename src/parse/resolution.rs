@@ -42,11 +42,23 @@ static MEETING: LazyLock<Regex> = LazyLock::new(|| {
 static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4})").unwrap()
 });
-static DATE_ZH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap());
-static SUBPARAGRAPH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
+static DATE_ZH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap());
+static SUBPARAGRAPH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -64,8 +76,13 @@ pub struct Masthead {
 pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
     let chapeau = lines.iter().position(|l| CHAPEAUX.contains(&l.trim()));
     let head = &lines[..chapeau.unwrap_or(lines.len().min(40))];
-    let mut masthead = Masthead { chapeau, ..Masthead::default() };
-    masthead.symbol = head.iter().find_map(|l| SYMBOL.captures(l.trim()).map(|c| c[1].to_owned()));
+    let mut masthead = Masthead {
+        chapeau,
+        ..Masthead::default()
+    };
+    masthead.symbol = head
+        .iter()
+        .find_map(|l| SYMBOL.captures(l.trim()).map(|c| c[1].to_owned()));
     if let Some((i, caps)) = head
         .iter()
         .enumerate()
@@ -88,9 +105,13 @@ pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
             join_line(&mut title, line);
         }
         masthead.title = Some(title);
-        masthead.symbol.get_or_insert_with(|| format!("A/RES/{}", &caps[1]));
+        masthead
+            .symbol
+            .get_or_insert_with(|| format!("A/RES/{}", &caps[1]));
     }
-    let adopted = head.iter().position(|l| l.contains("adopted by the General Assembly"));
+    let adopted = head
+        .iter()
+        .position(|l| l.contains("adopted by the General Assembly"));
     if let Some(i) = adopted {
         let text = head[i..(i + 3).min(head.len())].join(" ");
         masthead.date = parse_date(&text);
@@ -125,14 +146,22 @@ pub struct Body {
 /// Assembles the body lines after the chapeau into paragraphs. Without a chapeau
 /// (`chapeau == None`) every line is read as plain paragraphs.
 pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool) -> Body {
-    let start = chapeau.map_or(0, |c| lines.iter().position(|l| l.line_no > c).unwrap_or(lines.len()));
+    let start = chapeau.map_or(0, |c| {
+        lines
+            .iter()
+            .position(|l| l.line_no > c)
+            .unwrap_or(lines.len())
+    });
     let lines = &lines[start..];
     let mut body = Body::default();
     let closing = chapeau.and_then(|_| closing_formula(lines));
     let (main, after) = match closing {
         Some((at, len)) => {
             let closing = &lines[at..at + len];
-            body.meeting = closing.iter().find(|l| MEETING.is_match(&l.text)).map(|l| take_markers(&l.text).0);
+            body.meeting = closing
+                .iter()
+                .find(|l| MEETING.is_match(&l.text))
+                .map(|l| take_markers(&l.text).0);
             body.date = closing.iter().find_map(|l| parse_date(&l.text));
             (&lines[..at], &lines[at + len..])
         }
@@ -140,7 +169,14 @@ pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool)
     };
     let resolution = chapeau.is_some();
     let mut paragraphs = paragraphs(main, double_spaced, resolution);
-    paragraphs.extend(paragraphs_after(after, double_spaced, paragraphs.iter().filter(|p| p.kind == Kind::Paragraph).count()));
+    paragraphs.extend(paragraphs_after(
+        after,
+        double_spaced,
+        paragraphs
+            .iter()
+            .filter(|p| p.kind == Kind::Paragraph)
+            .count(),
+    ));
     body.paragraphs = paragraphs;
     body
 }
@@ -157,9 +193,13 @@ fn paragraphs_after(lines: &[BodyLine], double_spaced: bool, numbered: usize) ->
 /// Where the closing formula starts and how many lines it takes: the meeting line,
 /// with the date line before it (Chinese) or after it (English).
 fn closing_formula(lines: &[BodyLine]) -> Option<(usize, usize)> {
-    let meeting = lines.iter().position(|l| MEETING.is_match(&take_markers(&l.text).0))?;
+    let meeting = lines
+        .iter()
+        .position(|l| MEETING.is_match(&take_markers(&l.text).0))?;
     let date_before = meeting > 0 && is_date_line(&lines[meeting - 1].text);
-    let date_after = lines.get(meeting + 1).is_some_and(|l| is_date_line(&l.text));
+    let date_after = lines
+        .get(meeting + 1)
+        .is_some_and(|l| is_date_line(&l.text));
     let at = if date_before { meeting - 1 } else { meeting };
     Some((at, meeting + 1 + usize::from(date_after) - at))
 }
@@ -167,7 +207,10 @@ fn closing_formula(lines: &[BodyLine]) -> Option<(usize, usize)> {
 fn is_date_line(text: &str) -> bool {
     let text: String = text.nfkc().collect();
     let text = text.trim();
-    [&*DATE_EN, &*DATE_ZH].iter().any(|re| re.find(text).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
+    [&*DATE_EN, &*DATE_ZH].iter().any(|re| {
+        re.find(text)
+            .is_some_and(|m| m.start() == 0 && m.end() == text.len())
+    })
 }
 
 /// The printed operative number that opens `line` (`1.`, `2．`, `10. Notes`), and the
@@ -202,7 +245,8 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
     for line in lines {
         let current = out.last().map(|p| p.2.as_str());
         if resolution
-            && let Some((n, rest)) = operative_number(&line.text).filter(|&(n, _)| n == next_operative)
+            && let Some((n, rest)) =
+                operative_number(&line.text).filter(|&(n, _)| n == next_operative)
         {
             next_operative += 1;
             out.push((Kind::Operative, n, rest.to_owned()));
@@ -214,7 +258,13 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
             Some(text) if line.after_break => {
                 ends_paragraph(text) && !line.text.starts_with(|c: char| c.is_lowercase())
             }
-            Some(_) => sub || if double_spaced { line.indented } else { line.after_blank },
+            Some(_) => {
+                sub || if double_spaced {
+                    line.indented
+                } else {
+                    line.after_blank
+                }
+            }
         };
         let last = out.last_mut();
         match last {
@@ -222,9 +272,15 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
                 p.2.push('\n');
                 p.2.push_str(&line.text);
             }
-            Some(p) if !starts_new || (resolution && next_operative > 1) => join_line(&mut p.2, &line.text),
+            Some(p) if !starts_new || (resolution && next_operative > 1) => {
+                join_line(&mut p.2, &line.text)
+            }
             _ => {
-                let kind = if resolution { Kind::Preamble } else { Kind::Paragraph };
+                let kind = if resolution {
+                    Kind::Preamble
+                } else {
+                    Kind::Paragraph
+                };
                 preamble += 1;
                 out.push((kind, preamble, line.text.clone()));
             }
@@ -233,7 +289,12 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
     out.into_iter()
         .filter_map(|(kind, number, text)| {
             let (text, footnotes) = take_markers(&text);
-            (!text.is_empty()).then_some(Paragraph { kind, number, text, footnotes })
+            (!text.is_empty()).then_some(Paragraph {
+                kind,
+                number,
+                text,
+                footnotes,
+            })
         })
         .collect()
 }
@@ -255,9 +316,18 @@ mod tests {
 
     #[test]
     fn reads_dates() {
-        assert_eq!(parse_date("on 9 December 2021").as_deref(), Some("2021-12-09"));
-        assert_eq!(parse_date("2021 年 12 月 9 日").as_deref(), Some("2021-12-09"));
-        assert_eq!(parse_date("２０１１年４月７日").as_deref(), Some("2011-04-07"));
+        assert_eq!(
+            parse_date("on 9 December 2021").as_deref(),
+            Some("2021-12-09")
+        );
+        assert_eq!(
+            parse_date("2021 年 12 月 9 日").as_deref(),
+            Some("2021-12-09")
+        );
+        assert_eq!(
+            parse_date("２０１１年４月７日").as_deref(),
+            Some("2011-04-07")
+        );
         assert!(is_date_line("7 December 2023 "));
         assert!(!is_date_line("on 7 December 2023, the Committee"));
     }

@@ -164,18 +164,38 @@ mod tests {
     #[test]
     fn joins_lines_by_script() {
         assert_eq!(joined(&["利用天基", "服务和地理"]), "利用天基服务和地理");
-        assert_eq!(joined(&["第 51/122 号、2004", "年 10 月"]), "第 51/122 号、2004 年 10 月");
-        assert_eq!(joined(&["use of space-", "based services"]), "use of space-based services");
-        assert_eq!(joined(&["facilitating capacity-", "building and"]), "facilitating capacity-building and");
-        assert_eq!(joined(&["of the Inter-", "Agency Space"]), "of the Inter-Agency Space");
-        assert_eq!(joined(&["the international ", "community"]), "the international community");
+        assert_eq!(
+            joined(&["第 51/122 号、2004", "年 10 月"]),
+            "第 51/122 号、2004 年 10 月"
+        );
+        assert_eq!(
+            joined(&["use of space-", "based services"]),
+            "use of space-based services"
+        );
+        assert_eq!(
+            joined(&["facilitating capacity-", "building and"]),
+            "facilitating capacity-building and"
+        );
+        assert_eq!(
+            joined(&["of the Inter-", "Agency Space"]),
+            "of the Inter-Agency Space"
+        );
+        assert_eq!(
+            joined(&["the international ", "community"]),
+            "the international community"
+        );
         assert_eq!(joined(&["soft\u{AD}", "hyphen"]), "softhyphen");
         assert_eq!(joined(&["《条约汇", "编》，第"]), "《条约汇编》，第");
     }
 
     #[test]
     fn lifts_markers_out() {
-        let text = format!("Development,{} and the space {} to 2006{} with", marker(2), marker(10), marker(17));
+        let text = format!(
+            "Development,{} and the space {} to 2006{} with",
+            marker(2),
+            marker(10),
+            marker(17)
+        );
         let (plain, numbers) = take_markers(&text);
         assert_eq!(plain, "Development, and the space to 2006 with");
         assert_eq!(numbers, vec![2, 10, 17]);
