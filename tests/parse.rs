@@ -414,3 +414,39 @@ fn a_text_that_is_not_a_resolution_is_read_as_plain_paragraphs_with_a_warning() 
         vec![1, 2, 3]
     );
 }
+
+/// No English word is lost or duplicated: the words of the body of the file, less
+/// its page furniture, are the words of the paragraphs, footnotes and closing.
+#[test]
+fn the_english_76_76_loses_and_duplicates_no_word() {
+    let text = std::fs::read_to_string(resolution("A-RES-76-76.en.txt")).unwrap();
+    let doc = read("A-RES-76-76.en.txt").document;
+    let page_number = regex::Regex::new(r"^\d+/\d+$").unwrap();
+    let job_number = regex::Regex::new(r"^\d{2}-\d{5}").unwrap();
+    let word = regex::Regex::new(r"[A-Za-z]+").unwrap();
+    let mut tally: BTreeMap<String, i64> = BTreeMap::new();
+    let body = text.split_once("The General Assembly,").unwrap().1;
+    for line in body.lines().map(str::trim) {
+        if page_number.is_match(line)
+            || job_number.is_match(line)
+            || line == doc.symbol
+            || line == doc.title
+        {
+            continue;
+        }
+        for w in word.find_iter(line) {
+            *tally.entry(w.as_str().to_owned()).or_default() += 1;
+        }
+    }
+    let mut take = |s: &str| {
+        for w in word.find_iter(s) {
+            *tally.entry(w.as_str().to_owned()).or_default() -= 1;
+        }
+    };
+    doc.paragraphs.iter().for_each(|p| take(&p.text));
+    doc.footnotes.iter().for_each(|f| take(&f.text));
+    take(doc.meeting.as_deref().unwrap());
+    take("December"); // the date of adoption
+    let off: Vec<_> = tally.into_iter().filter(|(_, n)| *n != 0).collect();
+    assert!(off.is_empty(), "words lost (+) or duplicated (-): {off:?}");
+}

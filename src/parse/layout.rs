@@ -68,9 +68,8 @@ enum Event {
 }
 
 /// Reads the page layer of `lines`.
-pub fn read(lines: &[&str], hints: &Hints) -> Layout {
+pub fn read(lines: &[&str], hints: &Hints, double_spaced: bool) -> Layout {
     let blank: Vec<bool> = lines.iter().map(|l| l.trim().is_empty()).collect();
-    let double_spaced = is_double_spaced(lines);
     let mut furniture = vec![false; lines.len()];
     let mut break_before = vec![false; lines.len() + 1];
 

@@ -51,7 +51,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
         symbol: Some(&symbol),
         title: masthead.title.as_deref(),
     };
-    let layout = layout::read(&lines, &hints);
+    let layout = layout::read(&lines, &hints, double_spaced);
     let body = resolution::assemble(&layout.body, masthead.chapeau, layout.double_spaced);
 
     let mut warnings = layout.warnings;
