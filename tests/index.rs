@@ -259,3 +259,19 @@ fn two_rebuilds_at_once_never_corrupt_the_index_and_searches_answer_meanwhile() 
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 added, 0 updated, 0 removed"), "{err}");
 }
+
+#[test]
+fn an_index_of_an_older_schema_is_replaced_by_a_fresh_build() {
+    let ws = Workspace::with_resolutions(&["A-RES-76-76.zh.txt"]);
+    let old = ws.index().join("unspace-v0");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("meta.json"), b"{\"an\": \"older format\"}").unwrap();
+    let out = ws.run(&["search", "空间碎片"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building the index"));
+    assert!(
+        !old.exists(),
+        "the older index is removed once the new one is committed"
+    );
+    assert!(ws.index().join("unspace-v1/meta.json").exists());
+}
