@@ -11,7 +11,7 @@
 //! builds a fresh folder beside the old one and removes the old one only after its
 //! first commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -418,21 +418,18 @@ pub fn update(
         changed = true;
         progress.file_done(&file.key);
     }
+    let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
-        if !files.iter().any(|f| &f.key == key) {
+        if !present.contains(key.as_str()) {
             writer.delete_term(Term::from_field_text(fields.source, key));
             report.removed += 1;
             changed = true;
         }
     }
     progress.finish();
-    if changed
-        || old.version != SCHEMA_VERSION
-        || index
-            .load_metas()
-            .map(|m| m.payload.is_none())
-            .unwrap_or(true)
-    {
+    // A fresh index (no manifest yet) is committed even when data/ is empty, so that
+    // it opens next time.
+    if changed || old.version != SCHEMA_VERSION {
         let payload = serde_json::to_string(&manifest).context("could not write the manifest")?;
         let mut commit = writer
             .prepare_commit()

@@ -377,17 +377,31 @@ fn hit(
 /// units, from its first byte to its last, merged where they overlap.
 pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, usize)> {
     let text_units = units(text);
+    // Stems of the text's words, computed once and only when some term matches by stem.
+    let text_stems: Vec<String> = if terms.iter().any(|t| !t.has_cjk()) {
+        text_units
+            .iter()
+            .map(|u| analysis::stem(language, &u.norm))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut ranges = Vec::new();
     for term in terms {
         let k = term.units.len();
-        let stems = !term.has_cjk();
+        let term_stems: Vec<String> = if term.has_cjk() {
+            Vec::new()
+        } else {
+            term.units
+                .iter()
+                .map(|u| analysis::stem(language, &u.norm))
+                .collect()
+        };
         for i in 0..text_units.len().saturating_sub(k - 1) {
             let window = &text_units[i..i + k];
-            let same = window.iter().zip(&term.units).all(|(a, b)| {
-                a.norm == b.norm
-                    || (stems
-                        && !a.cjk
-                        && analysis::stem(language, &a.norm) == analysis::stem(language, &b.norm))
+            let same = window.iter().enumerate().all(|(j, a)| {
+                a.norm == term.units[j].norm
+                    || (!term_stems.is_empty() && !a.cjk && text_stems[i + j] == term_stems[j])
             });
             if same {
                 ranges.push((window[0].start, window[k - 1].end));

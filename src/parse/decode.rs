@@ -32,16 +32,14 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     if text.trim().is_empty() {
         bail!("is empty: it contains no text");
     }
-    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        let controls = text
-            .chars()
-            .filter(|c| c.is_control() && !c.is_whitespace())
-            .count();
-        // A few stray controls (BEL after section letters in pdftotext output) are
-        // harmless; a text made of them is binary.
-        if controls * 20 > text.chars().count() {
-            bail!("is binary, not text ({controls} control characters)");
-        }
+    // A few stray controls (BEL after section letters in pdftotext output) are
+    // harmless; a text made of them is binary.
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !c.is_whitespace())
+        .count();
+    if controls > 0 && controls * 20 > text.chars().count() {
+        bail!("is binary, not text ({controls} control characters)");
     }
     Ok(text)
 }

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 pub use decode::decode;
 pub use resolution::parse_date;
 
-use crate::document::{Document, Kind};
+use crate::document::Document;
 
 /// A parsed document, with what the reader noticed on the way.
 #[derive(Debug)]
@@ -82,12 +82,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
             warnings.push(format!("footnote {} is cited by no paragraph", note.number));
         }
     }
-    if document
-        .paragraphs
-        .iter()
-        .all(|p| p.kind == Kind::Paragraph)
-        && document.paragraphs.is_empty()
-    {
+    if document.paragraphs.is_empty() {
         warnings.push("no paragraphs found".to_owned());
     }
     Parsed { document, warnings }
