@@ -380,7 +380,10 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                 .into_iter()
                 .rev()
                 .collect();
-            (!ABBREVIATIONS.contains(&word.to_lowercase().as_str())).then_some(Evidence::Glued)
+            // `A.1`, `B.8`: a guideline's number, not a marker after a full stop.
+            let reference = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
+            (!reference && !ABBREVIATIONS.contains(&word.to_lowercase().as_str()))
+                .then_some(Evidence::Glued)
         } else if prev.is_alphabetic() || ",;:)”’\"》」）】，；：。、!?！？".contains(prev)
         {
             Some(Evidence::Glued)

@@ -123,6 +123,15 @@ pub fn normalise_spaces(text: &str) -> String {
         let mut k = 0;
         while k < chars.len() {
             let c = chars[k];
+            if c == '\u{AD}' {
+                // A soft hyphen is invisible: the word goes on after it, whatever
+                // spacing the extractor left ("j\u{AD} urisdiction").
+                k += 1;
+                while k < chars.len() && chars[k].is_whitespace() {
+                    k += 1;
+                }
+                continue;
+            }
             if c.is_whitespace() {
                 let mut j = k;
                 while j < chars.len() && chars[j].is_whitespace() {
@@ -185,6 +194,10 @@ mod tests {
             "the international community"
         );
         assert_eq!(joined(&["soft\u{AD}", "hyphen"]), "softhyphen");
+        assert_eq!(
+            normalise_spaces("under the j\u{AD} urisdiction of"),
+            "under the jurisdiction of"
+        );
         assert_eq!(joined(&["《条约汇", "编》，第"]), "《条约汇编》，第");
     }
 
