@@ -1,18 +1,27 @@
 //! Analyzers: how text becomes index terms, the same way for documents and queries.
 //!
-//! Everything starts from [`units`]: the text, width- and case-folded (NFKC +
-//! lowercase), cut into matching units — one unit per CJK character, one per run of
-//! other letters and digits. White space and punctuation make no unit. Unit indexes
-//! are the token positions of every field, so phrase queries line up across fields.
+//! Everything starts from [`scan`] (and [`units`], the same scan collected): the
+//! text, width- and case-folded (NFKC + lowercase), cut into matching units — one
+//! unit per CJK character, one per run of other letters and digits. White space and
+//! punctuation make no unit. Unit indexes are the token positions of every field, so
+//! phrase queries line up across fields.
 //!
-//! * `exact` fields ([`GRAMS`], a registered tantivy tokenizer): each CJK character as
-//!   a unigram and, with the next CJK unit, a bigram; each other unit as a word. Any
-//!   run of CJK characters is a phrase of bigrams, so every substring is found —
-//!   jieba never produces `间碎` or `员国`, the bigram field does.
-//! * `words` fields (pre-tokenized by [`word_tokens`]): jieba words in search mode for
-//!   Chinese runs (sub-words become terms too), and stemmed words for other scripts,
-//!   prefixed with the document's language (`en:launch`) so that stems of different
-//!   languages never meet. They give the ranking, and stem matches for Latin terms.
+//! * `exact` fields ([`GRAMS`]): each CJK character as a unigram and, with the next
+//!   CJK unit, a bigram; each other unit as a word. Any run of CJK characters is a
+//!   phrase of bigrams, so every substring is found — jieba never produces `间碎` or
+//!   `员国`, the bigram field does.
+//! * `words` fields ([`WORDS`]): jieba words in search mode for Chinese runs
+//!   (sub-words become terms too), and stemmed words for other scripts, prefixed
+//!   with the document's language (`en:launch`) so that stems of different languages
+//!   never meet. They give the ranking, and stem matches for Latin terms. The
+//!   language travels in front of the text ([`words_value`]) because a tantivy
+//!   tokenizer sees nothing but the text.
+//!
+//! Both run inside tantivy's indexing threads, so analysis uses every core. jieba's
+//! dictionary is loaded the first time a words field is tokenized, never by a search.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -22,9 +31,16 @@ use unicode_normalization::UnicodeNormalization;
 /// Name of the tokenizer of the exact (bigram + unigram + word) fields.
 pub const GRAMS: &str = "unspace_grams";
 
+/// Name of the tokenizer of the words (jieba + stems) fields.
+pub const WORDS: &str = "unspace_words";
+
 /// Languages whose words are stemmed in the words fields; any other language's words
 /// are kept as they are, under their own prefix.
 pub const LANGUAGES: [&str; 6] = ["en", "fr", "es", "ru", "ar", "zh"];
+
+/// Opens and closes the language tag in front of a words-field value.
+const TAG_OPEN: char = '\u{E010}';
+const TAG_CLOSE: char = '\u{E011}';
 
 /// True for characters matched one by one: Han ideographs, kana, hangul.
 pub fn is_cjk(c: char) -> bool {
@@ -47,21 +63,23 @@ pub struct Unit {
 /// Cuts `text` into matching units (see the module documentation).
 pub fn units(text: &str) -> Vec<Unit> {
     let mut out = Vec::new();
+    scan(text, &mut |norm, start, end, cjk| {
+        out.push(Unit {
+            norm: norm.to_owned(),
+            start,
+            end,
+            cjk,
+        })
+    });
+    out
+}
+
+/// Calls `emit(norm, start, end, cjk)` for every matching unit of `text`, in order,
+/// without allocating per unit: the indexing path.
+pub fn scan(text: &str, emit: &mut dyn FnMut(&str, usize, usize, bool)) {
     let mut word = String::new();
-    let mut word_start = 0;
-    let mut word_end = 0;
-    let flush = |out: &mut Vec<Unit>, word: &mut String, start: usize, end: usize| {
-        if !word.is_empty() {
-            let norm: String = word.nfkc().collect::<String>().to_lowercase();
-            out.push(Unit {
-                norm,
-                start,
-                end,
-                cjk: false,
-            });
-            word.clear();
-        }
-    };
+    let mut ascii_word = true;
+    let (mut word_start, mut word_end) = (0, 0);
     let mut folded = String::new();
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
@@ -70,53 +88,61 @@ pub fn units(text: &str) -> Vec<Unit> {
                 if word.is_empty() {
                     word_start = at;
                 }
-                word.push(c);
+                word.push(c.to_ascii_lowercase());
                 word_end = end;
             } else {
-                flush(&mut out, &mut word, word_start, word_end);
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
             }
+            continue;
+        }
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // Unified ideographs: NFKC and lowercase leave them as they are.
+            flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+            emit(&text[at..end], at, end, true);
             continue;
         }
         folded.clear();
         folded.extend(std::iter::once(c).nfkc());
         for f in folded.chars() {
             if is_cjk(f) {
-                flush(&mut out, &mut word, word_start, word_end);
-                out.push(Unit {
-                    norm: f.to_string(),
-                    start: at,
-                    end,
-                    cjk: true,
-                });
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+                let mut buf = [0; 4];
+                emit(f.encode_utf8(&mut buf), at, end, true);
             } else if f.is_alphanumeric()
                 || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f))
             {
                 if word.is_empty() {
                     word_start = at;
                 }
-                word.push(f);
+                ascii_word &= f.is_ascii();
+                word.push(f.to_ascii_lowercase());
                 word_end = end;
             } else {
-                flush(&mut out, &mut word, word_start, word_end);
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
             }
         }
     }
-    flush(&mut out, &mut word, word_start, word_end);
-    out
+    flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
 }
 
-/// The terms of the exact field for `units`, as (position, text, byte range).
-fn gram_terms(units: &[Unit]) -> Vec<(usize, String, usize, usize)> {
-    let mut out = Vec::with_capacity(units.len() * 2);
-    for (i, u) in units.iter().enumerate() {
-        out.push((i, u.norm.clone(), u.start, u.end));
-        if u.cjk
-            && let Some(next) = units.get(i + 1).filter(|n| n.cjk)
-        {
-            out.push((i, format!("{}{}", u.norm, next.norm), u.start, next.end));
-        }
+/// Emits the word collected so far, folded, and empties it.
+fn flush_word(
+    word: &mut String,
+    ascii_word: &mut bool,
+    (start, end): (usize, usize),
+    emit: &mut dyn FnMut(&str, usize, usize, bool),
+) {
+    if word.is_empty() {
+        return;
     }
-    out
+    if *ascii_word {
+        emit(word, start, end, false); // already lowercase; NFKC leaves ASCII alone
+    } else {
+        let norm: String = word.nfkc().collect::<String>().to_lowercase();
+        emit(&norm, start, end, false);
+    }
+    word.clear();
+    *ascii_word = true;
 }
 
 /// The exact-field terms a query's units must match, with their offsets: a phrase of
@@ -149,39 +175,11 @@ pub fn word_term(language: &str, word: &str) -> String {
     format!("{language}:{}", stem(language, word))
 }
 
-/// Tokens of a words field: jieba words (search mode) over CJK runs and stemmed,
-/// language-prefixed words elsewhere; positions are unit indexes.
-pub fn word_tokens(text: &str, language: &str, jieba: &Jieba) -> Vec<Token> {
-    let units = units(text);
-    let stemmer = stemmer(language);
-    let mut tokens = Vec::with_capacity(units.len() * 2);
-    let mut i = 0;
-    while i < units.len() {
-        if !units[i].cjk {
-            let u = &units[i];
-            let stemmed = stemmer
-                .as_ref()
-                .map_or_else(|| u.norm.clone(), |s| s.stem(&u.norm).into_owned());
-            tokens.push(token(i, format!("{language}:{stemmed}"), u.start, u.end));
-            i += 1;
-            continue;
-        }
-        let run_end = (i..units.len())
-            .find(|&k| !units[k].cjk)
-            .unwrap_or(units.len());
-        let run: String = units[i..run_end].iter().map(|u| u.norm.as_str()).collect();
-        for w in jieba.cut_for_search(&run, false) {
-            let (first, last) = (i + w.start, i + w.end - 1);
-            tokens.push(token(
-                first,
-                w.word.to_owned(),
-                units[first].start,
-                units[last].end,
-            ));
-        }
-        i = run_end;
-    }
-    tokens
+/// The value given to a words field: `text` with its language in front, in a tag
+/// that makes no unit, so positions and offsets after it are those of `text`
+/// shifted by the tag's length.
+pub fn words_value(language: &str, text: &str) -> String {
+    format!("{TAG_OPEN}{language}{TAG_CLOSE}{text}")
 }
 
 fn stemmer(language: &str) -> Option<Stemmer> {
@@ -196,59 +194,163 @@ fn stemmer(language: &str) -> Option<Stemmer> {
     Some(Stemmer::create(algorithm))
 }
 
-fn token(position: usize, text: String, offset_from: usize, offset_to: usize) -> Token {
-    Token {
-        offset_from,
-        offset_to,
-        position,
-        text,
-        position_length: 1,
-    }
-}
-
-/// The tokenizer of the exact fields, in tantivy's shape.
-#[derive(Clone, Default)]
-pub struct GramTokenizer;
-
-/// Token stream of [`GramTokenizer`]: the terms of one text, handed out in order.
-pub struct GramTokenStream {
-    tokens: Vec<Token>,
+/// Tokens of one text, their texts packed into one string; handed out through one
+/// reused [`Token`].
+#[derive(Default)]
+pub struct Tokens {
+    texts: String,
+    /// (end of the token's text in `texts`, position, byte range in the source).
+    items: Vec<(usize, usize, usize, usize)>,
     next: usize,
+    token: Token,
 }
 
-impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramTokenStream;
+impl Tokens {
+    fn push(&mut self, text: &str, position: usize, from: usize, to: usize) {
+        self.texts.push_str(text);
+        self.items.push((self.texts.len(), position, from, to));
+    }
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramTokenStream {
-        let tokens = gram_terms(&units(text))
-            .into_iter()
-            .map(|(position, text, from, to)| token(position, text, from, to))
-            .collect();
-        GramTokenStream { tokens, next: 0 }
+    fn push_pair(&mut self, a: &str, b: &str, position: usize, from: usize, to: usize) {
+        self.texts.push_str(a);
+        self.push(b, position, from, to);
     }
 }
 
-impl TokenStream for GramTokenStream {
+impl TokenStream for Tokens {
     fn advance(&mut self) -> bool {
+        let Some(&(end, position, from, to)) = self.items.get(self.next) else {
+            return false;
+        };
+        let start = match self.next {
+            0 => 0,
+            k => self.items[k - 1].0,
+        };
         self.next += 1;
-        self.next <= self.tokens.len()
+        self.token.text.clear();
+        self.token.text.push_str(&self.texts[start..end]);
+        self.token.position = position;
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
+    }
+}
+
+/// The tokenizer of the exact fields: unigrams, bigrams and words.
+#[derive(Clone, Default)]
+pub struct GramTokenizer;
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = Tokens;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        let mut tokens = Tokens::default();
+        let mut position = 0;
+        // The previous unit when it was a CJK character: (char, start).
+        let mut prev: ([u8; 4], usize, usize) = ([0; 4], 0, usize::MAX);
+        scan(text, &mut |norm, start, end, cjk| {
+            if cjk {
+                let (buf, len, prev_start) = &prev;
+                if *prev_start != usize::MAX {
+                    let before = std::str::from_utf8(&buf[..*len]).expect("a char");
+                    tokens.push_pair(before, norm, position - 1, *prev_start, end);
+                }
+                let mut buf = [0; 4];
+                buf[..norm.len()].copy_from_slice(norm.as_bytes());
+                prev = (buf, norm.len(), start);
+            } else {
+                prev.2 = usize::MAX;
+            }
+            tokens.push(norm, position, start, end);
+            position += 1;
+        });
+        tokens
+    }
+}
+
+/// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Clones
+/// share jieba (loaded on first use); each keeps its own cache of stems.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    jieba: Arc<OnceLock<Jieba>>,
+    /// Words-field terms by language and folded word.
+    stems: HashMap<String, HashMap<String, String>>,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = Tokens;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        let mut tokens = Tokens::default();
+        let (language, body, shift) = match text
+            .strip_prefix(TAG_OPEN)
+            .and_then(|rest| rest.split_once(TAG_CLOSE))
+        {
+            Some((language, body)) => (language, body, text.len() - body.len()),
+            None => ("", text, 0),
+        };
+        let stemmer = stemmer(language);
+        let stems = self.stems.entry(language.to_owned()).or_default();
+        if stems.len() > 100_000 {
+            stems.clear();
+        }
+        // The current run of CJK units: their text and byte ranges.
+        let mut run = String::new();
+        let mut run_units: Vec<(usize, usize)> = Vec::new();
+        let mut position = 0;
+        let jieba = &self.jieba;
+        let cut = |run: &mut String,
+                   run_units: &mut Vec<(usize, usize)>,
+                   tokens: &mut Tokens,
+                   position: usize| {
+            if run.is_empty() {
+                return;
+            }
+            let first = position - run_units.len();
+            let jieba = jieba.get_or_init(Jieba::new);
+            for w in jieba.cut_for_search(run, false) {
+                let (from, to) = (run_units[w.start].0, run_units[w.end - 1].1);
+                tokens.push(w.word, first + w.start, from + shift, to + shift);
+            }
+            run.clear();
+            run_units.clear();
+        };
+        scan(body, &mut |norm, start, end, cjk| {
+            if cjk {
+                run.push_str(norm);
+                run_units.push((start, end));
+            } else {
+                cut(&mut run, &mut run_units, &mut tokens, position);
+                if !stems.contains_key(norm) {
+                    let stemmed = stemmer
+                        .as_ref()
+                        .map_or_else(|| norm.to_owned(), |s| s.stem(norm).into_owned());
+                    stems.insert(norm.to_owned(), format!("{language}:{stemmed}"));
+                }
+                tokens.push(&stems[norm], position, start + shift, end + shift);
+            }
+            position += 1;
+        });
+        cut(&mut run, &mut run_units, &mut tokens, position);
+        tokens
     }
 }
 
 /// Registers the custom tokenizers with an index. Every code path that opens an
 /// index calls this: tantivy does not remember custom tokenizers.
 pub fn register(index: &tantivy::Index) {
-    index
-        .tokenizers()
-        .register(GRAMS, TextAnalyzer::from(GramTokenizer));
+    let tokenizers = index.tokenizers();
+    tokenizers.register(GRAMS, TextAnalyzer::from(GramTokenizer));
+    tokenizers.register(WORDS, TextAnalyzer::from(WordTokenizer::default()));
 }
 
 #[cfg(test)]
@@ -292,8 +394,14 @@ mod tests {
             count += 1;
         }
         assert!(count > 20);
-        let jieba = Jieba::new();
-        for t in word_tokens(text, "zh", &jieba) {
+        let value = words_value("zh", text);
+        let mut tok = WordTokenizer::default();
+        let mut stream = tok.token_stream(&value);
+        let mut words = 0;
+        while stream.advance() {
+            let t = stream.token();
+            words += 1;
+            let text = &value;
             let sliced: String = text[t.offset_from..t.offset_to]
                 .nfkc()
                 .collect::<String>()
@@ -302,6 +410,34 @@ mod tests {
             let word = t.text.strip_prefix("zh:").unwrap_or(&t.text);
             assert_eq!(sliced, word, "token {t:?}");
         }
+        assert!(words > 15, "{words} word tokens");
+    }
+
+    #[test]
+    fn words_fields_stem_under_the_language_tag() {
+        let value = words_value("en", "Launching 2 satellites, launched");
+        let mut tok = WordTokenizer::default();
+        let mut stream = tok.token_stream(&value);
+        let mut got = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            got.push((
+                t.text.clone(),
+                t.position,
+                value[t.offset_from..t.offset_to].to_owned(),
+            ));
+        }
+        let want = [
+            ("en:launch", 0, "Launching"),
+            ("en:2", 1, "2"),
+            ("en:satellit", 2, "satellites"),
+            ("en:launch", 3, "launched"),
+        ];
+        let want: Vec<(String, usize, String)> = want
+            .iter()
+            .map(|&(t, p, s)| (t.to_owned(), p, s.to_owned()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

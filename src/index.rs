@@ -17,20 +17,18 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
-use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
-use crate::analysis::{self, GRAMS};
+use crate::analysis::{self, GRAMS, WORDS};
 use crate::document::{Document, Footnote, Paragraph};
 use crate::parse;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles of every field, built once with the schema.
 #[derive(Debug, Clone, Copy)]
@@ -76,9 +74,9 @@ impl Fields {
             text: b.add_text_field("text", STORED),
             notes: b.add_text_field("notes", STORED),
             body_exact: b.add_text_field("body_exact", positions(GRAMS)),
-            body_words: b.add_text_field("body_words", positions("raw")),
+            body_words: b.add_text_field("body_words", positions(WORDS)),
             notes_exact: b.add_text_field("notes_exact", positions(GRAMS)),
-            notes_words: b.add_text_field("notes_words", positions("raw")),
+            notes_words: b.add_text_field("notes_words", positions(WORDS)),
         };
         (b.build(), fields)
     }
@@ -342,7 +340,6 @@ pub fn update(
         files: BTreeMap::new(),
     };
     let mut changed = rebuild;
-    let mut jieba: Option<Jieba> = None;
     progress.start(files.len());
     for file in &files {
         let previous = old.files.get(&file.key);
@@ -393,17 +390,9 @@ pub fn update(
                 .iter()
                 .map(|w| format!("{}: {w}", file.path.display())),
         );
-        let jieba = jieba.get_or_insert_with(Jieba::new);
         writer.delete_term(Term::from_field_text(fields.source, &file.key));
         for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
-            let doc = paragraph_document(
-                &fields,
-                &parsed.document,
-                paragraph,
-                ordinal,
-                &file.key,
-                jieba,
-            );
+            let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
             writer
                 .add_document(doc)
                 .context("could not add a paragraph to the index")?;
@@ -478,7 +467,6 @@ fn paragraph_document(
     paragraph: &Paragraph,
     ordinal: usize,
     source: &str,
-    jieba: &Jieba,
 ) -> TantivyDocument {
     let notes: Vec<&Footnote> = paragraph
         .footnotes
@@ -507,12 +495,14 @@ fn paragraph_document(
     );
     d.add_text(fields.body_exact, &paragraph.text);
     d.add_text(fields.notes_exact, &notes_text);
-    let words = |text: &str| PreTokenizedString {
-        text: text.to_owned(),
-        tokens: analysis::word_tokens(text, &doc.language, jieba),
-    };
-    d.add_pre_tokenized_text(fields.body_words, words(&paragraph.text));
-    d.add_pre_tokenized_text(fields.notes_words, words(&notes_text));
+    d.add_text(
+        fields.body_words,
+        analysis::words_value(&doc.language, &paragraph.text),
+    );
+    d.add_text(
+        fields.notes_words,
+        analysis::words_value(&doc.language, &notes_text),
+    );
     d
 }
 

@@ -33,7 +33,11 @@ fn the_first_search_builds_the_index_and_lists_every_paragraph_best_first() {
         "no colour when stdout is not a terminal"
     );
     assert!(stderr(&out).contains("building the index"));
-    assert!(ws.index().join("unspace-v1/meta.json").exists());
+    assert!(
+        unspace::index::version_dir(&ws.index())
+            .join("meta.json")
+            .exists()
+    );
 
     let again = ws.run(&["search", "空间碎片"]);
     assert_eq!(again.status.code(), Some(0));

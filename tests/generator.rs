@@ -53,7 +53,12 @@ fn every_generated_document_parses_back_exactly() {
         assert_eq!(got.footnotes.len(), want.footnotes.len(), "{name}");
         for (k, (note, text)) in got.footnotes.iter().zip(&want.footnotes).enumerate() {
             assert_eq!(note.number as usize, k + 1, "{name}");
-            assert_eq!(folded(&note.text), folded(text), "{name} footnote {}", k + 1);
+            assert_eq!(
+                folded(&note.text),
+                folded(text),
+                "{name} footnote {}",
+                k + 1
+            );
         }
         checked += 1;
         paragraphs += want.paragraphs.len();

@@ -273,5 +273,9 @@ fn an_index_of_an_older_schema_is_replaced_by_a_fresh_build() {
         !old.exists(),
         "the older index is removed once the new one is committed"
     );
-    assert!(ws.index().join("unspace-v1/meta.json").exists());
+    assert!(
+        unspace::index::version_dir(&ws.index())
+            .join("meta.json")
+            .exists()
+    );
 }

@@ -668,7 +668,11 @@ fn paginate(
         let mut used = 0;
         let mut end = start;
         while end < body.len() {
-            let cost = 1 + body[end].notes.iter().map(|&n| note_lines(n)).sum::<usize>();
+            let cost = 1 + body[end]
+                .notes
+                .iter()
+                .map(|&n| note_lines(n))
+                .sum::<usize>();
             if end > start && used + cost > capacity {
                 break;
             }
