@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
-"""Benchmarks of unspace, each against a peer measured in the same run.
+"""Benchmarks of unspace at scale, each figure beside a peer measured in the same run.
 
-    python3 bench/run.py search        # whole-process search vs `rg -F`, default corpus
-    python3 bench/run.py incremental   # add one document to ~1,000 vs a full rebuild
-    python3 bench/run.py               # both
+    python3 bench/run.py                 # 10 MB and 100 MB generated corpora: one table
+    python3 bench/run.py --sizes 10      # only 10 MB (a quick check)
+    python3 bench/run.py default         # search over the default corpus (data/) vs rg
 
-Builds the release binary first. Needs ripgrep (`apt-get install ripgrep` or
-`cargo install ripgrep`). Reads the shared corpus from ../shared/corpus or
-UNSPACE_CORPUS. Prints medians, p95 and ratios; asserts nothing about time.
+For each size, the corpus generator (examples/gen_corpus) writes that many MB of
+resolutions made from the real ones in ../shared/corpus (or UNSPACE_CORPUS), half
+Chinese, half English. Then, in one run:
+
+  * a full index build: wall time, MB of text per second, peak RSS;
+  * index size / text size;
+  * adding one document to the built index (`unspace index`), median of 3;
+  * for a fixed set of queries, the whole-process time of `unspace search QUERY`
+    (what a user runs: ranks every match, prints the best 10 and the total) beside
+    `rg -F QUERY` over the same files, median and p95 of interleaved runs on a warm
+    cache, and the peak RSS of the searches.
+
+Builds the release binaries first. Needs ripgrep (`apt-get install ripgrep` or
+`cargo install ripgrep`). Prints one table; asserts nothing about time.
 """
 
+import argparse
 import os
 import shutil
 import statistics
@@ -22,19 +34,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("UNSPACE_CORPUS", ROOT.parent / "shared" / "corpus"))
 BIN = ROOT / "target" / "release" / "unspace"
+GEN = ROOT / "target" / "release" / "examples" / "gen_corpus"
+
+# Common and rare terms, phrases, Chinese and English, references.
+QUERIES = [
+    ("zh common", "外层空间"),
+    ("zh rare", "开放月球基金会"),
+    ("zh phrase", "空间碎片"),
+    ("zh long phrase", "和平利用外层空间委员会"),
+    ("en common", "space"),
+    ("en rare", "Lunar"),
+    ("en phrase", "long-term sustainability"),
+    ("reference", "75/92"),
+    ("symbol", "A/AC.105/1240"),
+]
 
 
 def build():
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(
+        ["cargo", "build", "--release", "--locked", "--quiet", "--example", "gen_corpus"],
+        cwd=ROOT,
+        check=True,
+    )
 
 
-def timed(cmd, cwd, ok=(0, 1)):
+def measured(cmd, cwd, ok=(0, 1)):
+    """Runs `cmd` with its output discarded; returns (wall seconds, peak RSS in MB)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in ok:
-        sys.exit(f"{' '.join(map(str, cmd))}: exit {proc.returncode}: {proc.stderr.decode()}")
-    return elapsed
+        sys.exit(f"{' '.join(map(str, cmd))}: exit {proc.returncode}: {err.decode()}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def p95(xs):
@@ -42,58 +77,145 @@ def p95(xs):
     return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
-def bench_search(runs=41):
+def size_of(path):
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def need_rg():
     if not shutil.which("rg"):
         sys.exit("ripgrep (rg) is needed as the peer: apt-get install ripgrep, or cargo install ripgrep")
-    queries = ["空间碎片", "近地天体", "75/92", "A/AC.105/1240"]
+
+
+def bench_size(mb, runs):
+    """All figures for one corpus size, as a dict."""
+    work = Path(tempfile.mkdtemp(prefix=f"unspace-bench-{mb}mb-"))
+    data, index, held = work / "data", work / "index", work / "held-out"
+    subprocess.run([GEN, data, str(mb), "--corpus", CORPUS], check=True, stdout=subprocess.DEVNULL)
+    # Three documents are kept aside, to be added one at a time to the built index.
+    held.mkdir()
+    files = sorted(data.iterdir())
+    for f in files[-3:]:
+        f.rename(held / f.name)
+    text = size_of(data)
+    docs = len(list(data.iterdir()))
+    base = [BIN, "--data", data, "--index", index]
+
+    build_s, build_rss = measured(base + ["index"], work, ok=(0,))
+    index_bytes = size_of(index)
+
+    adds = []
+    for f in sorted(held.iterdir()):
+        f.rename(data / f.name)
+        adds.append(measured(base + ["index"], work, ok=(0,))[0])
+
+    searches = {}
+    search_rss = 0.0
+    for label, q in QUERIES:
+        ours, theirs = [], []
+        measured(base + ["search", q], work)  # warm the cache
+        measured(["rg", "-F", q, data], work)
+        for _ in range(runs):
+            t, rss = measured(base + ["search", q], work)
+            ours.append(t)
+            search_rss = max(search_rss, rss)
+            theirs.append(measured(["rg", "-F", q, data], work)[0])
+        hits = subprocess.run(
+            base + ["search", "--json", "--limit", "1", q], cwd=work, capture_output=True, text=True
+        ).stdout
+        total = _total(hits)
+        lines = subprocess.run(["rg", "-F", "-c", "--no-filename", q, data], capture_output=True, text=True)
+        rg_lines = sum(int(n) for n in lines.stdout.split())
+        searches[label] = (q, ours, theirs, total, rg_lines)
+    shutil.rmtree(work)
+    return {
+        "mb": text / 1e6,
+        "docs": docs + 3,
+        "build_s": build_s,
+        "build_rss": build_rss,
+        "ratio": index_bytes / text,
+        "add_s": statistics.median(adds),
+        "search_rss": search_rss,
+        "searches": searches,
+    }
+
+
+def _total(json_text):
+    import json
+
+    try:
+        return json.loads(json_text).get("total")
+    except ValueError:
+        return None
+
+
+def table(results, runs):
+    cols = [f"{r['mb']:.0f} MB" for r in results]
+    rows = [
+        ("documents", [f"{r['docs']}" for r in results], ""),
+        ("full build, s", [f"{r['build_s']:.2f}" for r in results], ""),
+        ("indexing, MB/s", [f"{r['mb'] / r['build_s']:.1f}" for r in results], "≥ 15"),
+        ("build peak RSS, MB", [f"{r['build_rss']:.0f}" for r in results], ""),
+        ("index size / text", [f"{r['ratio']:.2f}" for r in results], "≤ 2.5"),
+        ("add one document, s (median of 3)", [f"{r['add_s']:.3f}" for r in results], "< 1 at 100 MB"),
+        ("search peak RSS, MB", [f"{r['search_rss']:.1f}" for r in results], "≤ 30 at 100 MB"),
+    ]
+    for label, q in QUERIES:
+        cells = []
+        for r in results:
+            _, ours, theirs, total, rg_lines = r["searches"][label]
+            mo, mt = statistics.median(ours), statistics.median(theirs)
+            cells.append(
+                f"{mo * 1e3:.1f}/{p95(ours) * 1e3:.1f} vs {mt * 1e3:.1f}/{p95(theirs) * 1e3:.1f} ms"
+                f" = {mt / mo:.1f}x ({total} ¶, rg {rg_lines} lines)"
+            )
+        rows.append((f"search {label} `{q}`", cells, "≥ 5x at 100 MB"))
+    width = max(len(r[0]) for r in rows)
+    cw = [max(len(c), *(len(r[1][i]) for r in rows)) for i, c in enumerate(cols)]
+    print(
+        f"\nunspace at scale ({runs} interleaved search runs per query; search cells are "
+        "unspace median/p95 vs rg -F median/p95, then rg time / unspace time)"
+    )
+    print(f"| {'':<{width}} | " + " | ".join(f"{c:<{cw[i]}}" for i, c in enumerate(cols)) + " | goal |")
+    print(f"|{'-' * (width + 2)}|" + "|".join("-" * (w + 2) for w in cw) + "|------|")
+    for name, cells, goal in rows:
+        print(f"| {name:<{width}} | " + " | ".join(f"{c:<{cw[i]}}" for i, c in enumerate(cells)) + f" | {goal} |")
+
+
+def bench_default(runs=41):
+    """Search over the project's own data/ vs rg, as before the scale benchmark."""
     work = Path(tempfile.mkdtemp(prefix="unspace-bench-"))
     shutil.copytree(ROOT / "data", work / "data")
     subprocess.run([BIN, "index"], cwd=work, check=True, stderr=subprocess.DEVNULL)
     print(f"whole-process search over the default corpus ({runs} runs each, interleaved, warm cache)")
-    print(f"{'query':<12} {'unspace med':>12} {'p95':>8} {'rg -F med':>10} {'p95':>8} {'ratio':>7}")
-    for q in queries:
+    print(f"{'query':<14} {'unspace med':>12} {'p95':>8} {'rg -F med':>10} {'p95':>8} {'rg/unspace':>10}")
+    for q in ["空间碎片", "近地天体", "75/92", "A/AC.105/1240"]:
         ours, theirs = [], []
-        timed([BIN, "search", q], work)
-        timed(["rg", "-F", q, "data/"], work)
         for _ in range(runs):
-            ours.append(timed([BIN, "search", q], work))
-            theirs.append(timed(["rg", "-F", q, "data/"], work))
+            ours.append(measured([BIN, "search", q], work)[0])
+            theirs.append(measured(["rg", "-F", q, "data/"], work)[0])
         mo, mt = statistics.median(ours), statistics.median(theirs)
-        print(f"{q:<12} {mo*1e3:>10.2f}ms {p95(ours)*1e3:>6.2f}ms {mt*1e3:>8.2f}ms {p95(theirs)*1e3:>6.2f}ms {mo/mt:>7.2f}")
-    shutil.rmtree(work)
-
-
-def bench_incremental(copies=125):
-    files = sorted((CORPUS / "resolutions").glob("*.txt"))
-    if not files:
-        sys.exit(f"no corpus at {CORPUS}: set UNSPACE_CORPUS")
-    work = Path(tempfile.mkdtemp(prefix="unspace-bench-"))
-    data = work / "data"
-    data.mkdir()
-    for i in range(copies):
-        for f in files:
-            shutil.copy(f, data / f"c{i:03}-{f.name}")
-    n = len(list(data.iterdir()))
-    size = sum(p.stat().st_size for p in data.iterdir()) / 1e6
-    full = [timed([BIN, "index", "--rebuild"], work, ok=(0,)) for _ in range(3)]
-    adds = []
-    for k in range(5):
-        shutil.copy(files[k % len(files)], data / f"new{k}-{files[k % len(files)].name}")
-        adds.append(timed([BIN, "index"], work, ok=(0,)))
-    noop = [timed([BIN, "index"], work, ok=(0,)) for _ in range(5)]
-    print(f"incremental update, {n} documents ({size:.1f} MB)")
-    print(f"  full rebuild (index --rebuild), median of 3: {statistics.median(full):8.3f} s")
-    print(f"  add one document (index), median of 5:      {statistics.median(adds):8.3f} s")
-    print(f"  nothing changed (index), median of 5:        {statistics.median(noop):8.3f} s")
-    print(f"  add one / full rebuild:                      {statistics.median(adds)/statistics.median(full):8.3f}")
+        print(f"{q:<14} {mo*1e3:>10.2f}ms {p95(ours)*1e3:>6.2f}ms {mt*1e3:>8.2f}ms {p95(theirs)*1e3:>6.2f}ms {mt/mo:>10.2f}")
     shutil.rmtree(work)
 
 
 def main():
-    what = sys.argv[1:] or ["search", "incremental"]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", nargs="?", default="scale", choices=["scale", "default"])
+    parser.add_argument("--sizes", default="10,100", help="corpus sizes in MB, comma-separated")
+    parser.add_argument("--runs", type=int, default=15, help="search runs per query and tool")
+    args = parser.parse_args()
+    need_rg()
+    if not (CORPUS / "resolutions").is_dir():
+        sys.exit(f"no corpus at {CORPUS}: set UNSPACE_CORPUS")
     build()
-    for w in what:
-        {"search": bench_search, "incremental": bench_incremental}[w]()
+    if args.what == "default":
+        bench_default()
+        return
+    results = []
+    for mb in [float(s) for s in args.sizes.split(",")]:
+        print(f"{mb:g} MB: generating, indexing, searching…", file=sys.stderr)
+        results.append(bench_size(mb, args.runs))
+    table(results, args.runs)
 
 
 if __name__ == "__main__":
