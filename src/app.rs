@@ -47,7 +47,16 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
         kind: args.kind.map(kind_of),
         year: args.year,
     };
-    let library = fresh_library(data, root)?;
+    let library = if args.no_refresh {
+        Library::open(root)?.ok_or_else(|| {
+            anyhow!(
+                "{}: no index yet; run `unspace index` or search without --no-refresh",
+                root.display()
+            )
+        })?
+    } else {
+        fresh_library(data, root)?
+    };
     let results = search::search(&library, &text, &query, &filters, args.limit)?;
     let mut out = io::stdout().lock();
     if args.json {
@@ -80,7 +89,7 @@ fn fresh_library(data: &Path, root: &Path) -> Result<Library> {
         None => "building the index (first use)",
         Some(lib) => {
             let files = index::data_files(data)?;
-            if !index::is_stale(&lib.manifest, &files) {
+            if !index::is_stale(&lib.payload, &files) {
                 return Ok(existing.expect("checked"));
             }
             "the data folder changed since the index was built; updating it"

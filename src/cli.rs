@@ -93,6 +93,11 @@ pub struct SearchArgs {
     /// Print JSON for scripts instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Answer from the index as last built, without checking the data folder for
+    /// changes (for scripts that have just run `unspace index`; saves a `stat` of
+    /// every document).
+    #[arg(long)]
+    pub no_refresh: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

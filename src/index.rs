@@ -1,11 +1,16 @@
 //! The index: schema, opening, and keeping it up to date with `data/`.
 //!
 //! One tantivy document per paragraph. The manifest of indexed files (path, size,
-//! modification time, content hash) travels in tantivy's commit payload, so the
-//! index and the record of what it holds change together, atomically: a rebuild
-//! killed at any moment leaves the last complete commit, which still opens and
-//! answers, and the next update finishes the job. tantivy's writer lock keeps two
-//! updates from running at once.
+//! modification time, content hash) is written to its own file, named by its hash,
+//! before the commit; tantivy's commit payload names that file and carries a
+//! fingerprint of the (path, size, modification time) list. So the index and the
+//! record of what it holds change together, atomically: a rebuild killed at any
+//! moment leaves the last complete commit, which still opens and answers, and the
+//! next update finishes the job. tantivy's writer lock keeps two updates from
+//! running at once.
+//!
+//! A search only compares the data folder's fingerprint with the payload's: it never
+//! reads the manifest, which at thousands of files would cost more than the search.
 //!
 //! The index lives in `INDEX/unspace-v{SCHEMA_VERSION}`: a program with a new schema
 //! builds a fresh folder beside the old one and removes the old one only after its
@@ -90,18 +95,29 @@ pub struct FileState {
     pub hash: String,
 }
 
-/// The commit payload: which files, in which state, the index holds.
+/// Which files, in which state, the index holds.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
     pub files: BTreeMap<String, FileState>,
 }
 
+/// The commit payload: small, because tantivy's meta.json, which carries it, is read
+/// by every search.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Payload {
+    pub version: u32,
+    /// [`fingerprint`] of the manifest's files.
+    pub fingerprint: String,
+    /// The manifest's file in the index folder (`manifest-<hash>.json`).
+    pub manifest: String,
+}
+
 /// An opened index with its fields.
 pub struct Library {
     pub index: Index,
     pub fields: Fields,
-    pub manifest: Manifest,
+    pub payload: Payload,
 }
 
 /// The folder of the index of this program's schema inside `root`.
@@ -120,28 +136,95 @@ impl Library {
             .with_context(|| format!("{}: could not open the index", dir.display()))?;
         analysis::register(&index);
         let (_, fields) = Fields::schema();
-        let manifest = read_manifest(&index)?;
-        if manifest.version != SCHEMA_VERSION {
+        let payload = read_payload(&index)?;
+        if payload.version != SCHEMA_VERSION {
             return Ok(None);
         }
         Ok(Some(Library {
             index,
             fields,
-            manifest,
+            payload,
         }))
     }
 }
 
-fn read_manifest(index: &Index) -> Result<Manifest> {
+/// The payload of the last commit; a default (version 0) one when there is none or
+/// it is of another schema.
+fn read_payload(index: &Index) -> Result<Payload> {
     let metas = index
         .load_metas()
         .context("could not read the index's metadata")?;
-    match metas.payload {
-        Some(payload) => {
-            serde_json::from_str(&payload).context("the index's manifest is unreadable")
-        }
-        None => Ok(Manifest::default()),
+    Ok(metas
+        .payload
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default())
+}
+
+/// The manifest the last commit names.
+fn read_manifest(index: &Index, dir: &Path) -> Result<Manifest> {
+    let payload = read_payload(index)?;
+    if payload.version != SCHEMA_VERSION {
+        return Ok(Manifest::default());
     }
+    let path = dir.join(&payload.manifest);
+    let bytes = fs::read(&path)
+        .with_context(|| format!("{}: could not read the index's manifest", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: the index's manifest is unreadable", path.display()))
+}
+
+/// Writes the manifest to its own file (by way of a temporary file and a rename,
+/// flushed to disk) and returns the payload that names it.
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<Payload> {
+    let json = serde_json::to_vec(manifest).context("could not write the manifest")?;
+    let name = format!("manifest-{:032x}.json", xxhash_rust::xxh3::xxh3_128(&json));
+    let path = dir.join(&name);
+    let temp = dir.join(format!("{name}.tmp"));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temp)?;
+        std::io::Write::write_all(&mut file, &json)?;
+        file.sync_all()?;
+        fs::rename(&temp, &path)
+    };
+    write().with_context(|| format!("{}: could not write the manifest", path.display()))?;
+    Ok(Payload {
+        version: SCHEMA_VERSION,
+        fingerprint: fingerprint(
+            manifest
+                .files
+                .iter()
+                .map(|(k, s)| (k.as_str(), s.size, s.mtime_ns)),
+        ),
+        manifest: name,
+    })
+}
+
+/// Removes manifests that no commit names any more (left by earlier commits, or by
+/// an update killed before its commit).
+fn remove_other_manifests(dir: &Path, keep: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("manifest-") && name != keep {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A digest of a list of (path, size, modification time), in path order: equal
+/// digests mean the data folder is as the index recorded it.
+pub fn fingerprint<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (key, size, mtime_ns) in files {
+        hasher.update(key.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(&size.to_le_bytes());
+        hasher.update(&mtime_ns.to_le_bytes());
+    }
+    format!("{:032x}", hasher.digest128())
 }
 
 /// A file of `data/` as found on disk now.
@@ -155,23 +238,31 @@ pub struct DataFile {
 }
 
 /// Lists the documents of the data folder (hidden files and folders left out).
+/// Every search runs this, so each file costs one `stat` relative to its folder and
+/// nothing more.
 pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
     let mut out = Vec::new();
-    let mut stack = vec![data.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    // (folder, its key prefix: "" or "sub/dir/")
+    let mut stack = vec![(data.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = stack.pop() {
         let entries = fs::read_dir(&dir)
             .with_context(|| format!("{}: could not list the data folder", dir.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("{}: could not list", dir.display()))?;
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
                 continue;
             }
-            let path = entry.path();
-            let meta = fs::metadata(&path)
-                .with_context(|| format!("{}: could not read its size", path.display()))?;
+            let key = format!("{prefix}{name}");
+            // Symbolic links are followed, like any other way of reaching a file.
+            let meta = match entry.file_type() {
+                Ok(t) if !t.is_symlink() => entry.metadata(),
+                _ => fs::metadata(entry.path()),
+            }
+            .with_context(|| format!("{}: could not read its size", entry.path().display()))?;
             if meta.is_dir() {
-                stack.push(path);
+                stack.push((entry.path(), format!("{key}/")));
                 continue;
             }
             let mtime_ns = meta
@@ -179,14 +270,9 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos() as u64);
-            let key = path
-                .strip_prefix(data)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
             out.push(DataFile {
                 key,
-                path,
+                path: entry.path(),
                 size: meta.len(),
                 mtime_ns,
             });
@@ -196,16 +282,10 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
     Ok(out)
 }
 
-/// True when `data/` differs from what the manifest records, by sizes and
+/// True when `data/` differs from what the index records, by paths, sizes and
 /// modification times alone (no file is read).
-pub fn is_stale(manifest: &Manifest, files: &[DataFile]) -> bool {
-    files.len() != manifest.files.len()
-        || files.iter().any(|f| {
-            manifest
-                .files
-                .get(&f.key)
-                .is_none_or(|s| s.size != f.size || s.mtime_ns != f.mtime_ns)
-        })
+pub fn is_stale(payload: &Payload, files: &[DataFile]) -> bool {
+    fingerprint(files.iter().map(|f| (f.key.as_str(), f.size, f.mtime_ns))) != payload.fingerprint
 }
 
 /// What an update did.
@@ -318,10 +398,18 @@ pub fn update(
                 .into());
         }
     };
-    let old = if rebuild {
-        Manifest::default()
+    let mut report = Report::default();
+    let (old, rebuild) = if rebuild {
+        (Manifest::default(), true)
     } else {
-        read_manifest(&index)?
+        match read_manifest(&index, &dir) {
+            Ok(m) => (m, false),
+            Err(e) => {
+                // Without the record of what the index holds, only a rebuild is safe.
+                report.warnings.push(format!("{e:#}; rebuilding the index"));
+                (Manifest::default(), true)
+            }
+        }
     };
     let old = if old.version == SCHEMA_VERSION {
         old
@@ -334,7 +422,6 @@ pub fn update(
             .context("could not clear the index")?;
     }
 
-    let mut report = Report::default();
     let mut manifest = Manifest {
         version: SCHEMA_VERSION,
         files: BTreeMap::new(),
@@ -419,12 +506,14 @@ pub fn update(
     // A fresh index (no manifest yet) is committed even when data/ is empty, so that
     // it opens next time.
     if changed || old.version != SCHEMA_VERSION {
-        let payload = serde_json::to_string(&manifest).context("could not write the manifest")?;
+        let payload = write_manifest(&dir, &manifest)?;
+        let json = serde_json::to_string(&payload).context("could not write the payload")?;
         let mut commit = writer
             .prepare_commit()
             .context("could not prepare the commit")?;
-        commit.set_payload(&payload);
+        commit.set_payload(&json);
         commit.commit().context("could not commit the index")?;
+        remove_other_manifests(&dir, &payload.manifest);
         writer
             .wait_merging_threads()
             .context("could not finish merging")?;

@@ -279,3 +279,44 @@ fn an_index_of_an_older_schema_is_replaced_by_a_fresh_build() {
             .exists()
     );
 }
+
+#[test]
+fn a_lost_manifest_means_a_rebuild_not_a_loss() {
+    let ws = Workspace::with_resolutions(&["A-RES-76-76.zh.txt", "A-RES-75-92.en.txt"]);
+    assert_eq!(index(&ws, &[]).0, 0);
+    assert_eq!(total(&ws, "Committee").0, 0);
+    let dir = unspace::index::version_dir(&ws.index());
+    let manifests: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("manifest-"))
+        .collect();
+    assert_eq!(manifests.len(), 1, "one manifest, the committed one");
+    std::fs::remove_file(manifests[0].path()).unwrap();
+    std::fs::remove_file(ws.data().join("A-RES-75-92.en.txt")).unwrap();
+
+    let (code, err) = index(&ws, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("could not read the index's manifest"), "{err}");
+    assert!(err.contains("rebuilding the index"), "{err}");
+    // The removed file's paragraphs are gone, the other file's are all there.
+    assert_eq!(total(&ws, "Committee"), (1, 0));
+    assert_eq!(total(&ws, "空间碎片"), (0, 3));
+}
+
+#[test]
+fn no_refresh_answers_from_the_index_as_built() {
+    let ws = Workspace::new();
+    let out = ws.run(&["search", "--no-refresh", "空间碎片"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no index yet"), "{}", stderr(&out));
+
+    ws.copy(&resolution("A-RES-75-92.en.txt"), "A-RES-75-92.en.txt");
+    assert_eq!(index(&ws, &[]).0, 0);
+    ws.copy(&resolution("A-RES-76-76.zh.txt"), "A-RES-76-76.zh.txt");
+    let out = ws.run(&["search", "--no-refresh", "空间碎片"]);
+    assert_eq!(out.status.code(), Some(1), "the new file is not indexed yet");
+    assert_eq!(stderr(&out), "");
+    // Without the flag the search notices the new file.
+    assert_eq!(total(&ws, "空间碎片"), (0, 3));
+}
