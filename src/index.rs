@@ -238,10 +238,10 @@ pub struct DataFile {
 }
 
 /// Lists the documents of the data folder (hidden files and folders left out).
-/// Every search runs this, so each file costs one `stat` relative to its folder and
-/// nothing more.
+/// Every search runs this, so it costs one `stat` per file, relative to its folder,
+/// spread over the cores when there are many files.
 pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
-    let mut out = Vec::new();
+    let mut found: Vec<(String, fs::DirEntry)> = Vec::new();
     // (folder, its key prefix: "" or "sub/dir/")
     let mut stack = vec![(data.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = stack.pop() {
@@ -255,31 +255,61 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
                 continue;
             }
             let key = format!("{prefix}{name}");
-            // Symbolic links are followed, like any other way of reaching a file.
-            let meta = match entry.file_type() {
-                Ok(t) if !t.is_symlink() => entry.metadata(),
-                _ => fs::metadata(entry.path()),
-            }
-            .with_context(|| format!("{}: could not read its size", entry.path().display()))?;
-            if meta.is_dir() {
+            let is_dir = match entry.file_type() {
+                // A symbolic link is followed, like any other way of reaching a file.
+                Ok(t) if t.is_symlink() => fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            if is_dir {
                 stack.push((entry.path(), format!("{key}/")));
-                continue;
+            } else {
+                found.push((key, entry));
             }
-            let mtime_ns = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as u64);
-            out.push(DataFile {
-                key,
-                path: entry.path(),
-                size: meta.len(),
-                mtime_ns,
-            });
         }
     }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunk = found.len().div_ceil(threads).max(512);
+    let stat = |part: &[(String, fs::DirEntry)]| -> Result<Vec<Option<DataFile>>> {
+        part.iter().map(|(key, entry)| data_file(key, entry)).collect()
+    };
+    let mut out = Vec::with_capacity(found.len());
+    std::thread::scope(|scope| -> Result<()> {
+        let parts: Vec<_> = found
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || stat(part)))
+            .collect();
+        for part in parts {
+            out.extend(part.join().expect("stat thread")?.into_iter().flatten());
+        }
+        Ok(())
+    })?;
     out.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(out)
+}
+
+/// One file of the data folder; `None` if it turned into a folder meanwhile.
+fn data_file(key: &str, entry: &fs::DirEntry) -> Result<Option<DataFile>> {
+    let path = entry.path();
+    let meta = match entry.file_type() {
+        Ok(t) if !t.is_symlink() => entry.metadata(),
+        _ => fs::metadata(&path),
+    }
+    .with_context(|| format!("{}: could not read its size", path.display()))?;
+    if meta.is_dir() {
+        return Ok(None);
+    }
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    Ok(Some(DataFile {
+        key: key.to_owned(),
+        path,
+        size: meta.len(),
+        mtime_ns,
+    }))
 }
 
 /// True when `data/` differs from what the index records, by paths, sizes and
