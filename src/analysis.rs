@@ -145,22 +145,37 @@ fn flush_word(
     *ascii_word = true;
 }
 
-/// The exact-field terms a query's units must match, with their offsets: a phrase of
-/// bigrams over each CJK run (a unigram for a lone CJK character), words elsewhere.
-/// Matching all of them at these relative positions is the same as containing the
-/// units in a row.
+/// The exact-field terms a query's units must match, with their offsets: over each
+/// run of CJK characters, bigrams that cover it — one every two characters, plus one
+/// ending at the run's last character when the run's length is odd (a unigram for a
+/// lone character); words elsewhere. Matching all of them at these relative
+/// positions is the same as containing the units in a row, and the fewer terms a
+/// phrase has, the fewer positions a search reads.
 pub fn exact_query_terms(units: &[Unit]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (i, u) in units.iter().enumerate() {
-        let next_cjk = units.get(i + 1).is_some_and(|n| n.cjk);
-        let prev_cjk = i > 0 && units[i - 1].cjk;
-        if !u.cjk {
-            out.push((i, u.norm.clone()));
-        } else if next_cjk {
-            out.push((i, format!("{}{}", u.norm, units[i + 1].norm)));
-        } else if !prev_cjk {
-            out.push((i, u.norm.clone()));
+    let mut i = 0;
+    while i < units.len() {
+        if !units[i].cjk {
+            out.push((i, units[i].norm.clone()));
+            i += 1;
+            continue;
         }
+        let end = (i..units.len())
+            .find(|&k| !units[k].cjk)
+            .unwrap_or(units.len());
+        if end - i == 1 {
+            out.push((i, units[i].norm.clone()));
+        }
+        let bigram = |k: usize| (k, format!("{}{}", units[k].norm, units[k + 1].norm));
+        let mut k = i;
+        while k + 1 < end {
+            out.push(bigram(k));
+            k += 2;
+        }
+        if (end - i) % 2 == 1 && end - i > 1 {
+            out.push(bigram(end - 2));
+        }
+        i = end;
     }
     out
 }
@@ -443,9 +458,27 @@ mod tests {
     #[test]
     fn query_terms_are_bigram_phrases() {
         let q = exact_query_terms(&units("空间碎片"));
+        assert_eq!(q, vec![(0, "空间".into()), (2, "碎片".into())]);
+        let q = exact_query_terms(&units("外层空间委员会"));
         assert_eq!(
             q,
-            vec![(0, "空间".into()), (1, "间碎".into()), (2, "碎片".into())]
+            vec![
+                (0, "外层".into()),
+                (2, "空间".into()),
+                (4, "委员".into()),
+                (5, "员会".into())
+            ]
+        );
+        let q = exact_query_terms(&units("第75/92号决议"));
+        assert_eq!(
+            q,
+            vec![
+                (0, "第".into()),
+                (1, "75".into()),
+                (2, "92".into()),
+                (3, "号决".into()),
+                (4, "决议".into())
+            ]
         );
         let q = exact_query_terms(&units("2021年"));
         assert_eq!(q, vec![(0, "2021".into()), (1, "年".into())]);

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::HashSet;
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
 };
@@ -98,7 +98,6 @@ pub fn search(
     };
     let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, &languages);
     let in_text = matching(&[Scope::Text]);
-    let anywhere = matching(&[Scope::Text, Scope::Notes]);
     // Exclusions are applied here rather than as tantivy MustNot clauses: tantivy
     // 0.27 mis-seeks phrase scorers used as exclusion sets.
     let excluded: HashSet<DocAddress> = if query.excluded.is_empty() {
@@ -111,52 +110,56 @@ pub fn search(
             .collect();
         searcher.search(&union(any), &DocSetCollector)?
     };
-    let matches = |q: &dyn TantivyQuery| -> Result<HashSet<DocAddress>> {
-        Ok(searcher.search(q, &DocSetCollector)?)
-    };
-    let (total, text_count) = if excluded.is_empty() {
-        (
-            searcher.search(&anywhere, &Count)?,
-            searcher.search(&in_text, &Count)?,
-        )
-    } else {
-        let all = matches(&anywhere)?;
-        let text = matches(&in_text)?;
-        (
-            all.difference(&excluded).count(),
-            text.difference(&excluded).count(),
-        )
-    };
 
-    // Tier 1: matches in the paragraph's own text.
+    // Tier 1, matches in the paragraph's own text: every one of them (to count them
+    // and to keep them out of tier 2) and the best, in one pass — phrase matching is
+    // most of a search's time, so each phrase is checked once per paragraph.
     let ranked_text = ranked(
         in_text.box_clone(),
         ranking(f, query, Scope::Text, &languages),
     );
-    let mut found = top(
-        &searcher,
+    let (text_hits, best) = searcher.search(
         &ranked_text,
-        limit.min(text_count),
-        &excluded,
-        &HashSet::new(),
+        &(
+            DocSetCollector,
+            TopDocs::with_limit((limit + excluded.len()).max(1)).order_by_score(),
+        ),
     )?;
-    // Tier 2: matches only through footnotes; only looked for when tier 1 does not
-    // fill the page, so there are fewer than `limit` text matches to skip.
-    if found.len() < limit && total > text_count {
-        let text_hits = if text_count == found.len() {
-            found.iter().map(|h| h.1).collect()
-        } else {
-            matches(&in_text)?
-        };
-        let ranked_notes = ranked(anywhere, ranking(f, query, Scope::Notes, &languages));
-        let wanted = (limit - found.len()).min(total - text_count);
-        found.extend(top(
-            &searcher,
+    let text_hits: HashSet<DocAddress> = text_hits.difference(&excluded).copied().collect();
+    let mut found: Vec<(f32, DocAddress)> = best
+        .into_iter()
+        .filter(|(_, d)| !excluded.contains(d))
+        .take(limit)
+        .collect();
+
+    // Tier 2, matches only through footnotes. With one group of alternatives, a
+    // paragraph matches anywhere when it matches in its text or in its footnotes, so
+    // the footnotes alone need checking; with several groups, each group may match
+    // in a different place, so the whole query is run over both.
+    let elsewhere = if query.groups.len() == 1 {
+        matching(&[Scope::Notes])
+    } else {
+        matching(&[Scope::Text, Scope::Notes])
+    };
+    let notes_only: HashSet<DocAddress> = searcher
+        .search(&elsewhere, &DocSetCollector)?
+        .into_iter()
+        .filter(|d| !text_hits.contains(d) && !excluded.contains(d))
+        .collect();
+    let total = text_hits.len() + notes_only.len();
+    if found.len() < limit && !notes_only.is_empty() {
+        let ranked_notes = ranked(elsewhere, ranking(f, query, Scope::Notes, &languages));
+        let wanted = (limit - found.len()).min(notes_only.len());
+        let skip = text_hits.len() + excluded.len();
+        let hits: Vec<(f32, DocAddress)> = searcher.search(
             &ranked_notes,
-            wanted,
-            &excluded,
-            &text_hits,
-        )?);
+            &TopDocs::with_limit(wanted + skip).order_by_score(),
+        )?;
+        found.extend(
+            hits.into_iter()
+                .filter(|(_, d)| notes_only.contains(d))
+                .take(wanted),
+        );
     }
     let terms: Vec<&Term> = query.positive_terms().collect();
     let hits = found
@@ -168,27 +171,6 @@ pub fn search(
         total,
         hits,
     })
-}
-
-/// The best `wanted` hits of `query` that are in neither `skip` set.
-fn top(
-    searcher: &Searcher,
-    query: &dyn TantivyQuery,
-    wanted: usize,
-    skip_a: &HashSet<DocAddress>,
-    skip_b: &HashSet<DocAddress>,
-) -> Result<Vec<(f32, DocAddress)>> {
-    if wanted == 0 {
-        return Ok(Vec::new());
-    }
-    let fetch = wanted + skip_a.len() + skip_b.len();
-    let hits: Vec<(f32, DocAddress)> =
-        searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-    Ok(hits
-        .into_iter()
-        .filter(|(_, d)| !skip_a.contains(d) && !skip_b.contains(d))
-        .take(wanted)
-        .collect())
 }
 
 /// The query that decides which paragraphs match, over the given scopes.
