@@ -271,7 +271,9 @@ pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunk = found.len().div_ceil(threads).max(512);
     let stat = |part: &[(String, fs::DirEntry)]| -> Result<Vec<Option<DataFile>>> {
-        part.iter().map(|(key, entry)| data_file(key, entry)).collect()
+        part.iter()
+            .map(|(key, entry)| data_file(key, entry))
+            .collect()
     };
     let mut out = Vec::with_capacity(found.len());
     std::thread::scope(|scope| -> Result<()> {
@@ -428,6 +430,12 @@ pub fn update(
                 .into());
         }
     };
+    // An update killed before its commit can leave files the index never took in
+    // (a segment's `.del` file, say); the next commit would collide with them.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .context("could not clear files left by an interrupted update")?;
     let mut report = Report::default();
     let (old, rebuild) = if rebuild {
         (Manifest::default(), true)

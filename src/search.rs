@@ -9,14 +9,16 @@
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::HashSet;
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term as IndexTerm};
+use tantivy::{
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
+    Term as IndexTerm,
+};
 
 use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
 use crate::document::{Footnote, Kind};
@@ -100,15 +102,15 @@ pub fn search(
     let in_text = matching(&[Scope::Text]);
     // Exclusions are applied here rather than as tantivy MustNot clauses: tantivy
     // 0.27 mis-seeks phrase scorers used as exclusion sets.
-    let excluded: HashSet<DocAddress> = if query.excluded.is_empty() {
-        HashSet::new()
+    let excluded = if query.excluded.is_empty() {
+        Matches::default()
     } else {
         let any = query
             .excluded
             .iter()
             .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, &languages)))
             .collect();
-        searcher.search(&union(any), &DocSetCollector)?
+        searcher.search(&union(any), &AllMatches)?
     };
 
     // Tier 1, matches in the paragraph's own text: every one of them (to count them
@@ -118,17 +120,17 @@ pub fn search(
         in_text.box_clone(),
         ranking(f, query, Scope::Text, &languages),
     );
-    let (text_hits, best) = searcher.search(
+    let (mut text_hits, best) = searcher.search(
         &ranked_text,
         &(
-            DocSetCollector,
+            AllMatches,
             TopDocs::with_limit((limit + excluded.len()).max(1)).order_by_score(),
         ),
     )?;
-    let text_hits: HashSet<DocAddress> = text_hits.difference(&excluded).copied().collect();
+    text_hits.remove(&excluded);
     let mut found: Vec<(f32, DocAddress)> = best
         .into_iter()
-        .filter(|(_, d)| !excluded.contains(d))
+        .filter(|(_, d)| !excluded.contains(*d))
         .take(limit)
         .collect();
 
@@ -141,11 +143,9 @@ pub fn search(
     } else {
         matching(&[Scope::Text, Scope::Notes])
     };
-    let notes_only: HashSet<DocAddress> = searcher
-        .search(&elsewhere, &DocSetCollector)?
-        .into_iter()
-        .filter(|d| !text_hits.contains(d) && !excluded.contains(d))
-        .collect();
+    let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
+    notes_only.remove(&text_hits);
+    notes_only.remove(&excluded);
     let total = text_hits.len() + notes_only.len();
     if found.len() < limit && !notes_only.is_empty() {
         let ranked_notes = ranked(elsewhere, ranking(f, query, Scope::Notes, &languages));
@@ -157,7 +157,7 @@ pub fn search(
         )?;
         found.extend(
             hits.into_iter()
-                .filter(|(_, d)| notes_only.contains(d))
+                .filter(|(_, d)| notes_only.contains(*d))
                 .take(wanted),
         );
     }
@@ -171,6 +171,94 @@ pub fn search(
         total,
         hits,
     })
+}
+
+/// Every matching paragraph, one bit per document of each segment: a search's
+/// counts and tiers are set operations over these.
+#[derive(Debug, Default, Clone)]
+struct Matches {
+    /// Indexed by segment ordinal.
+    segments: Vec<Vec<u64>>,
+}
+
+impl Matches {
+    fn contains(&self, d: DocAddress) -> bool {
+        let doc = d.doc_id as usize;
+        self.segments
+            .get(d.segment_ord as usize)
+            .and_then(|bits| bits.get(doc / 64))
+            .is_some_and(|word| word >> (doc % 64) & 1 == 1)
+    }
+
+    fn len(&self) -> usize {
+        self.segments
+            .iter()
+            .flatten()
+            .map(|w| w.count_ones() as usize)
+            .sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Takes out every paragraph of `other`.
+    fn remove(&mut self, other: &Matches) {
+        for (mine, theirs) in self.segments.iter_mut().zip(&other.segments) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a &= !b;
+            }
+        }
+    }
+}
+
+/// Collects [`Matches`].
+struct AllMatches;
+
+struct SegmentMatches {
+    ordinal: SegmentOrdinal,
+    bits: Vec<u64>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Matches;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        ordinal: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            ordinal,
+            bits: vec![0; (segment.max_doc() as usize).div_ceil(64)],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(SegmentOrdinal, Vec<u64>)>) -> tantivy::Result<Matches> {
+        let mut segments =
+            vec![Vec::new(); fruits.iter().map(|f| f.0 as usize + 1).max().unwrap_or(0)];
+        for (ordinal, bits) in fruits {
+            segments[ordinal as usize] = bits;
+        }
+        Ok(Matches { segments })
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = (SegmentOrdinal, Vec<u64>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.bits[doc as usize / 64] |= 1 << (doc % 64);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.ordinal, self.bits)
+    }
 }
 
 /// The query that decides which paragraphs match, over the given scopes.

@@ -315,7 +315,11 @@ fn no_refresh_answers_from_the_index_as_built() {
     assert_eq!(index(&ws, &[]).0, 0);
     ws.copy(&resolution("A-RES-76-76.zh.txt"), "A-RES-76-76.zh.txt");
     let out = ws.run(&["search", "--no-refresh", "空间碎片"]);
-    assert_eq!(out.status.code(), Some(1), "the new file is not indexed yet");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the new file is not indexed yet"
+    );
     assert_eq!(stderr(&out), "");
     // Without the flag the search notices the new file.
     assert_eq!(total(&ws, "空间碎片"), (0, 3));
