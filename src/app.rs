@@ -47,17 +47,34 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
         kind: args.kind.map(kind_of),
         year: args.year,
     };
-    let library = if args.no_refresh {
-        Library::open(root)?.ok_or_else(|| {
+    let run = |library: &Library| search::search(library, &text, &query, &filters, args.limit);
+    let results = if args.no_refresh {
+        let library = Library::open(root)?.ok_or_else(|| {
             anyhow!(
                 "{}: no index yet; run `unspace index` or search without --no-refresh",
                 root.display()
             )
-        })?
+        })?;
+        run(&library)?
     } else {
-        fresh_library(data, root)?
+        // The data folder is checked for changes while the index answers; the answer
+        // is shown only if the folder turns out unchanged, else the index is brought
+        // up to date and asked again.
+        std::thread::scope(|scope| -> Result<search::Results> {
+            let listing = scope.spawn(|| index::data_files(data));
+            let existing = Library::open(root)?;
+            // An index that fails to answer is asked again after the update, which
+            // reports the error if it persists.
+            let early = existing.as_ref().and_then(|library| run(library).ok());
+            let files = listing.join().expect("the listing thread does not panic")?;
+            if let (Some(library), Some(results)) = (&existing, early)
+                && !index::is_stale(&library.payload, &files)
+            {
+                return Ok(results);
+            }
+            run(&refreshed_library(data, root, existing)?)
+        })?
     };
-    let results = search::search(&library, &text, &query, &filters, args.limit)?;
     let mut out = io::stdout().lock();
     if args.json {
         render::results_json(&mut out, &results)?;
@@ -80,20 +97,13 @@ fn kind_of(kind: KindArg) -> Kind {
     }
 }
 
-/// Opens the index, building it on first use and bringing it up to date when the
-/// data folder changed since the last build (noticed from sizes and modification
-/// times; only files whose stat changed are read).
-fn fresh_library(data: &Path, root: &Path) -> Result<Library> {
-    let existing = Library::open(root)?;
+/// Builds the index on first use, or brings it up to date when the data folder
+/// changed since the last build (noticed from sizes and modification times; only
+/// files whose stat changed are read), and opens it.
+fn refreshed_library(data: &Path, root: &Path, existing: Option<Library>) -> Result<Library> {
     let why = match &existing {
         None => "building the index (first use)",
-        Some(lib) => {
-            let files = index::data_files(data)?;
-            if !index::is_stale(&lib.payload, &files) {
-                return Ok(existing.expect("checked"));
-            }
-            "the data folder changed since the index was built; updating it"
-        }
+        Some(_) => "the data folder changed since the index was built; updating it",
     };
     eprintln!("unspace: {why}");
     match index::update(root, data, false, &mut progress_bar()) {
