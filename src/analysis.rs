@@ -21,7 +21,7 @@
 //! dictionary is loaded the first time a words field is tokenized, never by a search.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -292,11 +292,26 @@ impl Tokenizer for GramTokenizer {
     }
 }
 
-/// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Clones
-/// share jieba (loaded on first use); each keeps its own cache of stems.
+/// jieba, loaded once per process, the first time a words field is tokenized (a
+/// search never loads it). Loading takes longer than indexing a few documents, so an
+/// update starts it early on a thread of its own ([`preload_jieba`]).
+static JIEBA: OnceLock<Jieba> = OnceLock::new();
+
+fn jieba() -> &'static Jieba {
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Starts loading jieba's dictionary in the background.
+pub fn preload_jieba() {
+    if JIEBA.get().is_none() {
+        std::thread::spawn(jieba);
+    }
+}
+
+/// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each
+/// clone keeps its own cache of stems.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
-    jieba: Arc<OnceLock<Jieba>>,
     /// Words-field terms by language and folded word.
     stems: HashMap<String, HashMap<String, String>>,
 }
@@ -322,7 +337,6 @@ impl Tokenizer for WordTokenizer {
         let mut run = String::new();
         let mut run_units: Vec<(usize, usize)> = Vec::new();
         let mut position = 0;
-        let jieba = &self.jieba;
         let cut = |run: &mut String,
                    run_units: &mut Vec<(usize, usize)>,
                    tokens: &mut Tokens,
@@ -331,8 +345,7 @@ impl Tokenizer for WordTokenizer {
                 return;
             }
             let first = position - run_units.len();
-            let jieba = jieba.get_or_init(Jieba::new);
-            for w in jieba.cut_for_search(run, false) {
+            for w in jieba().cut_for_search(run, false) {
                 let (from, to) = (run_units[w.start].0, run_units[w.end - 1].1);
                 tokens.push(w.word, first + w.start, from + shift, to + shift);
             }

@@ -476,6 +476,7 @@ pub fn update(
             progress.file_done(&file.key);
             continue;
         }
+        analysis::preload_jieba();
         let bytes = match fs::read(&file.path) {
             Ok(b) => b,
             Err(e) => {
