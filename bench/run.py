@@ -61,15 +61,30 @@ def build():
 
 
 def measured(cmd, cwd, ok=(0, 1)):
-    """Runs `cmd` with its output discarded; returns (wall seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in ok:
-        sys.exit(f"{' '.join(map(str, cmd))}: exit {proc.returncode}: {err.decode()}")
+    """Runs `cmd` with its output discarded; returns (wall seconds, peak RSS in MB).
+
+    posix_spawn and wait4 rather than subprocess: less of the harness's own time in
+    each figure (no pipes, no file-descriptor sweep), and the child's own rusage.
+    """
+    err = tempfile.TemporaryFile()
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
+    ]
+    argv = [str(c) for c in cmd]
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        start = time.perf_counter()
+        pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        elapsed = time.perf_counter() - start
+    finally:
+        os.chdir(old)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        err.seek(0)
+        sys.exit(f"{' '.join(argv)}: exit {code}: {err.read().decode()}")
     return elapsed, usage.ru_maxrss / 1024
 
 

@@ -16,8 +16,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
-    Term as IndexTerm,
+    DocAddress, DocId, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term as IndexTerm,
 };
 
 use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
@@ -88,9 +88,12 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<Results> {
+    // One search per process: no reloading, so no file-watching thread.
     let reader = library
         .index
-        .reader()
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
         .context("could not open the index for reading")?;
     let searcher = reader.searcher();
     let f = &library.fields;
