@@ -119,39 +119,33 @@ pub fn normalise_spaces(text: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let chars: Vec<char> = line.trim().chars().collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let c = chars[k];
+        let mut chars = line.trim().chars().peekable();
+        let mut last = '\n';
+        while let Some(c) = chars.next() {
+            let space = c.is_whitespace();
+            if space || c == '\u{AD}' {
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            }
             if c == '\u{AD}' {
                 // A soft hyphen is invisible: the word goes on after it, whatever
                 // spacing the extractor left ("j\u{AD} urisdiction").
-                k += 1;
-                while k < chars.len() && chars[k].is_whitespace() {
-                    k += 1;
-                }
                 continue;
             }
-            if c.is_whitespace() {
-                let mut j = k;
-                while j < chars.len() && chars[j].is_whitespace() {
-                    j += 1;
-                }
-                let before = out.chars().last().unwrap_or(' ');
-                let after = chars.get(j).copied().unwrap_or(' ');
-                // Spaces between two Chinese characters, and a space left before
-                // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
-                // are artefacts of extraction, not text.
-                let drop = (is_wide(before) && is_wide(after))
-                    || (is_cjk_punct(after) && !before.is_ascii_alphanumeric())
-                    || (matches!(after, ',' | ';' | ':' | '.' | ')') && before.is_alphanumeric());
-                if !drop {
-                    out.push(' ');
-                }
-                k = j;
-            } else {
+            if !space {
                 out.push(c);
-                k += 1;
+                last = c;
+                continue;
+            }
+            let after = chars.peek().copied().unwrap_or(' ');
+            // Spaces between two Chinese characters, and a space left before
+            // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
+            // are artefacts of extraction, not text.
+            let drop = (is_wide(last) && is_wide(after))
+                || (is_cjk_punct(after) && !last.is_ascii_alphanumeric())
+                || (matches!(after, ',' | ';' | ':' | '.' | ')') && last.is_alphanumeric());
+            if !drop {
+                out.push(' ');
+                last = ' ';
             }
         }
     }
