@@ -412,19 +412,6 @@ impl Draft {
         out
     }
 
-    fn note_lines_zh(&self, n: u32, width: usize) -> Vec<String> {
-        let atoms: Vec<Atom> = split_atoms(&self.footnotes[n as usize - 1], true)
-            .map(|(_, a)| Atom {
-                text: a.to_owned(),
-                notes: Vec::new(),
-            })
-            .collect();
-        wrap(&format!(" {n} "), &atoms, width, cell_width)
-            .into_iter()
-            .map(|l| l.text)
-            .collect()
-    }
-
     /// PyMuPDF's rendering of an English resolution: the UN masthead, paragraphs
     /// separated by blank lines, operative numbers 1–9 alone on their line, running
     /// heads with `n/m` page numbers, footnotes under a rule.
@@ -445,7 +432,7 @@ impl Draft {
                 Kind::Operative => format!("{}. ", p.number),
                 _ => String::new(),
             };
-            body.extend(wrap(&lead, &atoms, WIDTH, |s| s.chars().count()));
+            body.extend(wrap(&lead, &atoms, WIDTH, char_count));
         }
         let mut out = format!(
             "United Nations \n{symbol}\n \n \nGeneral Assembly \nDistr.: General \n{day} December {year} \n \n\
@@ -514,17 +501,27 @@ impl Draft {
         out
     }
 
-    fn note_lines_en(&self, n: u32, width: usize) -> Vec<String> {
-        let atoms: Vec<Atom> = split_atoms(&self.footnotes[n as usize - 1], false)
+    /// The printed lines of footnote `n`, opening with `lead` (its number).
+    fn note_lines(&self, lead: &str, n: u32, width: usize, cjk_lines: bool) -> Vec<String> {
+        let atoms: Vec<Atom> = split_atoms(&self.footnotes[n as usize - 1], cjk_lines)
             .map(|(_, a)| Atom {
                 text: a.to_owned(),
                 notes: Vec::new(),
             })
             .collect();
-        wrap(&format!("{n}  "), &atoms, width, |s| s.chars().count())
+        let measure = if cjk_lines { cell_width } else { char_count };
+        wrap(lead, &atoms, width, measure)
             .into_iter()
             .map(|l| l.text)
             .collect()
+    }
+
+    fn note_lines_zh(&self, n: u32, width: usize) -> Vec<String> {
+        self.note_lines(&format!(" {n} "), n, width, true)
+    }
+
+    fn note_lines_en(&self, n: u32, width: usize) -> Vec<String> {
+        self.note_lines(&format!("{n}  "), n, width, false)
     }
 }
 
@@ -647,6 +644,10 @@ fn wrap(lead: &str, atoms: &[Atom], width: usize, measure: impl Fn(&str) -> usiz
         line.text = line.text.trim_end().to_owned();
     }
     lines
+}
+
+fn char_count(s: &str) -> usize {
+    s.chars().count()
 }
 
 fn cell_width(s: &str) -> usize {
