@@ -301,11 +301,12 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// Starts loading jieba's dictionary in the background.
+/// Starts loading jieba's dictionary in the background, once.
 pub fn preload_jieba() {
-    if JIEBA.get().is_none() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
         std::thread::spawn(jieba);
-    }
+    });
 }
 
 /// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each

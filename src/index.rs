@@ -483,7 +483,6 @@ pub fn update(
             progress.file_done(&file.key);
             continue;
         }
-        analysis::preload_jieba();
         let bytes = match fs::read(&file.path) {
             Ok(b) => b,
             Err(e) => {
@@ -517,6 +516,10 @@ pub fn update(
                 continue;
             }
         };
+        if parsed.document.language == "zh" {
+            // Its words fields will need jieba: load it while the next files parse.
+            analysis::preload_jieba();
+        }
         report.warnings.extend(
             parsed
                 .warnings
