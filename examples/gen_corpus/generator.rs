@@ -133,7 +133,11 @@ impl Pools {
 
     /// Generates document `i` of a corpus: even ones in Chinese, odd ones in English.
     pub fn generate(&self, i: usize, rng: &mut Rng) -> Generated {
-        let pool = if i % 2 == 0 { &self.zh } else { &self.en };
+        let pool = if i.is_multiple_of(2) {
+            &self.zh
+        } else {
+            &self.en
+        };
         // Sessions from the eightieth on, 250 resolutions each: symbols never clash
         // with the real documents.
         let session = 80 + i / 500;
@@ -179,7 +183,7 @@ fn add_document(pool: &mut Pool, doc: &Document, resolution: bool) {
             && !text.contains('\n')
             && !text.starts_with(|c: char| c.is_ascii_digit() || "(（[“\"".contains(c))
             && text.ends_with(|c: char| ",;.，；。".contains(c))
-            && !text.contains(|c: char| c == '_' || c == '\u{FFFD}')
+            && !text.contains(['_', '\u{FFFD}'])
             && !text.split_whitespace().any(|w| w.starts_with("http"))
             && !STRAY_MARKER.is_match(text);
         if !usable {
@@ -436,14 +440,14 @@ impl Draft {
         }
         let mut out = format!(
             "United Nations \n{symbol}\n \n \nGeneral Assembly \nDistr.: General \n{day} December {year} \n \n\
-             {job} (E)    {stamp} \n*{bar}* \n \n \n{ordinal} session \nAgenda item {item} \n{title} \n \n \n \n \n \
+             {job} (E)    {stamp:02}1221 \n*{bar}* \n \n \n{ordinal} session \nAgenda item {item} \n{title} \n \n \n \n \n \
              Resolution adopted by the General Assembly \non {day} December {year} \n \n \n \n \n\
              [on the report of the Special Political and Decolonization Committee \n(Fourth Committee) (A/{session}/{report}, para. 9)] \n \n \n \n\
              {session}/{number}. {title} \n \n \n \nThe General Assembly, \n \n",
             symbol = self.symbol(),
             day = self.day,
             year = self.year,
-            stamp = format!("{:02}1221", self.day + 8),
+            stamp = self.day + 8,
             bar = job.replace('-', ""),
             ordinal = session_ordinal(self.session),
             item = rng.range(40, 120),
