@@ -138,8 +138,9 @@ impl Pools {
         } else {
             &self.en
         };
-        // Sessions from the eightieth on, 250 resolutions each: symbols never clash
-        // with the real documents.
+        // Sessions from the eightieth on, 250 symbols each, every symbol once in
+        // Chinese and once in English (separate draws, not translations of each
+        // other): symbols never clash with the real documents.
         let session = 80 + i / 500;
         let number = (i % 500) / 2 + 1;
         let year = 1945 + session;
