@@ -270,20 +270,19 @@ impl Tokenizer for GramTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let mut tokens = Tokens::default();
         let mut position = 0;
-        // The previous unit when it was a CJK character: (char, start).
-        let mut prev: ([u8; 4], usize, usize) = ([0; 4], 0, usize::MAX);
+        // The previous unit when it was a CJK character: (its UTF-8, length, start).
+        let mut prev: Option<([u8; 4], usize, usize)> = None;
         scan(text, &mut |norm, start, end, cjk| {
             if cjk {
-                let (buf, len, prev_start) = &prev;
-                if *prev_start != usize::MAX {
+                if let Some((buf, len, prev_start)) = &prev {
                     let before = std::str::from_utf8(&buf[..*len]).expect("a char");
                     tokens.push_pair(before, norm, position - 1, *prev_start, end);
                 }
                 let mut buf = [0; 4];
                 buf[..norm.len()].copy_from_slice(norm.as_bytes());
-                prev = (buf, norm.len(), start);
+                prev = Some((buf, norm.len(), start));
             } else {
-                prev.2 = usize::MAX;
+                prev = None;
             }
             tokens.push(norm, position, start, end);
             position += 1;
@@ -329,7 +328,6 @@ impl Tokenizer for WordTokenizer {
             Some((language, body)) => (language, body, text.len() - body.len()),
             None => ("", text, 0),
         };
-        let stemmer = stemmer(language);
         let stems = self.stems.entry(language.to_owned()).or_default();
         if stems.len() > 100_000 {
             stems.clear();
@@ -360,10 +358,7 @@ impl Tokenizer for WordTokenizer {
             } else {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 if !stems.contains_key(norm) {
-                    let stemmed = stemmer
-                        .as_ref()
-                        .map_or_else(|| norm.to_owned(), |s| s.stem(norm).into_owned());
-                    stems.insert(norm.to_owned(), format!("{language}:{stemmed}"));
+                    stems.insert(norm.to_owned(), word_term(language, norm));
                 }
                 tokens.push(&stems[norm], position, start + shift, end + shift);
             }
