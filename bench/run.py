@@ -23,6 +23,7 @@ Builds the release binaries first. Needs ripgrep (`apt-get install ripgrep` or
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -158,8 +159,6 @@ def bench_size(mb, runs):
 
 
 def _total(json_text):
-    import json
-
     try:
         return json.loads(json_text).get("total")
     except ValueError:
