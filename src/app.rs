@@ -2,15 +2,27 @@
 //! options once (colour decided, filters checked), then runs one command.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
 use crate::document::Kind;
-use crate::index::{self, Library, Progress, Report, UpdateError};
-use crate::{query, render, search};
+use crate::index::{self, Library, Options, Progress, Report, UpdateError};
+use crate::{data, query, render, search};
+
+/// How long a search waits for another unspace's first build of the index.
+const FIRST_BUILD_WAIT: Duration = Duration::from_secs(300);
+
+/// Writes one line to stderr: `unspace: ` and the message, with control characters
+/// made visible. A closed or full stderr is ignored, never a panic.
+pub fn say(message: &str) {
+    let line = format!("unspace: {}\n", render::printable(message));
+    let _ = io::stderr().lock().write_all(line.as_bytes());
+}
 
 /// How a successful command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +43,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
     };
     let (data, index) = (&cli.global.data, &cli.global.index);
+    if !matches!(cli.command, Command::Show(_)) {
+        check_folders(data, index)?;
+    }
     match cli.command {
         Command::Search(args) => search_command(data, index, args, color),
         Command::Show(args) => show_command(data, args, color),
@@ -47,7 +62,7 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
         kind: args.kind.map(kind_of),
         year: args.year,
     };
-    let run = |library: &Library| search::search(library, &text, &query, &filters, args.limit);
+    let run = |library: &Library| guarded_search(library, &text, &query, &filters, args.limit);
     let results = if args.no_refresh {
         let library = Library::open(root)?.ok_or_else(|| {
             anyhow!(
@@ -61,18 +76,34 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
         // is shown only if the folder turns out unchanged, else the index is brought
         // up to date and asked again.
         std::thread::scope(|scope| -> Result<search::Results> {
-            let listing = scope.spawn(|| index::data_files(data));
+            let listing = scope.spawn(|| data::list(data));
             let existing = Library::open(root)?;
-            // An index that fails to answer is asked again after the update, which
-            // reports the error if it persists.
-            let early = existing.as_ref().and_then(|library| run(library).ok());
-            let files = listing.join().expect("the listing thread does not panic")?;
-            if let (Some(library), Some(results)) = (&existing, early)
-                && !index::is_stale(&library.payload, &files)
-            {
-                return Ok(results);
+            let early = existing.as_ref().map(run);
+            let files = listing
+                .join()
+                .map_err(|_| anyhow!("listing the data folder failed"))??
+                .files;
+            match (&existing, early) {
+                (Some(library), Some(Ok(results))) => {
+                    if !index::is_stale(&library.payload, &files) {
+                        return Ok(results);
+                    }
+                    // If the update fails (a full disk, a read-only index), the last
+                    // commit still answers.
+                    match refreshed_library(data, root, true) {
+                        Ok(library) => run(&library),
+                        Err(e) => {
+                            say(&format!(
+                                "warning: {e:#}; answering from the index as last built"
+                            ));
+                            Ok(results)
+                        }
+                    }
+                }
+                // The index fails to answer: an update does not repair it.
+                (Some(_), Some(Err(e))) => Err(e),
+                _ => run(&refreshed_library(data, root, false)?),
             }
-            run(&refreshed_library(data, root, existing)?)
         })?
     };
     let mut out = io::stdout().lock();
@@ -97,52 +128,136 @@ fn kind_of(kind: KindArg) -> Kind {
     }
 }
 
+/// A search with a panic deep in the index (a damaged segment) turned into an error
+/// that says what is wrong and what to run.
+fn guarded_search(
+    library: &Library,
+    text: &str,
+    query: &query::Query,
+    filters: &search::Filters,
+    limit: usize,
+) -> Result<search::Results> {
+    let answer = catch_unwind(AssertUnwindSafe(|| {
+        search::search(library, text, query, filters, limit)
+    }));
+    match answer {
+        Ok(Ok(results)) => Ok(results),
+        failed => {
+            if let Some(damage) = library.damage() {
+                return Err(index::damaged(&library.dir, &damage));
+            }
+            match failed {
+                Ok(Err(e)) => Err(e),
+                _ => Err(index::damaged(&library.dir, "it could not be read")),
+            }
+        }
+    }
+}
+
 /// Builds the index on first use, or brings it up to date when the data folder
 /// changed since the last build (noticed from sizes and modification times; only
-/// files whose stat changed are read), and opens it.
-fn refreshed_library(data: &Path, root: &Path, existing: Option<Library>) -> Result<Library> {
-    let why = match &existing {
-        None => "building the index (first use)",
-        Some(_) => "the data folder changed since the index was built; updating it",
-    };
-    eprintln!("unspace: {why}");
-    match index::update(root, data, false, &mut progress_bar()) {
-        Ok(report) => print_report(&report),
-        Err(UpdateError::Busy(dir)) if existing.is_some() => {
-            eprintln!(
-                "unspace: {}: another unspace is updating the index; answering from its last complete state",
-                dir.display()
-            );
-            return Ok(existing.expect("checked"));
+/// files whose stat changed are read), and opens it. With no index yet and another
+/// unspace building it, waits for that build to land.
+fn refreshed_library(data: &Path, root: &Path, existing: bool) -> Result<Library> {
+    if existing {
+        say("the data folder changed since the index was built; updating it");
+    } else {
+        say("building the index (first use)");
+    }
+    let started = Instant::now();
+    loop {
+        match index::update(root, data, Options::default(), &mut progress_bar()) {
+            Ok(report) => {
+                print_report(&report, false);
+                break;
+            }
+            Err(UpdateError::Busy(dir)) if existing => {
+                bail!("{}: another unspace is updating the index", dir.display());
+            }
+            Err(UpdateError::Busy(dir)) => {
+                // Another process is making the first build: its commit answers.
+                if let Some(library) = Library::open(root)? {
+                    return Ok(library);
+                }
+                if started.elapsed() > FIRST_BUILD_WAIT {
+                    bail!(
+                        "{}: another unspace has been building the index for {} s; try again when it has finished",
+                        dir.display(),
+                        FIRST_BUILD_WAIT.as_secs()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(anyhow!(e)),
         }
-        Err(e) => return Err(anyhow!(e)),
     }
     Library::open(root)?.ok_or_else(|| anyhow!("{}: the index could not be built", root.display()))
 }
 
+/// Refuses an index folder that is the data folder or inside it: unspace would
+/// index its own files.
+fn check_folders(data: &Path, index: &Path) -> Result<()> {
+    let (Some(data_abs), Some(index_abs)) = (resolved(data), resolved(index)) else {
+        return Ok(());
+    };
+    if index_abs.starts_with(&data_abs) {
+        bail!(
+            "the index folder {} is inside the data folder {}: unspace would read its own index as documents; give --index a folder outside it",
+            index.display(),
+            data.display()
+        );
+    }
+    Ok(())
+}
+
+/// The absolute form of a path that may not exist yet: its longest existing
+/// ancestor resolved through links, then the rest as written.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut base = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return Some(rest.iter().rev().fold(real, |p: PathBuf, n| p.join(n)));
+        }
+        rest.push(base.file_name()?);
+        base = base.parent()?;
+    }
+}
+
 fn index_command(data: &Path, root: &Path, args: IndexArgs) -> Result<Outcome> {
-    let report =
-        index::update(root, data, args.rebuild, &mut progress_bar()).map_err(|e| anyhow!(e))?;
-    print_report(&report);
-    if !report.failed.is_empty() {
+    let options = Options {
+        rebuild: args.rebuild,
+        verify: true,
+        retry_failed: true,
+    };
+    let report = index::update(root, data, options, &mut progress_bar()).map_err(|e| anyhow!(e))?;
+    print_report(&report, true);
+    if !report.failed.is_empty() || !report.still_failing.is_empty() {
         bail!(
             "{} of the documents in {} could not be indexed (see above)",
-            report.failed.len(),
+            report.failed.len() + report.still_failing.len(),
             data.display()
         );
     }
     Ok(Outcome::Found)
 }
 
-/// Failures, warnings and the one-line summary, on stderr.
-fn print_report(report: &Report) {
+/// Failures, warnings and the one-line summary, on stderr; with `all`, also the
+/// files that failed before and were not read again.
+fn print_report(report: &Report, all: bool) {
     for failure in &report.failed {
-        eprintln!("unspace: error: {failure}");
+        say(&format!("error: {failure}"));
+    }
+    if all {
+        for failure in &report.still_failing {
+            say(&format!("error: {failure}"));
+        }
     }
     for warning in &report.warnings {
-        eprintln!("unspace: warning: {warning}");
+        say(&format!("warning: {warning}"));
     }
-    eprintln!("unspace: {}", report.summary());
+    say(&report.summary());
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
@@ -181,7 +296,7 @@ impl Progress for Bar {
 fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
     let (docs, failed) = index::read_documents(data)?;
     for failure in &failed {
-        eprintln!("unspace: error: {failure}");
+        say(&format!("error: {failure}"));
     }
     let lang = args.lang.as_deref().map(str::to_lowercase);
     let candidates: Vec<_> = docs

@@ -34,11 +34,25 @@ Exit status: 0 when something was found, 1 when nothing was, 2 on error.";
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Folder of documents to index (UTF-8, UTF-16 or GB18030 text files).
-    #[arg(long, global = true, default_value = "data", value_name = "DIR")]
+    /// Folder of documents to index: every `*.txt` (UTF-8, UTF-16, UTF-32 or
+    /// GB18030 text) and `*.pdf` in it and its sub-folders, at most 256 MB each;
+    /// hidden files, editors' backups (`x.txt~`) and other names are left alone.
+    #[arg(
+        long,
+        global = true,
+        env = "UNSPACE_DATA",
+        default_value = "data",
+        value_name = "DIR"
+    )]
     pub data: PathBuf,
-    /// Folder of the index, built from --data.
-    #[arg(long, global = true, default_value = "index", value_name = "DIR")]
+    /// Folder of the index, built from --data (never inside it).
+    #[arg(
+        long,
+        global = true,
+        env = "UNSPACE_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
     pub index: PathBuf,
     /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

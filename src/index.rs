@@ -19,16 +19,22 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, GRAMS, WORDS};
+pub use crate::data::DataFile;
+use crate::data::{self, ReadError};
 use crate::document::{Document, Footnote, Paragraph};
 use crate::parse;
 
@@ -99,7 +105,18 @@ impl Fields {
 pub struct FileState {
     pub size: u64,
     pub mtime_ns: u64,
+    /// Hash of the content whose paragraphs the index holds; empty when none.
     pub hash: String,
+    /// Why the file in this state (size, modification time) could not be indexed:
+    /// remembered so that searches neither re-read it nor repeat the message until
+    /// the file changes. The paragraphs of an earlier good state stay indexed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The document's symbol and language, to notice two files of one document.
+    #[serde(default)]
+    pub symbol: String,
+    #[serde(default)]
+    pub language: String,
 }
 
 /// Which files, in which state, the index holds.
@@ -122,6 +139,8 @@ pub struct Payload {
 
 /// An opened index with its fields.
 pub struct Library {
+    /// The folder of this schema's index.
+    pub dir: PathBuf,
     pub index: Index,
     pub fields: Fields,
     pub payload: Payload,
@@ -139,19 +158,118 @@ impl Library {
         if !dir.join("meta.json").exists() {
             return Ok(None);
         }
-        let index = Index::open_in_dir(&dir)
-            .with_context(|| format!("{}: could not open the index", dir.display()))?;
+        let directory = ReadOnlyTolerant(
+            MmapDirectory::open(&dir).map_err(|e| unreadable(&dir, &TantivyError::from(e)))?,
+        );
+        let index = Index::open(directory).map_err(|e| unreadable(&dir, &e))?;
         analysis::register(&index);
         let (_, fields) = Fields::schema();
-        let payload = read_payload(&index)?;
+        let payload = read_payload(&index).map_err(|e| damaged(&dir, &format!("{e:#}")))?;
         if payload.version != SCHEMA_VERSION {
             return Ok(None);
         }
         Ok(Some(Library {
+            dir,
             index,
             fields,
             payload,
         }))
+    }
+}
+
+/// The index folder as searches see it: when the folder may be read but not written
+/// (another user's index, a read-only mount), the locks a reader takes to load the
+/// index's metadata consistently are skipped — metadata is replaced by atomic
+/// renames, and whoever could write there would take the writer's lock. Updates
+/// never use this.
+#[derive(Debug, Clone)]
+struct ReadOnlyTolerant(MmapDirectory);
+
+impl Directory for ReadOnlyTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
+/// The error for an index that cannot be opened: not allowed to read it, or damaged.
+fn unreadable(dir: &Path, e: &TantivyError) -> anyhow::Error {
+    // tantivy wraps the I/O error in several layers; its kind is in the debug form.
+    if format!("{e:?}").contains("PermissionDenied") {
+        anyhow::anyhow!(
+            "{}: cannot read the index: permission denied ({e})",
+            dir.display()
+        )
+    } else {
+        damaged(dir, &format!("{e}"))
+    }
+}
+
+/// The error for an index that cannot be read: it says what to run.
+pub fn damaged(dir: &Path, why: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: the index is damaged ({why}); run `unspace index --rebuild` to rebuild it from the data folder",
+        dir.display()
+    )
+}
+
+impl Library {
+    /// What is wrong with the index's files, if anything: segment files missing, or
+    /// whose checksums do not match (a disk error, a stray write). Reads the whole
+    /// index, so it is run only by `unspace index` and after a failed search.
+    pub fn damage(&self) -> Option<String> {
+        damage_of(&self.index)
+    }
+}
+
+fn damage_of(index: &Index) -> Option<String> {
+    // Opening every segment finds missing files; checksums find damaged ones.
+    let opened: tantivy::Result<tantivy::IndexReader> = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into();
+    if let Err(e) = opened {
+        return Some(format!("{e}"));
+    }
+    match index.validate_checksum() {
+        Ok(bad) if bad.is_empty() => None,
+        Ok(bad) => {
+            let mut bad: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+            bad.sort();
+            Some(format!("checksum mismatch in {}", bad.join(", ")))
+        }
+        Err(e) => Some(format!("{e}")),
     }
 }
 
@@ -234,93 +352,6 @@ pub fn fingerprint<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> Stri
     format!("{:032x}", hasher.digest128())
 }
 
-/// A file of `data/` as found on disk now.
-#[derive(Debug, Clone)]
-pub struct DataFile {
-    /// Path relative to the data folder, `/`-separated: the key in the manifest.
-    pub key: String,
-    pub path: PathBuf,
-    pub size: u64,
-    pub mtime_ns: u64,
-}
-
-/// Lists the documents of the data folder (hidden files and folders left out).
-/// Every search runs this, so it costs one `stat` per file, relative to its folder,
-/// spread over the cores when there are many files.
-pub fn data_files(data: &Path) -> Result<Vec<DataFile>> {
-    let mut found: Vec<(String, fs::DirEntry)> = Vec::new();
-    // (folder, its key prefix: "" or "sub/dir/")
-    let mut stack = vec![(data.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = stack.pop() {
-        let entries = fs::read_dir(&dir)
-            .with_context(|| format!("{}: could not list the data folder", dir.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("{}: could not list", dir.display()))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') {
-                continue;
-            }
-            let key = format!("{prefix}{name}");
-            let is_dir = match entry.file_type() {
-                // A symbolic link is followed, like any other way of reaching a file.
-                Ok(t) if t.is_symlink() => fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()),
-                Ok(t) => t.is_dir(),
-                Err(_) => false,
-            };
-            if is_dir {
-                stack.push((entry.path(), format!("{key}/")));
-            } else {
-                found.push((key, entry));
-            }
-        }
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let chunk = found.len().div_ceil(threads).max(512);
-    let stat = |part: &[(String, fs::DirEntry)]| -> Result<Vec<Option<DataFile>>> {
-        part.iter()
-            .map(|(key, entry)| data_file(key, entry))
-            .collect()
-    };
-    let mut out = Vec::with_capacity(found.len());
-    std::thread::scope(|scope| -> Result<()> {
-        let parts: Vec<_> = found
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || stat(part)))
-            .collect();
-        for part in parts {
-            out.extend(part.join().expect("stat thread")?.into_iter().flatten());
-        }
-        Ok(())
-    })?;
-    out.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(out)
-}
-
-/// One file of the data folder; `None` if it turned into a folder meanwhile.
-fn data_file(key: &str, entry: &fs::DirEntry) -> Result<Option<DataFile>> {
-    let path = entry.path();
-    let meta = match entry.file_type() {
-        Ok(t) if !t.is_symlink() => entry.metadata(),
-        _ => fs::metadata(&path),
-    }
-    .with_context(|| format!("{}: could not read its size", path.display()))?;
-    if meta.is_dir() {
-        return Ok(None);
-    }
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    Ok(Some(DataFile {
-        key: key.to_owned(),
-        path,
-        size: meta.len(),
-        mtime_ns,
-    }))
-}
-
 /// True when `data/` differs from what the index records, by paths, sizes and
 /// modification times alone (no file is read).
 pub fn is_stale(payload: &Payload, files: &[DataFile]) -> bool {
@@ -334,8 +365,11 @@ pub struct Report {
     pub updated: usize,
     pub removed: usize,
     pub unchanged: usize,
-    /// Files that could not be read or decoded: the message names the file and why.
+    /// Files that could not be read or decoded in this update: the message names the
+    /// file and why.
     pub failed: Vec<String>,
+    /// Files that failed before and have not changed since (not read again).
+    pub still_failing: Vec<String>,
     /// Warnings from the parser, prefixed with the file.
     pub warnings: Vec<String>,
     /// Paragraphs written in this update.
@@ -354,7 +388,7 @@ impl Report {
             self.updated,
             self.removed,
             self.unchanged,
-            self.failed.len(),
+            self.failed.len() + self.still_failing.len(),
             self.paragraphs,
             self.elapsed.as_secs_f64()
         )
@@ -367,6 +401,19 @@ pub enum UpdateError {
     /// Another process holds the index's writer lock.
     Busy(PathBuf),
     Other(anyhow::Error),
+}
+
+/// How an update goes about its work.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Start from an empty index (and replace one that cannot even be opened).
+    pub rebuild: bool,
+    /// Check the index's files against their checksums first, and rebuild it if any
+    /// is damaged (reads the whole index: for `unspace index`, not for searches).
+    pub verify: bool,
+    /// Read again the files that failed last time although they have not changed
+    /// (a permission fixed, say); searches leave them be.
+    pub retry_failed: bool,
 }
 
 impl std::fmt::Display for UpdateError {
@@ -408,26 +455,33 @@ impl Progress for Quiet {}
 pub fn update(
     root: &Path,
     data: &Path,
-    rebuild: bool,
+    options: Options,
     progress: &mut dyn Progress,
 ) -> Result<Report, UpdateError> {
     let started = Instant::now();
-    let files = data_files(data)?;
+    let listing = data::list(data)?;
+    let files = listing.files;
+    let mut report = Report {
+        warnings: listing.skipped,
+        ..Report::default()
+    };
     let dir = version_dir(root);
     fs::create_dir_all(&dir)
         .with_context(|| format!("{}: could not create the index folder", dir.display()))?;
-    let (schema, fields) = Fields::schema();
-    let index = if dir.join("meta.json").exists() {
-        Index::open_in_dir(&dir)
-            .with_context(|| format!("{}: could not open the index", dir.display()))?
-    } else {
-        Index::create_in_dir(&dir, schema)
-            .with_context(|| format!("{}: could not create the index", dir.display()))?
-    };
+    let index = open_for_update(&dir, options.rebuild)?;
     analysis::register(&index);
     let mut writer: IndexWriter = match index.writer(WRITER_MEMORY) {
         Ok(w) => w,
-        Err(TantivyError::LockFailure(..)) => return Err(UpdateError::Busy(dir)),
+        Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+            return Err(UpdateError::Busy(dir));
+        }
+        Err(TantivyError::LockFailure(LockError::IoError(e), _)) => {
+            return Err(anyhow::anyhow!(
+                "{}: cannot write to the index folder ({e}); searches with --no-refresh still answer from it",
+                dir.display()
+            )
+            .into());
+        }
         Err(e) => {
             return Err(anyhow::Error::new(e)
                 .context(format!(
@@ -443,16 +497,27 @@ pub fn update(
         .garbage_collect_files()
         .wait()
         .context("could not clear files left by an interrupted update")?;
-    let mut report = Report::default();
-    let (old, rebuild) = if rebuild {
-        (Manifest::default(), true)
+    let mut rebuild = options.rebuild;
+    if !rebuild
+        && options.verify
+        && let Some(damage) = damage_of(&index)
+    {
+        report.warnings.push(format!(
+            "{}: the index was damaged ({damage}); rebuilding it from the data folder",
+            dir.display()
+        ));
+        rebuild = true;
+    }
+    let old = if rebuild {
+        Manifest::default()
     } else {
         match read_manifest(&index, &dir) {
-            Ok(m) => (m, false),
+            Ok(m) => m,
             Err(e) => {
                 // Without the record of what the index holds, only a rebuild is safe.
                 report.warnings.push(format!("{e:#}; rebuilding the index"));
-                (Manifest::default(), true)
+                rebuild = true;
+                Manifest::default()
             }
         }
     };
@@ -471,48 +536,62 @@ pub fn update(
         version: SCHEMA_VERSION,
         files: BTreeMap::new(),
     };
+    let (_, fields) = Fields::schema();
     let mut changed = rebuild;
     progress.start(files.len());
     for file in &files {
+        progress.file_done(&file.key);
         let previous = old.files.get(&file.key);
-        if previous.is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns) {
-            manifest
-                .files
-                .insert(file.key.clone(), previous.cloned().expect("checked"));
-            report.unchanged += 1;
-            progress.file_done(&file.key);
-            continue;
+        let same_stat = previous.filter(|s| s.size == file.size && s.mtime_ns == file.mtime_ns);
+        match same_stat {
+            Some(state) if state.error.is_none() => {
+                manifest.files.insert(file.key.clone(), state.clone());
+                report.unchanged += 1;
+                continue;
+            }
+            Some(state) if !options.retry_failed => {
+                manifest.files.insert(file.key.clone(), state.clone());
+                report.still_failing.push(format!(
+                    "{}: {}",
+                    file.path.display(),
+                    state.error.as_deref().unwrap_or("")
+                ));
+                continue;
+            }
+            _ => {}
         }
-        let bytes = match fs::read(&file.path) {
+        let bytes = match data::read(&file.path) {
             Ok(b) => b,
-            Err(e) => {
-                report
-                    .failed
-                    .push(format!("{}: could not read: {e}", file.path.display()));
-                keep_previous(&mut manifest, &file.key, previous);
+            Err(ReadError::Vanished) => {
+                // Gone since it was listed: as if it had never been there.
+                if previous.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.source, &file.key));
+                    report.removed += 1;
+                }
+                changed = true;
+                continue;
+            }
+            Err(ReadError::Failed(why)) => {
+                record_failure(&mut report, &mut manifest, file, previous, why);
+                changed = true;
                 continue;
             }
         };
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
-        let state = FileState {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-            hash,
-        };
-        if previous.is_some_and(|s| s.hash == state.hash) {
+        if let Some(state) = previous.filter(|s| s.hash == hash && s.error.is_none()) {
             // Touched but not changed: record the new stat, index nothing.
+            let mut state = state.clone();
+            (state.size, state.mtime_ns) = (file.size, file.mtime_ns);
             manifest.files.insert(file.key.clone(), state);
             report.unchanged += 1;
             changed = true;
-            progress.file_done(&file.key);
             continue;
         }
-        let parsed = match parse::decode(&bytes) {
-            Ok(text) => parse::parse_text(&text, &file.path),
+        let parsed = match parse::parse_bytes(&bytes, &file.path) {
+            Ok(parsed) => parsed,
             Err(e) => {
-                report.failed.push(format!("{}: {e}", file.path.display()));
-                keep_previous(&mut manifest, &file.key, previous);
-                progress.file_done(&file.key);
+                record_failure(&mut report, &mut manifest, file, previous, format!("{e:#}"));
+                changed = true;
                 continue;
             }
         };
@@ -529,19 +608,38 @@ pub fn update(
         writer.delete_term(Term::from_field_text(fields.source, &file.key));
         for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
             let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
-            writer
-                .add_document(doc)
-                .context("could not add a paragraph to the index")?;
+            if writer.add_document(doc).is_err() {
+                // An indexing thread stopped (a full disk, say): joining the threads
+                // tells why. Nothing is committed.
+                let why = match writer.prepare_commit() {
+                    Err(e) => format!("{e}"),
+                    Ok(_) => "an indexing thread stopped".to_owned(),
+                };
+                return Err(anyhow::anyhow!(
+                    "{}: could not add a paragraph to the index: {why}",
+                    dir.display()
+                )
+                .into());
+            }
         }
         report.paragraphs += parsed.document.paragraphs.len();
-        if previous.is_some() {
+        if previous.is_some_and(|s| !s.hash.is_empty()) {
             report.updated += 1;
         } else {
             report.added += 1;
         }
-        manifest.files.insert(file.key.clone(), state);
+        manifest.files.insert(
+            file.key.clone(),
+            FileState {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+                hash,
+                error: None,
+                symbol: parsed.document.symbol.clone(),
+                language: parsed.document.language.clone(),
+            },
+        );
         changed = true;
-        progress.file_done(&file.key);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
@@ -552,6 +650,7 @@ pub fn update(
         }
     }
     progress.finish();
+    report.warnings.extend(duplicates(&manifest, data));
     // A fresh index (no manifest yet) is committed even when data/ is empty, so that
     // it opens next time.
     if changed || old.version != SCHEMA_VERSION {
@@ -573,17 +672,93 @@ pub fn update(
     Ok(report)
 }
 
-/// A file that fails now keeps what the index held of it, so nothing is lost; it is
-/// retried on the next update because its stat no longer matches.
-fn keep_previous(manifest: &mut Manifest, key: &str, previous: Option<&FileState>) {
-    if let Some(state) = previous {
-        let mut state = state.clone();
-        state.mtime_ns = 0;
-        manifest.files.insert(key.to_owned(), state);
+/// A file that fails keeps what the index held of an earlier state (nothing is
+/// lost); the failure is remembered with the file's state, so that it is not read
+/// again until it changes.
+fn record_failure(
+    report: &mut Report,
+    manifest: &mut Manifest,
+    file: &DataFile,
+    previous: Option<&FileState>,
+    why: String,
+) {
+    report
+        .failed
+        .push(format!("{}: {why}", file.path.display()));
+    let mut state = previous.cloned().unwrap_or(FileState {
+        size: 0,
+        mtime_ns: 0,
+        hash: String::new(),
+        error: None,
+        symbol: String::new(),
+        language: String::new(),
+    });
+    (state.size, state.mtime_ns, state.error) = (file.size, file.mtime_ns, Some(why));
+    manifest.files.insert(file.key.clone(), state);
+}
+
+/// Opens the index in `dir`, or creates it there. An index that cannot be opened
+/// (its metadata garbled) is an error that says to rebuild, except when rebuilding:
+/// then the folder — unspace's own — is emptied and a new index made in it.
+fn open_for_update(dir: &Path, rebuild: bool) -> Result<Index, UpdateError> {
+    let (schema, _) = Fields::schema();
+    if dir.join("meta.json").exists() {
+        match Index::open_in_dir(dir) {
+            Ok(index) => return Ok(index),
+            Err(e) if !rebuild => return Err(unreadable(dir, &e).into()),
+            Err(_) => {
+                fs::remove_dir_all(dir)
+                    .and_then(|()| fs::create_dir_all(dir))
+                    .with_context(|| {
+                        format!("{}: could not clear the damaged index", dir.display())
+                    })?;
+            }
+        }
+    }
+    match Index::create_in_dir(dir, schema) {
+        Ok(index) => Ok(index),
+        // Another unspace created it meanwhile; its writer lock says who goes on.
+        Err(_) if dir.join("meta.json").exists() => {
+            Index::open_in_dir(dir).map_err(|e| damaged(dir, &format!("{e}")).into())
+        }
+        Err(e) => Err(anyhow::Error::new(e)
+            .context(format!("{}: could not create the index", dir.display()))
+            .into()),
     }
 }
 
-/// Removes index folders of other schema versions once this one has committed.
+/// Warnings for documents found in more than one file (same symbol and language):
+/// their paragraphs would show twice.
+fn duplicates(manifest: &Manifest, data: &Path) -> Vec<String> {
+    let mut by_document: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for (key, state) in &manifest.files {
+        if state.error.is_none() && !state.symbol.is_empty() {
+            by_document
+                .entry((&state.symbol, &state.language))
+                .or_default()
+                .push(key);
+        }
+    }
+    by_document
+        .into_iter()
+        .filter(|(_, keys)| keys.len() > 1)
+        .map(|((symbol, language), keys)| {
+            let files: Vec<String> = keys
+                .iter()
+                .map(|k| data.join(k).display().to_string())
+                .collect();
+            format!(
+                "{symbol} ({language}) is in {} files: {}; its paragraphs show once for each — remove all but one",
+                files.len(),
+                files.join(" and ")
+            )
+        })
+        .collect()
+}
+
+/// Removes the index folders of older schema versions once this one has committed:
+/// only folders that are provably unspace's own — named `unspace-v` and a number,
+/// holding a tantivy index and nothing but the files unspace and tantivy write.
 fn remove_older_versions(root: &Path) {
     let Ok(entries) = fs::read_dir(root) else {
         return;
@@ -592,10 +767,47 @@ fn remove_older_versions(root: &Path) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with("unspace-v") && path != current {
+        let Some(version) = name.to_str().and_then(|n| n.strip_prefix("unspace-v")) else {
+            continue;
+        };
+        let numbered = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+        if numbered && path != current && is_own_index(&path) {
             let _ = fs::remove_dir_all(&path);
         }
     }
+}
+
+/// A folder holding a tantivy index (`meta.json`) and only files of the kinds tantivy
+/// and unspace write in one: no sub-folders, nothing else.
+fn is_own_index(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut has_meta = false;
+    for entry in entries {
+        let Ok(entry) = entry else { return false };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return false;
+        }
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            return false;
+        };
+        has_meta |= name == "meta.json";
+        let own = matches!(name, "meta.json" | ".managed.json")
+            || name.starts_with(".tantivy-")
+            || name.starts_with("manifest-")
+            || name.ends_with(".tmp")
+            || name.split_once('.').is_some_and(|(stem, ext)| {
+                stem.len() == 32
+                    && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                    && ext.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+            });
+        if !own {
+            return false;
+        }
+    }
+    has_meta
 }
 
 /// The tantivy document of one paragraph.
@@ -645,14 +857,20 @@ fn paragraph_document(
 }
 
 /// Reads every document of the data folder that parses, for `show`: (document,
-/// warnings). Files that fail are returned as messages.
+/// warnings). Files that fail, and entries skipped, are returned as messages.
 pub fn read_documents(data: &Path) -> Result<(Vec<parse::Parsed>, Vec<String>)> {
     let mut docs = Vec::new();
-    let mut failed = Vec::new();
-    for file in data_files(data)? {
-        match parse::parse_file(&file.path) {
+    let listing = data::list(data)?;
+    let mut failed = listing.skipped;
+    for file in listing.files {
+        let parsed = match data::read(&file.path) {
+            Ok(bytes) => parse::parse_bytes(&bytes, &file.path),
+            Err(ReadError::Vanished) => continue,
+            Err(ReadError::Failed(why)) => Err(anyhow::anyhow!(why)),
+        };
+        match parsed {
             Ok(p) => docs.push(p),
-            Err(e) => failed.push(format!("{e:#}")),
+            Err(e) => failed.push(format!("{}: {e:#}", file.path.display())),
         }
     }
     if docs.is_empty() && failed.is_empty() {

@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod data;
 pub mod document;
 pub mod index;
 pub mod parse;

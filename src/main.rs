@@ -1,15 +1,31 @@
 //! The `unspace` binary: parse the command line, run, map the outcome to an exit
-//! code — 0 hits, 1 no hits, 2 error.
+//! code — 0 hits, 1 no hits, 2 error. No panic reaches the user as a Rust backtrace:
+//! it is reported in one line, exit 2.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 
 use clap::Parser;
-use unspace::app::{self, Outcome};
+use unspace::app::{self, Outcome, say};
 use unspace::cli::Cli;
 
 fn main() -> ExitCode {
+    // Panics are reported once, below, not by the default hook.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse_from(unspace::cli::exclusions_as_not(std::env::args_os()));
-    match app::run(cli) {
+    let outcome = match catch_unwind(AssertUnwindSafe(|| app::run(cli))) {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            say(&format!("internal error, please report it: {message}"));
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
         Ok(Outcome::Found) => ExitCode::from(0),
         Ok(Outcome::NothingFound) => ExitCode::from(1),
         Err(err) => {
@@ -20,7 +36,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::from(0);
             }
-            eprintln!("unspace: {err:#}");
+            say(&format!("{err:#}"));
             ExitCode::from(2)
         }
     }

@@ -2,6 +2,7 @@
 //! Rendering never searches and never probes the terminal: whether to colour is
 //! decided once by the caller and handed in as a bool.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -26,23 +27,52 @@ pub fn citation(symbol: &str, language: &str, kind: Kind, number: u32) -> String
     }
 }
 
+/// Characters a terminal would act on rather than show: C0 and C1 controls (escape
+/// sequences, bells, carriage returns), DEL, and the bidirectional overrides that
+/// reorder what is shown. Line feeds are layout and stay.
+fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a document, a file name or a query, safe to write to a terminal: every
+/// character it could act on is shown as an escape (`\x1b`, `\u{202e}`) instead.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if is_unprintable(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_unprintable(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 struct Painter {
     color: bool,
 }
 
 impl Painter {
     fn paint(&self, style: &str, text: &str) -> String {
+        let text = printable(text);
         if self.color {
             format!("{style}{text}{RESET}")
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     }
 
     /// `text` with the byte ranges marked.
     fn marked(&self, text: &str, ranges: &[(usize, usize)]) -> String {
         if !self.color {
-            return text.to_owned();
+            return printable(text).into_owned();
         }
         let mut out = String::with_capacity(text.len() + ranges.len() * 12);
         let mut at = 0;
@@ -50,15 +80,40 @@ impl Painter {
             if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
                 continue;
             }
-            out.push_str(&text[at..s]);
+            out.push_str(&printable(&text[at..s]));
             out.push_str(MATCH);
-            out.push_str(&text[s..e]);
+            out.push_str(&printable(&text[s..e]));
             out.push_str(RESET);
             at = e;
         }
-        out.push_str(&text[at..]);
+        out.push_str(&printable(&text[at..]));
         out
     }
+}
+
+/// Writes a value as JSON. serde_json escapes C0 controls; DEL, the C1 controls and
+/// the bidirectional overrides are escaped too, so that JSON shown in a terminal
+/// cannot drive it either. (Outside strings JSON is ASCII, so only strings change.)
+fn write_json(w: &mut impl Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
+    let json = if pretty {
+        serde_json::to_string_pretty(value)?
+    } else {
+        serde_json::to_string(value)?
+    };
+    if json.chars().any(is_unprintable) {
+        let mut out = String::with_capacity(json.len() + 16);
+        for c in json.chars() {
+            if is_unprintable(c) && c != '\n' {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        w.write_all(out.as_bytes())?;
+    } else {
+        w.write_all(json.as_bytes())?;
+    }
+    writeln!(w)
 }
 
 /// Search results for a terminal.
@@ -97,7 +152,7 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
         p.paint(CITE, &cite),
         p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language))
     )?;
-    for line in p.marked(&hit.text, &hit.highlights).lines() {
+    for line in p.marked(&hit.text, &hit.highlights).split('\n') {
         writeln!(w, "    {line}")?;
     }
     for note in &hit.footnotes {
@@ -113,8 +168,7 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
 
 /// Search results as JSON (one object, then a newline).
 pub fn results_json(w: &mut impl Write, results: &Results) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, results)?;
-    writeln!(w)
+    write_json(w, results, false)
 }
 
 /// A document, or some of its paragraphs, as shown by `unspace show`.
@@ -161,8 +215,7 @@ pub fn document_json(
     doc: &Document,
     only: Option<&Paragraph>,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &shown(doc, only))?;
-    writeln!(w)
+    write_json(w, &shown(doc, only), true)
 }
 
 /// A document (or one paragraph) for a terminal: each paragraph with the footnotes
@@ -199,14 +252,14 @@ pub fn document_text(
             )
         )?;
         for line in para.text.lines() {
-            writeln!(w, "    {line}")?;
+            writeln!(w, "    {}", printable(line))?;
         }
         for note in para.footnotes.iter().filter_map(|n| doc.footnote(*n)) {
             writeln!(
                 w,
                 "    {} {}",
                 p.paint(DIM, &format!("[{}]", note.number)),
-                note.text
+                printable(&note.text)
             )?;
         }
         writeln!(w)?;

@@ -96,6 +96,8 @@ pub fn search(
         .try_into()
         .context("could not open the index for reading")?;
     let searcher = reader.searcher();
+    // A limit beyond the number of paragraphs means "all": never allocate by it.
+    let limit = limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
     let f = &library.fields;
     let languages: Vec<&str> = match &filters.language {
         Some(l) => vec![l.as_str()],
@@ -127,7 +129,7 @@ pub fn search(
         &ranked_text,
         &(
             AllMatches,
-            TopDocs::with_limit((limit + excluded.len()).max(1)).order_by_score(),
+            TopDocs::with_limit(limit.saturating_add(excluded.len()).max(1)).order_by_score(),
         ),
     )?;
     text_hits.remove(&excluded);
@@ -156,7 +158,7 @@ pub fn search(
         let skip = text_hits.len() + excluded.len();
         let hits: Vec<(f32, DocAddress)> = searcher.search(
             &ranked_notes,
-            &TopDocs::with_limit(wanted + skip).order_by_score(),
+            &TopDocs::with_limit(wanted.saturating_add(skip).max(1)).order_by_score(),
         )?;
         found.extend(
             hits.into_iter()

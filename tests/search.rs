@@ -58,7 +58,13 @@ struct Fixture {
 fn fixture() -> Fixture {
     let files = ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"];
     let ws = Workspace::with_resolutions(&files);
-    let report = index::update(&ws.index(), &ws.data(), false, &mut Quiet).expect("index builds");
+    let report = index::update(
+        &ws.index(),
+        &ws.data(),
+        index::Options::default(),
+        &mut Quiet,
+    )
+    .expect("index builds");
     assert_eq!((report.added, report.failed.len()), (2, 0));
     let library = Library::open(&ws.index()).unwrap().expect("index opens");
     let docs = files

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-pub use decode::decode;
+pub use decode::{Decoded, decode};
 pub use resolution::parse_date;
 
 use crate::document::Document;
@@ -33,8 +33,19 @@ pub struct Parsed {
 pub fn parse_file(path: &Path) -> Result<Parsed> {
     let bytes =
         std::fs::read(path).with_context(|| format!("{}: could not read", path.display()))?;
-    let text = decode(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    Ok(parse_text(&text, path))
+    parse_bytes(&bytes, path).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))
+}
+
+/// Decodes and parses a document's bytes; the error says why they are not a text
+/// (without the file's name, which the caller adds). Decoding repairs (stray bytes
+/// replaced) come first among the warnings.
+pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Parsed> {
+    let decoded = decode(bytes)?;
+    let mut parsed = parse_text(&decoded.text, path);
+    let mut warnings = decoded.warnings;
+    warnings.append(&mut parsed.warnings);
+    parsed.warnings = warnings;
+    Ok(parsed)
 }
 
 /// Parses a decoded text; `path` names the source and supplies the language and a

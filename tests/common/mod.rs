@@ -90,3 +90,49 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("UTF-8 on stderr")
 }
+
+/// Runs the command, killing it if it has not finished within `limit`: a hang is a
+/// test failure, not a stuck test run.
+pub fn run_within(mut cmd: Command, limit: std::time::Duration) -> Output {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn unspace");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "unspace did not finish within {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// The `total` of a JSON search, and its exit code (0 or 1; anything else fails).
+pub fn total(ws: &Workspace, query: &str) -> (i32, u64) {
+    let out = ws.run(&["search", query, "--json", "--limit", "1"]);
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "search {query}: exit {code}: {}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    (code, v["total"].as_u64().expect("total"))
+}
+
+/// The paragraphs `show --json` prints of a document.
+pub fn shown_paragraphs(ws: &Workspace, symbol: &str, lang: &str) -> Vec<serde_json::Value> {
+    let out = ws.run(&["show", symbol, "--lang", lang, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "show: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    v["paragraphs"].as_array().expect("paragraphs").clone()
+}
