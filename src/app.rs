@@ -281,7 +281,7 @@ impl Progress for Bar {
 
     fn file_done(&mut self, key: &str) {
         if let Some(bar) = &self.0 {
-            bar.set_message(key.to_owned());
+            bar.set_message(render::printable(key).into_owned());
             bar.inc(1);
         }
     }
