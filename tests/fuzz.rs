@@ -193,7 +193,7 @@ fn the_query_parser_and_search_end_every_random_query_cleanly() {
                 if rng.below(8) == 0 {
                     text.push(char::from_u32(rng.next() as u32 % 0x3_0000).unwrap_or('x'));
                 } else {
-                    let piece: &str = rng.pick(&PIECES);
+                    let piece: &&str = rng.pick(&PIECES);
                     text.push_str(piece);
                 }
                 if rng.below(2) == 0 {
