@@ -33,27 +33,96 @@ pub enum Outcome {
     NothingFound,
 }
 
+/// Where text output goes and how it looks, decided once from the options and the
+/// terminal (render code only receives the result).
+#[derive(Debug, Clone, Copy)]
+struct Output {
+    style: render::Style,
+    /// Page it through $PAGER (stdout is a terminal and --no-pager was not given).
+    page: bool,
+}
+
+impl Output {
+    fn decide(color: ColorChoice, no_pager: bool) -> Output {
+        let terminal = io::stdout().is_terminal();
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal && !dumb && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let width = if terminal {
+            terminal_size::terminal_size_of(io::stdout())
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|&w| w > 0)
+        } else {
+            None
+        };
+        Output {
+            style: render::Style {
+                color,
+                width,
+                list: false,
+            },
+            page: terminal && !no_pager && !dumb,
+        }
+    }
+
+    /// Writes what `render` makes to stdout, through the pager when there is one.
+    fn emit(&self, render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Result<()> {
+        let mut buffer = Vec::new();
+        render(&mut buffer)?;
+        if self.page && page(&buffer) {
+            return Ok(());
+        }
+        let mut out = io::stdout().lock();
+        out.write_all(&buffer)?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// Shows `text` through `$PAGER` (run by the shell, as git does) or `less -FRX`,
+/// which quits at once when it fits the screen. False when no pager could run.
+fn page(text: &[u8]) -> bool {
+    use std::process::{Command, Stdio};
+    let pager = std::env::var("PAGER").unwrap_or_else(|_| "less".to_owned());
+    if pager.trim().is_empty() {
+        return false;
+    }
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(&pager).stdin(Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        command.env("LESS", "FRX");
+    }
+    let Ok(mut child) = command.spawn() else {
+        return false;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The user may quit the pager before reading everything.
+        let _ = stdin.write_all(text);
+    }
+    let _ = child.wait();
+    true
+}
+
 /// Runs the command the user gave.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let color = match cli.global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let output = Output::decide(cli.global.color, cli.global.no_pager);
     let (data, index) = (&cli.global.data, &cli.global.index);
     if !matches!(cli.command, Command::Show(_)) {
         check_folders(data, index)?;
     }
     match cli.command {
-        Command::Search(args) => search_command(data, index, args, color),
-        Command::Show(args) => show_command(data, args, color),
+        Command::Search(args) => search_command(data, index, args, output),
+        Command::Show(args) => show_command(data, args, output),
         Command::Index(args) => index_command(data, index, args),
     }
 }
 
-fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Result<Outcome> {
+fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) -> Result<Outcome> {
     let text = args.query.join(" ");
     let query = query::parse(&text)?;
     let filters = search::Filters {
@@ -106,13 +175,20 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, color: bool) -> Re
             }
         })?
     };
-    let mut out = io::stdout().lock();
-    if args.json {
-        render::results_json(&mut out, &results)?;
-    } else {
-        render::results_text(&mut out, &results, color)?;
+    for note in &results.notes {
+        say(note);
     }
-    out.flush()?;
+    let style = render::Style {
+        list: args.list,
+        ..output.style
+    };
+    if args.json {
+        let mut out = io::stdout().lock();
+        render::results_json(&mut out, &results)?;
+        out.flush()?;
+    } else {
+        output.emit(|out| render::results_text(out, &results, style))?;
+    }
     Ok(if results.total > 0 {
         Outcome::Found
     } else {
@@ -293,7 +369,7 @@ impl Progress for Bar {
     }
 }
 
-fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
+fn show_command(data: &Path, args: ShowArgs, output: Output) -> Result<Outcome> {
     let (docs, failed) = index::read_documents(data)?;
     for failure in &failed {
         say(&format!("error: {failure}"));
@@ -321,17 +397,30 @@ fn show_command(data: &Path, args: ShowArgs, color: bool) -> Result<Outcome> {
             ),
             (None, false) => unreachable!("a candidate matches when no language is asked"),
         })?;
+    if lang.is_none() && candidates.len() > 1 {
+        let others: Vec<&str> = candidates
+            .iter()
+            .map(|d| d.language.as_str())
+            .filter(|&l| l != doc.language)
+            .collect();
+        say(&format!(
+            "showing the {} text; also in {} (--lang {})",
+            doc.language,
+            others.join(", "),
+            others[0]
+        ));
+    }
     let only = match &args.paragraph {
         None => None,
         Some(spec) => Some(find_paragraph(doc, spec)?),
     };
-    let mut out = io::stdout().lock();
     if args.json {
+        let mut out = io::stdout().lock();
         render::document_json(&mut out, doc, only)?;
+        out.flush()?;
     } else {
-        render::document_text(&mut out, doc, only, color)?;
+        output.emit(|out| render::document_text(out, doc, only, output.style))?;
     }
-    out.flush()?;
     Ok(Outcome::Found)
 }
 

@@ -1,7 +1,6 @@
 //! Command-line types (clap derive). Their doc comments are the `--help` text; they
 //! hold no logic — [`crate::app`] turns them into validated options.
 
-use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -29,7 +28,32 @@ Examples:
   unspace show A/RES/76/76 16             operative paragraph 16 with its footnotes
   unspace index                           bring the index up to date with data/
 
+Documents: every *.txt and *.pdf file in the data folder and its sub-folders
+(--data, or UNSPACE_DATA; default ./data). Hidden files, editors' backups (x.txt~,
+#x.txt#) and other names (README, notes.md) are not read.
 Exit status: 0 when something was found, 1 when nothing was, 2 on error.";
+
+const SEARCH_EXAMPLES: &str = "\
+Examples:
+  unspace search 空间碎片                       Chinese: any run of characters, anywhere
+  unspace search 'space debris'                 both words, inflections too (launch = launching)
+  unspace search '\"national\"'                  quoted: exactly this word, not \"nations\"
+  unspace search 'space -debris'                exclude a word inside the query (or NOT debris)
+  unspace search 'debris OR 碎片' --lang zh -n 3
+  unspace search 75/92 --list                   one line per paragraph
+  unspace search 空间碎片 --json | jq '.hits[] | .symbol, .number'";
+
+const SHOW_EXAMPLES: &str = "\
+Examples:
+  unspace show A/RES/76/76                      the whole resolution
+  unspace show A/RES/76/76 16 --lang en         operative paragraph 16, in English
+  unspace show A/RES/76/76 p8 --json            preambular paragraph 8, for scripts";
+
+const INDEX_EXAMPLES: &str = "\
+Examples:
+  unspace index                                 add, update and remove what changed in data/
+  unspace index --rebuild                       start again from scratch (repairs a damaged index)
+  unspace --data ~/un-docs --index ~/.cache/unspace index";
 
 /// Options every command takes.
 #[derive(Debug, Args)]
@@ -54,9 +78,14 @@ pub struct Global {
         value_name = "DIR"
     )]
     pub index: PathBuf,
-    /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set.
+    /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set
+    /// or TERM is `dumb`.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Never page long output (by default it goes through $PAGER, or `less -FRX`,
+    /// when stdout is a terminal).
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,18 +98,22 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find every paragraph that contains the query, best first.
+    #[command(after_help = SEARCH_EXAMPLES)]
     ///
     /// Terms separated by spaces must all appear; a run of Chinese characters matches
-    /// as a contiguous string; "quoted phrases" match as written; OR between terms
-    /// accepts either; -term or NOT term excludes. Width, case, spaces and punctuation
+    /// as a contiguous string; "quoted phrases" match the words exactly as written
+    /// (no inflections); OR between terms accepts either; -term or NOT term, inside
+    /// the query, excludes. Width, case, spaces and punctuation
     /// do not matter (２０３０ = 2030, 2021年 = 2021 年); English words match their
     /// inflections (launching finds launch). A paragraph also matches through the
     /// footnotes it cites, ranked below every match in paragraph text.
     /// The index is built, or brought up to date with --data, first when needed.
     Search(SearchArgs),
     /// Print a document, or one paragraph, with its footnotes.
+    #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
     /// Bring the index up to date with the documents in --data.
+    #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
 }
 
@@ -89,10 +122,10 @@ pub struct SearchArgs {
     /// The query, e.g. 空间碎片, "space debris", 75/92, A/AC.105/1240.
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Only in this document (symbol, e.g. A/RES/76/76).
+    /// Only in this document (symbol, e.g. A/RES/76/76; case does not matter).
     #[arg(long, value_name = "SYMBOL")]
     pub doc: Option<String>,
-    /// Only in this language (zh, en, fr, es, ru, ar).
+    /// Only in this language (zh, en, fr, es, ru, ar, or its English name).
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
     /// Only preambular or operative paragraphs.
@@ -101,9 +134,12 @@ pub struct SearchArgs {
     /// Only documents adopted in this year.
     #[arg(long, value_name = "YYYY")]
     pub year: Option<u32>,
-    /// How many paragraphs to show.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// How many paragraphs to show (a huge number shows them all).
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// One line per paragraph: its citation and the text around the match.
+    #[arg(short, long)]
+    pub list: bool,
     /// Print JSON for scripts instead of text.
     #[arg(long)]
     pub json: bool,
@@ -140,35 +176,4 @@ pub struct IndexArgs {
     /// Rebuild the whole index from scratch instead of updating it.
     #[arg(long)]
     pub rebuild: bool,
-}
-
-/// Rewrites the words of a search query that exclude a term (`-核动力源`) into
-/// `NOT 核动力源`, so that clap does not take them for unknown options while real
-/// options (`--json`, `-h`) anywhere on the line keep working.
-pub fn exclusions_as_not(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
-    let mut out = Vec::new();
-    let mut in_search = false;
-    let mut after_separator = false;
-    for arg in args {
-        let text = arg.to_str().map(str::to_owned);
-        match text.as_deref() {
-            Some("search") if !in_search => in_search = true,
-            Some("--") => after_separator = true,
-            Some(t)
-                if in_search
-                    && !after_separator
-                    && t.len() > 1
-                    && t.starts_with('-')
-                    && !t.starts_with("--")
-                    && t != "-h" =>
-            {
-                out.push(OsString::from("NOT"));
-                out.push(OsString::from(&t[1..]));
-                continue;
-            }
-            _ => {}
-        }
-        out.push(arg);
-    }
-    out
 }

@@ -12,7 +12,7 @@ use unspace::cli::Cli;
 fn main() -> ExitCode {
     // Panics are reported once, below, not by the default hook.
     std::panic::set_hook(Box::new(|_| {}));
-    let cli = Cli::parse_from(unspace::cli::exclusions_as_not(std::env::args_os()));
+    let cli = Cli::parse();
     let outcome = match catch_unwind(AssertUnwindSafe(|| app::run(cli))) {
         Ok(outcome) => outcome,
         Err(panic) => {

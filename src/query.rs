@@ -1,5 +1,6 @@
 //! The query language: terms separated by white space must all appear; `"quoted
-//! phrases"`; `OR` between two terms accepts either; `-term` or `NOT term` excludes.
+//! phrases"` (the words exactly as typed, no inflections); `OR` between two terms
+//! accepts either; `-term` or `NOT term` excludes.
 //! A term (quoted or not) matches as a contiguous run of units, so a run of Chinese
 //! characters is never matched as loose words.
 
@@ -12,6 +13,9 @@ use crate::analysis::{Unit, units};
 pub struct Term {
     pub text: String,
     pub units: Vec<Unit>,
+    /// Written in quotes: the words exactly as typed (folded for case and width
+    /// only), never their inflections.
+    pub exact: bool,
 }
 
 impl Term {
@@ -54,7 +58,11 @@ impl std::error::Error for QueryError {}
 
 #[derive(Debug)]
 enum Item {
-    Term { text: String, negated: bool },
+    Term {
+        text: String,
+        negated: bool,
+        quoted: bool,
+    },
     Or,
 }
 
@@ -85,7 +93,11 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 }
                 pending_or = true;
             }
-            Item::Term { text, negated } => {
+            Item::Term {
+                text,
+                negated,
+                quoted,
+            } => {
                 let units = units(text);
                 if units.is_empty() {
                     return Err(fail(format!(
@@ -95,6 +107,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 let term = Term {
                     text: text.clone(),
                     units,
+                    exact: *quoted,
                 };
                 if *negated {
                     excluded.push(term);
@@ -141,6 +154,7 @@ fn lex(input: &str) -> Result<Vec<Item>, String> {
             items.push(Item::Term {
                 text: phrase,
                 negated,
+                quoted: true,
             });
             negated = false;
             continue;
@@ -164,6 +178,7 @@ fn lex(input: &str) -> Result<Vec<Item>, String> {
             items.push(Item::Term {
                 text: rest.to_owned(),
                 negated: true,
+                quoted: false,
             });
             negated = false;
         } else if word == "-" {
@@ -172,6 +187,7 @@ fn lex(input: &str) -> Result<Vec<Item>, String> {
             items.push(Item::Term {
                 text: word,
                 negated,
+                quoted: false,
             });
             negated = false;
         }

@@ -116,54 +116,207 @@ fn write_json(w: &mut impl Write, value: &impl Serialize, pretty: bool) -> io::R
     writeln!(w)
 }
 
+/// How terminal text is laid out, decided once by the caller from the options and
+/// the terminal: rendering never probes the terminal itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Wrap to this many columns (a terminal's width); `None` writes each paragraph
+    /// on one line (for pipes and files).
+    pub width: Option<usize>,
+    /// One line per hit: citation and a snippet around the match.
+    pub list: bool,
+}
+
+/// Wraps `text` (which may hold our own colour codes, which take no columns) to the
+/// style's width: the first line after `first`, the others after `rest`. CJK
+/// characters count two columns; words are never cut unless longer than a line.
+fn wrap_into(
+    w: &mut impl Write,
+    text: &str,
+    first: &str,
+    rest: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let Some(width) = width else {
+        return writeln!(w, "{first}{text}");
+    };
+    let options = textwrap::Options::new(width.max(20))
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    for line in textwrap::wrap(text, options) {
+        writeln!(w, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Display columns of a text (CJK two, escapes none).
+fn columns(text: &str) -> usize {
+    textwrap::core::display_width(text)
+}
+
+/// `N paragraphs match` / `1 paragraph matches`.
+fn matches_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 paragraph matches".to_owned()
+    } else {
+        format!("{n} paragraphs match")
+    }
+}
+
 /// Search results for a terminal.
-pub fn results_text(w: &mut impl Write, results: &Results, color: bool) -> io::Result<()> {
-    let p = Painter { color };
+pub fn results_text(w: &mut impl Write, results: &Results, style: Style) -> io::Result<()> {
+    let p = Painter { color: style.color };
     for hit in &results.hits {
-        write_hit(w, &p, hit)?;
+        if style.list {
+            write_hit_line(w, &p, hit, style.width)?;
+        } else {
+            write_hit(w, &p, hit, style.width)?;
+        }
     }
     let shown = results.hits.len();
-    let noun = if results.total == 1 {
-        "paragraph"
-    } else {
-        "paragraphs"
-    };
+    let summary = matches_phrase(results.total);
     let line = if shown < results.total {
         format!(
-            "{} {noun} match `{}` (showing {shown}; --limit N for more)",
-            results.total, results.query
+            "{summary} `{}` (showing {shown}; --limit N for more)",
+            results.query
         )
     } else {
-        format!("{} {noun} match `{}`", results.total, results.query)
+        format!("{summary} `{}`", results.query)
     };
+    if style.list && !results.hits.is_empty() {
+        writeln!(w)?;
+    }
     writeln!(w, "{}", p.paint(DIM, &line))
 }
 
-fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
-    let cite = citation(&hit.symbol, &hit.language, hit.kind, hit.number);
+fn hit_citation(hit: &Hit) -> String {
+    citation(&hit.symbol, &hit.language, hit.kind, hit.number)
+}
+
+fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit, width: Option<usize>) -> io::Result<()> {
+    let cite = hit_citation(hit);
     let date = if hit.date.is_empty() {
         String::new()
     } else {
         format!(", {}", hit.date)
     };
-    writeln!(
-        w,
+    let head = format!(
         "{}  {}",
         p.paint(CITE, &cite),
         p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language))
-    )?;
+    );
+    wrap_into(w, &head, "", "    ", width)?;
     for line in p.marked(&hit.text, &hit.highlights).split('\n') {
-        writeln!(w, "    {line}")?;
+        wrap_into(w, line, "    ", "    ", width)?;
     }
     for note in &hit.footnotes {
-        let text = p.marked(&note.text, &note.highlights);
-        writeln!(
-            w,
-            "    {} {text}",
-            p.paint(DIM, &format!("[{}]", note.number))
-        )?;
+        let mark = format!("[{}] ", note.number);
+        let hang = " ".repeat(4 + columns(&mark));
+        let text = format!(
+            "{}{}",
+            p.paint(DIM, &mark),
+            p.marked(&note.text, &note.highlights)
+        );
+        wrap_into(w, &text, "    ", &hang, width)?;
     }
     writeln!(w)
+}
+
+/// One line: the citation, then the text around the first match, cut to the width
+/// (or to about a hundred columns when there is no terminal).
+fn write_hit_line(
+    w: &mut impl Write,
+    p: &Painter,
+    hit: &Hit,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let cite = hit_citation(hit);
+    let room = width
+        .unwrap_or(120)
+        .saturating_sub(columns(&cite) + 2)
+        .max(20);
+    let (text, ranges) = match (
+        hit.highlights.first(),
+        hit.footnotes.iter().find(|n| !n.highlights.is_empty()),
+    ) {
+        (Some(_), _) | (None, None) => (hit.text.as_str(), hit.highlights.as_slice()),
+        (None, Some(note)) => (note.text.as_str(), note.highlights.as_slice()),
+    };
+    let (start, end, ranges) = snippet(text, ranges, room);
+    let mut piece = String::new();
+    if start > 0 {
+        piece.push('…');
+    }
+    piece.push_str(&p.marked(&text[start..end].replace('\n', " "), &ranges));
+    if end < text.len() {
+        piece.push('…');
+    }
+    writeln!(w, "{}  {piece}", p.paint(CITE, &cite))
+}
+
+/// The match to show: the one that starts the window of `room` columns holding the
+/// most different matched words (where the query's words stand together), the
+/// first such.
+fn densest(text: &str, ranges: &[(usize, usize)], room: usize) -> (usize, usize) {
+    let mut best = (0, ranges.first().copied().unwrap_or((0, 0)));
+    for (i, &(start, end)) in ranges.iter().enumerate() {
+        let mut words = std::collections::HashSet::new();
+        for &(s, e) in &ranges[i..] {
+            if columns(text.get(start..e).unwrap_or("")) > room * 2 / 3 {
+                break;
+            }
+            words.insert(text.get(s..e).unwrap_or("").to_lowercase());
+        }
+        if words.len() > best.0 {
+            best = (words.len(), (start, end));
+        }
+    }
+    best.1
+}
+
+/// The byte range of `text` to show in `room` columns around the best range, and
+/// the ranges inside it, shifted.
+fn snippet(
+    text: &str,
+    ranges: &[(usize, usize)],
+    room: usize,
+) -> (usize, usize, Vec<(usize, usize)>) {
+    let room = room.saturating_sub(2);
+    let (first_start, first_end) = densest(text, ranges, room);
+    // About a third of the room before the match, the rest after it.
+    let mut start = first_start;
+    let mut used = columns(&text[first_start..first_end.min(text.len())]);
+    for (i, c) in text[..first_start].char_indices().rev() {
+        let cw = columns(c.encode_utf8(&mut [0; 4]));
+        if used + cw > room / 3 {
+            break;
+        }
+        used += cw;
+        start = i;
+    }
+    // Start at a word where there is one near.
+    if start > 0
+        && let Some(space) = text[start..first_start].find(' ')
+    {
+        start += space + 1;
+    }
+    let mut end = first_end.min(text.len());
+    let mut used = columns(&text[start..end]);
+    for (i, c) in text[end..].char_indices() {
+        let cw = columns(c.encode_utf8(&mut [0; 4]));
+        if used + cw > room {
+            break;
+        }
+        used += cw;
+        end = first_end + i + c.len_utf8();
+    }
+    let inside = ranges
+        .iter()
+        .filter(|&&(s, e)| s >= start && e <= end)
+        .map(|&(s, e)| (s - start, e - start))
+        .collect();
+    (start, end, inside)
 }
 
 /// Search results as JSON (one object, then a newline).
@@ -224,9 +377,9 @@ pub fn document_text(
     w: &mut impl Write,
     doc: &Document,
     only: Option<&Paragraph>,
-    color: bool,
+    style: Style,
 ) -> io::Result<()> {
-    let p = Painter { color };
+    let p = Painter { color: style.color };
     let s = shown(doc, only);
     writeln!(
         w,
@@ -252,15 +405,13 @@ pub fn document_text(
             )
         )?;
         for line in para.text.lines() {
-            writeln!(w, "    {}", printable(line))?;
+            wrap_into(w, &printable(line), "    ", "    ", style.width)?;
         }
         for note in para.footnotes.iter().filter_map(|n| doc.footnote(*n)) {
-            writeln!(
-                w,
-                "    {} {}",
-                p.paint(DIM, &format!("[{}]", note.number)),
-                printable(&note.text)
-            )?;
+            let mark = format!("[{}] ", note.number);
+            let hang = " ".repeat(4 + columns(&mark));
+            let text = format!("{}{}", p.paint(DIM, &mark), printable(&note.text));
+            wrap_into(w, &text, "    ", &hang, style.width)?;
         }
         writeln!(w)?;
     }

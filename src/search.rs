@@ -58,11 +58,153 @@ pub struct Hit {
     pub number: u32,
     pub score: f32,
     pub text: String,
-    /// Byte ranges of the matched strings in `text`, ascending, not overlapping.
+    /// Where the query matched: in the paragraph's own text, or only in the
+    /// footnotes it cites.
+    pub matched_in: MatchedIn,
+    /// UTF-8 byte ranges `[start, end)` of the matched strings in `text`, ascending,
+    /// not overlapping (Rust, Go, C slice by these).
     pub highlights: Vec<(usize, usize)>,
+    /// The same ranges in Unicode characters (code points), for Python, JavaScript
+    /// (outside the BMP, count UTF-16 units yourself) and jq.
+    pub highlights_chars: Vec<(usize, usize)>,
     pub footnotes: Vec<NoteHit>,
     #[serde(skip)]
     pub date: String,
+}
+
+/// The distinct values of a field of the index (symbols, languages, years), for
+/// checking filters and saying what exists.
+fn values(searcher: &Searcher, field: Field) -> Result<std::collections::BTreeSet<Vec<u8>>> {
+    let mut out = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let index = segment
+            .inverted_index(field)
+            .context("could not read the index's terms")?;
+        let mut stream = index
+            .terms()
+            .stream()
+            .context("could not read the index's terms")?;
+        while stream.advance() {
+            out.insert(stream.key().to_vec());
+        }
+    }
+    Ok(out)
+}
+
+/// Language names a user may type for a code.
+const LANGUAGE_NAMES: [(&str, &[&str]); 6] = [
+    ("zh", &["chinese", "中文", "汉语", "zho", "chi"]),
+    ("en", &["english", "eng"]),
+    ("fr", &["french", "français", "francais", "fra", "fre"]),
+    ("es", &["spanish", "español", "espanol", "spa"]),
+    ("ru", &["russian", "русский", "rus"]),
+    ("ar", &["arabic", "العربية", "ara"]),
+];
+
+/// A list for a message: the first dozen values, and how many more.
+fn listed(values: &[String]) -> String {
+    let mut out = values
+        .iter()
+        .take(12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if values.len() > 12 {
+        out.push_str(&format!(", … ({} more)", values.len() - 12));
+    }
+    if out.is_empty() {
+        out.push_str("nothing yet");
+    }
+    out
+}
+
+/// Checks the filters against what the index holds: a symbol in any case is the
+/// index's spelling of it; a language may be named. A symbol in no document, a
+/// language or year that cannot be, are errors that say what there is; a real
+/// language or year that no document has gives a note saying what there is — never a
+/// silent "0 found".
+fn resolve_filters(
+    searcher: &Searcher,
+    f: &Fields,
+    filters: &Filters,
+) -> Result<(Filters, Vec<String>)> {
+    let mut out = filters.clone();
+    let mut notes = Vec::new();
+    if let Some(wanted) = &filters.symbol {
+        let symbols: Vec<String> = values(searcher, f.symbol)?
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .collect();
+        match symbols
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(wanted.trim()))
+        {
+            Some(symbol) => out.symbol = Some(symbol.clone()),
+            None => anyhow::bail!(
+                "--doc {wanted}: no such document in the index; it holds: {}",
+                listed(&symbols)
+            ),
+        }
+    }
+    if let Some(wanted) = &filters.language {
+        let folded = wanted.trim().to_lowercase();
+        let code = LANGUAGE_NAMES
+            .iter()
+            .find(|(code, names)| *code == folded || names.contains(&folded.as_str()))
+            .map_or(folded.clone(), |(code, _)| (*code).to_owned());
+        let languages: Vec<String> = values(searcher, f.language)?
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .collect();
+        let known = LANGUAGE_NAMES.iter().any(|(c, _)| *c == code);
+        if !known {
+            anyhow::bail!(
+                "--lang {wanted}: not a language unspace knows (zh, en, fr, es, ru, ar); the index has: {}",
+                listed(&languages)
+            );
+        }
+        if !languages.contains(&code) {
+            notes.push(format!(
+                "--lang {wanted}: no documents in that language; the index has: {}",
+                listed(&languages)
+            ));
+        }
+        out.language = Some(code);
+    }
+    if let Some(year) = filters.year {
+        let years: Vec<u64> = values(searcher, f.year)?
+            .into_iter()
+            .filter_map(|v| Some(u64::from_be_bytes(v.try_into().ok()?)))
+            .filter(|&y| y > 0)
+            .collect();
+        if !years.contains(&u64::from(year)) {
+            let message = format!(
+                "--year {year}: no document of that year in the index; it has documents of: {}",
+                listed(&years.iter().map(u64::to_string).collect::<Vec<_>>())
+            );
+            // The United Nations adopts texts since 1946: a year outside that is a
+            // typing slip (21 for 2021), not a question.
+            if !(1945..=2200).contains(&year) {
+                anyhow::bail!("{message}");
+            }
+            notes.push(message);
+        }
+    }
+    Ok((out, notes))
+}
+
+/// Where a hit matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchedIn {
+    Text,
+    Footnote,
+}
+
+/// Byte ranges → character ranges in `text`.
+fn char_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let at = |byte: usize| text.get(..byte).map_or(0, |t| t.chars().count());
+    ranges.iter().map(|&(s, e)| (at(s), at(e))).collect()
 }
 
 /// The answer to a query.
@@ -72,6 +214,9 @@ pub struct Results {
     /// How many paragraphs match in all.
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// What the user should know about the filters (a language no document has).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -96,6 +241,8 @@ pub fn search(
         .try_into()
         .context("could not open the index for reading")?;
     let searcher = reader.searcher();
+    let (filters, notes) = resolve_filters(&searcher, &library.fields, filters)?;
+    let filters = &filters;
     // A limit beyond the number of paragraphs means "all": never allocate by it.
     let limit = limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
     let f = &library.fields;
@@ -148,6 +295,7 @@ pub fn search(
     } else {
         matching(&[Scope::Text, Scope::Notes])
     };
+    let in_own_text = found.len();
     let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
     notes_only.remove(&text_hits);
     notes_only.remove(&excluded);
@@ -169,12 +317,21 @@ pub fn search(
     let terms: Vec<&Term> = query.positive_terms().collect();
     let hits = found
         .into_iter()
-        .map(|(score, address)| hit(&searcher, f, address, score, &terms))
+        .enumerate()
+        .map(|(i, (score, address))| {
+            let place = if i < in_own_text {
+                MatchedIn::Text
+            } else {
+                MatchedIn::Footnote
+            };
+            hit(&searcher, f, address, score, &terms, place)
+        })
         .collect::<Result<_>>()?;
     Ok(Results {
         query: text.to_owned(),
         total,
         hits,
+        notes,
     })
 }
 
@@ -315,7 +472,7 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, languages: &[&str]) -> Box<
         Scope::Notes => (f.notes_exact, f.notes_words),
     };
     let mut alternatives = vec![phrase(exact, exact_query_terms(&term.units))];
-    if !term.has_cjk() {
+    if !term.has_cjk() && !term.exact {
         for language in languages {
             let terms = term
                 .units
@@ -360,7 +517,7 @@ fn ranking(
                 }
             }
         }
-        for unit in term.units.iter().filter(|u| !u.cjk) {
+        for unit in term.units.iter().filter(|u| !u.cjk && !term.exact) {
             for language in languages {
                 add(word_term(language, &unit.norm));
             }
@@ -411,6 +568,7 @@ fn hit(
     address: DocAddress,
     score: f32,
     terms: &[&Term],
+    matched_in: MatchedIn,
 ) -> Result<Hit> {
     let doc: TantivyDocument = searcher
         .doc(address)
@@ -434,13 +592,16 @@ fn hit(
             text: n.text,
         })
         .collect();
+    let marks = highlights(&text, terms, &language);
     Ok(Hit {
         symbol: text_of(f.symbol),
         title: text_of(f.title),
         kind: Kind::from_name(&text_of(f.kind)).unwrap_or(Kind::Paragraph),
         number: u64_of(f.number) as u32,
         score,
-        highlights: highlights(&text, terms, &language),
+        highlights_chars: char_ranges(&text, &marks),
+        highlights: marks,
+        matched_in,
         text,
         footnotes,
         date: text_of(f.date),
@@ -464,7 +625,7 @@ pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, us
     let mut ranges = Vec::new();
     for term in terms {
         let k = term.units.len();
-        let term_stems: Vec<String> = if term.has_cjk() {
+        let term_stems: Vec<String> = if term.has_cjk() || term.exact {
             Vec::new()
         } else {
             term.units

@@ -101,7 +101,8 @@ fn exit_codes_say_found_not_found_and_error() {
         ("OR 空间", "OR needs"),
         ("-空间", "nothing to search for"),
     ] {
-        let bad = ws.run(&["search", query]);
+        // After `--`, a query may start with `-` (else it is an unknown option).
+        let bad = ws.run(&["search", "--", query]);
         assert_eq!(bad.status.code(), Some(2), "{query}");
         let err = stderr(&bad);
         assert!(
@@ -226,9 +227,9 @@ fn the_readme_search_runs_on_a_fresh_clone_of_the_default_corpus() {
 }
 
 #[test]
-fn an_excluded_term_may_be_typed_as_its_own_argument() {
+fn an_excluded_term_is_written_inside_the_query_and_unknown_options_are_errors() {
     let ws = seed();
-    let out = ws.run(&["search", "空间碎片", "-核动力源", "--json"]);
+    let out = ws.run(&["search", "空间碎片 -核动力源", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
@@ -242,4 +243,21 @@ fn an_excluded_term_may_be_typed_as_its_own_argument() {
             .iter()
             .all(|h| h["number"] != 16)
     );
+    // An argument that looks like an option is one; an unknown one is an error.
+    for args in [
+        &["search", "空间碎片", "-核动力源"][..],
+        &["search", "外层空间", "-i"],
+        &["search", "外层空间", "--limit", "-1"],
+    ] {
+        let out = ws.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("unexpected argument"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = ws.run(&["search", "外层空间", "-n", "3", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["hits"].as_array().unwrap().len(), 3);
 }

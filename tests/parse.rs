@@ -321,13 +321,16 @@ fn sub_paragraphs_stay_inside_their_operative_paragraph() {
 
 #[test]
 fn the_default_corpus_is_a_copy_of_the_shared_seed() {
-    let data = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/A-RES-76-76.zh.txt"))
+    for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
+        let data = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data")
+                .join(name),
+        )
         .unwrap();
-    let shared = std::fs::read(corpus().join("resolutions/A-RES-76-76.zh.txt")).unwrap();
-    assert!(
-        data == shared,
-        "data/A-RES-76-76.zh.txt differs from the shared seed"
-    );
+        let shared = std::fs::read(corpus().join("resolutions").join(name)).unwrap();
+        assert!(data == shared, "data/{name} differs from the shared corpus");
+    }
 }
 
 #[test]
