@@ -186,6 +186,7 @@ fn paragraphs_after(lines: &[BodyLine], double_spaced: bool, numbered: usize) ->
     let mut out = paragraphs(lines, double_spaced, false);
     for (i, p) in out.iter_mut().enumerate() {
         p.number = (numbered + i + 1) as u32;
+        p.r#ref = super::refs::resolution_ref(p.kind, p.number);
     }
     out
 }
@@ -289,11 +290,14 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
     out.into_iter()
         .filter_map(|(kind, number, text)| {
             let (text, footnotes) = take_markers(&text);
-            (!text.is_empty()).then_some(Paragraph {
+            (!text.is_empty()).then(|| Paragraph {
                 kind,
                 number,
                 text,
                 footnotes,
+                r#ref: super::refs::resolution_ref(kind, number),
+                heading: None,
+                label: None,
             })
         })
         .collect()
