@@ -106,7 +106,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
 fn parse_instrument(text: &str, path: &Path) -> Option<Parsed> {
     let mut pages = page::read(text);
     let body = page::body_lines(&mut pages);
-    let read = structure::read(&body)?;
+    let read = structure::read(&body, pages.pages.len() > 1)?;
     let mut warnings = pages.warnings;
     warnings.extend(read.warnings);
     let title_notes: Vec<&str> = pages

@@ -141,7 +141,7 @@ fn furniture_shaped(line: &str) -> bool {
         return false;
     }
     let end = t.chars().last().unwrap_or(' ');
-    !(",;:，；：。、".contains(end) || (end == '.' && words > 1))
+    !(",;:，；：。、.".contains(end))
         && !t.chars().any(|c| super::text::is_cjk_punct(c) || crate::analysis::is_cjk(c))
 }
 
@@ -283,9 +283,11 @@ fn foot_block(page: &[Line], last: Option<u32>) -> Option<usize> {
     best
 }
 
-/// Reads the notes of one block. Numbers may stand on lines of their own, several
-/// before their texts (`9`, `10`, then the two texts, blank lines between); a bare
-/// number that does not continue the numbering is a page number.
+/// Reads the notes of one block. A number may stand before its text (`1 联合国`), or
+/// on a line of its own, several before or after their texts (`9`, `10`, then both
+/// texts; pdftotext sometimes prints a number after its text): bare numbers and
+/// texts (runs of lines between blank lines) are then paired in order. A bare
+/// number left without a text is a page number.
 fn read_block(
     lines: &mut [Line],
     cited: &HashSet<u32>,
@@ -293,17 +295,12 @@ fn read_block(
     notes: &mut Vec<Footnote>,
     here: &mut Vec<u32>,
 ) {
-    let mut pending: Vec<u32> = Vec::new();
-    let mut open: Option<usize> = None; // index into notes of the note being written
-    let mut after_blank = false;
-    let next_ok = |n: u32, last: Option<u32>, pending: &[u32]| {
-        let prev = pending.last().copied().or(last);
-        match prev {
-            Some(p) => n == p + 1,
-            None => cited.contains(&n),
-        }
-    };
-    for line in lines.iter_mut() {
+    let mut numbers: Vec<(usize, u32)> = Vec::new();
+    let mut texts: Vec<(Vec<usize>, String)> = Vec::new();
+    let mut numbered: Vec<(u32, String)> = Vec::new();
+    let mut open_numbered = false;
+    let mut after_blank = true;
+    for (k, line) in lines.iter_mut().enumerate() {
         let t = line.text.trim().to_owned();
         match line.class {
             LineClass::Blank => {
@@ -315,50 +312,66 @@ fn read_block(
         }
         if BARE_NUMBER.is_match(&t) {
             let n: u32 = t.parse().unwrap_or(0);
-            if next_ok(n, *last, &pending) {
-                pending.push(n);
-                line.class = LineClass::Footnote;
-            } else {
-                line.class = LineClass::PageNumber;
+            let plausible = cited.contains(&n) || last.is_some_and(|l| n == l + 1);
+            if plausible && !numbers.iter().any(|x| x.1 == n) {
+                numbers.push((k, n));
             }
-            after_blank = false;
+            line.class = LineClass::PageNumber;
+            after_blank = true;
             continue;
         }
         if line.class == LineClass::PageNumber {
             continue;
         }
         line.class = LineClass::Footnote;
-        let numbered = NOTE_START
+        let start = NOTE_START
             .captures(&t)
             .and_then(|c| Some((c[1].parse::<u32>().ok()?, c[2].to_owned())))
-            .filter(|(n, _)| pending.is_empty() && next_ok(*n, *last, &pending));
-        if let Some((n, text)) = numbered {
-            notes.push(Footnote { number: n, text });
-            open = Some(notes.len() - 1);
-            *last = Some(n);
-            here.push(n);
-        } else if !pending.is_empty() && (open.is_none() || after_blank || open_is_done(notes, open)) {
-            let n = pending.remove(0);
-            notes.push(Footnote {
-                number: n,
-                text: t.clone(),
-            });
-            open = Some(notes.len() - 1);
-            *last = Some(n);
-            here.push(n);
-        } else if let Some(o) = open {
-            super::text::join_line(&mut notes[o].text, &t);
+            .filter(|(n, _)| cited.contains(n) || last.is_some_and(|l| *n == l + 1));
+        if let Some((n, text)) = start {
+            numbered.push((n, text));
+            open_numbered = true;
+        } else if open_numbered && !after_blank {
+            if let Some(note) = numbered.last_mut() {
+                super::text::join_line(&mut note.1, &t);
+            }
+        } else if after_blank || texts.is_empty() {
+            open_numbered = false;
+            texts.push((vec![k], t));
         } else {
-            line.class = LineClass::Body;
+            // Two notes' texts with no blank between: a sentence ends, and numbers
+            // are still waiting for their texts.
+            let waiting = numbers.len() > texts.len();
+            match texts.last_mut() {
+                Some(text) if !(waiting && text.1.trim_end().ends_with(['.', '。'])) => {
+                    text.0.push(k);
+                    super::text::join_line(&mut text.1, &t);
+                }
+                _ => texts.push((vec![k], t)),
+            }
         }
         after_blank = false;
     }
-}
-
-/// A note written so far ends a sentence, so the next line is another note's text.
-fn open_is_done(notes: &[Footnote], open: Option<usize>) -> bool {
-    open.and_then(|o| notes.get(o))
-        .is_some_and(|n| n.text.trim_end().ends_with(['.', '。']))
+    let mut bare: Vec<(usize, u32)> = numbers;
+    bare.sort_by_key(|x| x.1);
+    for ((k, n), (_, text)) in bare.iter().zip(texts.iter()) {
+        lines[*k].class = LineClass::Footnote;
+        numbered.push((*n, text.clone()));
+    }
+    // Texts with no number left: a continuation of the last note.
+    for (_, text) in texts.iter().skip(bare.len()) {
+        if let Some(note) = numbered.last_mut() {
+            super::text::join_line(&mut note.1, text);
+        } else if let Some(note) = notes.last_mut() {
+            super::text::join_line(&mut note.text, text);
+        }
+    }
+    numbered.sort_by_key(|x| x.0);
+    for (n, text) in numbered {
+        notes.push(Footnote { number: n, text });
+        here.push(n);
+        *last = Some(n);
+    }
 }
 
 /// The body lines of all pages, footnote markers replaced by sentinels, with the
@@ -388,8 +401,56 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             }
         }
     }
+    // `пространстве 1 1`: a two-digit marker the extractor split.
+    for (line, &p) in body.iter_mut().zip(&segments) {
+        for n in pages.defined[p].iter().filter(|&&n| (10..100).contains(&n)) {
+            let digits = n.to_string();
+            let split = format!(" {} {}", &digits[..1], &digits[1..]);
+            if let Some(at) = line.text.find(&split)
+                && line.text[..at].ends_with(char::is_alphabetic)
+                && line.text[at + split.len()..].chars().next().is_none_or(|c| !c.is_ascii_digit())
+            {
+                line.text.replace_range(at..at + split.len(), &format!(" {digits}"));
+            }
+        }
+    }
     layout::place_markers(&mut body, &segments, &pages.defined, &mut pages.warnings);
+    let mut stray = 0;
+    for line in &mut body {
+        stray += strip_stray_markers(&mut line.text);
+    }
+    if stray > 0 {
+        pages.warnings.push(format!(
+            "{stray} markers of notes printed elsewhere in the book taken out of the text"
+        ));
+    }
     body
+}
+
+static STRAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.)(\d{1,3})(\s|$)").unwrap()
+});
+
+/// Takes out a marker glued to a word (`Objects3`, `тела1`, `Space,4`) whose note is
+/// not printed on the page: the book numbers its notes through all its instruments,
+/// so a note cited again is printed only once, pages or chapters away. Returns how
+/// many were taken out.
+fn strip_stray_markers(text: &mut String) -> usize {
+    let mut count = 0;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in STRAY.captures_iter(text) {
+        let (Some(word), Some(digits)) = (c.get(1), c.get(2)) else { continue };
+        if digits.as_str().starts_with('0') {
+            continue;
+        }
+        out.push_str(&text[last..word.end()]);
+        last = digits.end();
+        count += 1;
+    }
+    out.push_str(&text[last..]);
+    *text = out;
+    count
 }
 
 #[cfg(test)]

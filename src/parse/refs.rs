@@ -218,7 +218,9 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
     if t.chars().count() > 120 {
         return None;
     }
-    if let Some(c) = ZH_ARTICLE.captures(t) {
+    if let Some(c) = ZH_ARTICLE.captures(t)
+        && c[2].trim().is_empty()
+    {
         let n = number_value(&c[1])?;
         return Some(UnitLabel {
             kind: UnitKind::Article,

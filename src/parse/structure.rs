@@ -34,10 +34,14 @@ static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:Annex|Annexe|Anexo|Приложение|附件)(?:[.\s:]+(.*))?$").unwrap()
 });
 static SECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*[.．、]\s*(.*)$").unwrap()
+    Regex::new(r"^([IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*[.．]\s*(.*)$").unwrap()
 });
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．]\s*(.*)$").unwrap());
+static GROUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+(\S.*))?$").unwrap());
+static ZH_NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.*)$").unwrap());
 /// The handbook's enumeration of its chapters before a title (`A.`, `C.\tPrinciples`).
 static ENUMERATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+|$)").unwrap());
@@ -51,6 +55,14 @@ static RU_RECITAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Gerunds that are prepositions in practice ("включая Луну"): not recital openers.
 const RU_NOT_OPENERS: [&str; 6] = ["включая", "начиная", "исходя", "касаясь", "будет", "может"];
+
+/// Words that open a Chinese recital or unnumbered operative paragraph: a line that
+/// begins with one after a line ending in punctuation at the margin opens a new one.
+const ZH_OPENERS: [&str; 30] = [
+    "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
+    "注意到", "重申", "欢迎", "强调", "认为", "承认", "铭记", "忆及", "满意地", "关切地",
+    "赞赏地", "决心", "审议了", "还回顾", "又回顾", "进一步", "通过", "庄严宣告", "宣布", "兹",
+];
 
 /// What the reader found.
 #[derive(Debug, Default)]
@@ -99,12 +111,14 @@ struct State {
 
 /// Reads the body lines of an instrument. `None` when no structure is found (no
 /// chapeau, no labelled unit): the caller then reads plain paragraphs.
-pub fn read(lines: &[BodyLine]) -> Option<Read> {
+/// `paged`: the text came in pages (a book or PDF extract), so that even without a
+/// label it is read as headed sections rather than plain paragraphs.
+pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     let texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_owned()).collect();
     let has_structure = texts.iter().any(|t| {
         CHAPEAU.is_match(&visible(t)) || refs::unit_label(&visible(t)).is_some()
     });
-    if !has_structure {
+    if !has_structure && !paged {
         return None;
     }
     let width = typical_width(&texts);
@@ -145,7 +159,7 @@ pub fn read(lines: &[BodyLine]) -> Option<Read> {
             st.pending_heading.clear();
             continue;
         }
-        if let Some(c) = PART.captures(&t)
+        if let Some(c) = PART.captures(&refs::fold_lookalikes(&t))
             && texts.get(i).is_some_and(|n| CHAPEAU.is_match(&visible(n)))
         {
             st.part = Some(c[1].to_owned());
@@ -184,7 +198,11 @@ pub fn read(lines: &[BodyLine]) -> Option<Read> {
             }
             continue;
         }
+        let in_unit = st.container.as_deref().is_some_and(|c| {
+            ["article:", "principle:", "guideline:"].iter().any(|k| c.starts_with(k))
+        });
         if !st.resolution
+            && !in_unit
             && let Some(c) = SECTION.captures(&t)
             && let Some(n) = refs::number_value(&c[1])
         {
@@ -199,10 +217,28 @@ pub fn read(lines: &[BodyLine]) -> Option<Read> {
             st.pending_heading = heading;
             continue;
         }
+        // `A. Policy and regulatory framework`: a group heading over labelled units.
+        if !st.resolution
+            && let Some(c) = GROUP.captures(&t)
+        {
+            st.pending_heading.clear();
+            if let Some(h) = c.get(1).map(|m| m.as_str().trim()).filter(|h| !h.is_empty()) {
+                st.pending_heading.push(h.to_owned());
+            }
+            continue;
+        }
         if let Some((n, rest)) = numbered(raw) {
+            // A declaration's numbered paragraphs after "…the following principles:".
+            if st.resolution && n == 1 && !st.operative && ends_with_colon(units.last()) {
+                close_preamble_as_operative(&mut units, &st);
+                st.operative = true;
+                st.resolution = false;
+                st.container = units.last().map(|u| u.r#ref.clone());
+                st.container_label = None;
+                st.next_para = 1;
+            }
             // A resolution's own operative paragraphs.
             if st.resolution && (n == st.next_operative || (st.next_operative == 0 && st.operative)) {
-                close_preamble_as_operative(&mut units, &st);
                 st.operative = true;
                 st.next_operative = n + 1;
                 let r = prefixed(&st, &format!("operative:{n}"));
@@ -220,17 +256,6 @@ pub fn read(lines: &[BodyLine]) -> Option<Read> {
             if st.resolution && n == 1 && !st.pending_heading.is_empty() {
                 st.resolution = false;
                 st.container = Some("annex".into());
-                st.next_para = 1;
-            }
-            // A declaration's numbered paragraphs after "…the following principles:".
-            if st.resolution && n == 1 && ends_with_colon(units.last()) {
-                let open_ended = units.last().is_some_and(|u| u.kind == Kind::Preamble);
-                if open_ended {
-                    close_preamble_as_operative(&mut units, &st);
-                    st.operative = true;
-                }
-                st.resolution = false;
-                st.container = units.last().map(|u| u.r#ref.clone());
                 st.next_para = 1;
             }
             if !st.resolution && n == st.next_para && st.container.is_some() {
@@ -398,8 +423,11 @@ fn visible(text: &str) -> String {
     take_markers(text).0
 }
 
-/// `3. Text` → (3, "Text"); full-width digits too.
+/// `3. Text` → (3, "Text"); full-width digits too, and the Chinese `三、`.
 fn numbered(raw: &str) -> Option<(u32, String)> {
+    if let Some(c) = ZH_NUMBERED.captures(raw) {
+        return Some((refs::number_value(&c[1])?, c[2].to_owned()));
+    }
     let c = NUMBERED.captures(raw)?;
     let n: String = c[1].nfkc().collect();
     let rest = c[2].to_owned();
@@ -427,6 +455,13 @@ fn display_width(t: &str) -> usize {
 /// A line that could be a heading: short, no closing punctuation, not a continuation.
 fn is_heading_line(t: &str, width: usize) -> bool {
     let end = t.chars().last().unwrap_or(' ');
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c)).collect();
+    let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
+    if (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
+        || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
+    {
+        return false; // "IN WITNESS WHEREOF": the closing formula, not a heading
+    }
     display_width(t) * 10 < width * 6
         && !",;:.，；：。、)）".contains(end)
         && t.chars().next().is_some_and(|c| c.is_uppercase() || crate::analysis::is_cjk(c) || c == '“' || c == '(')
@@ -493,7 +528,7 @@ fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
     let line = visible(line);
     let first = line.chars().next().unwrap_or(' ');
     if crate::analysis::is_cjk(first) || super::text::is_cjk_punct(first) {
-        return display_width(prev) * 100 < width * 93;
+        return display_width(prev) * 100 < width * 93 || ZH_OPENERS.iter().any(|o| line.starts_with(o));
     }
     if first.is_uppercase() {
         return true;
@@ -522,7 +557,7 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
             end = Some(k + 1);
             break;
         }
-        if PART.is_match(&visible(t)) && texts.get(k + 1).is_some_and(|n| CHAPEAU.is_match(&visible(n))) {
+        if PART.is_match(&refs::fold_lookalikes(&visible(t))) && texts.get(k + 1).is_some_and(|n| CHAPEAU.is_match(&visible(n))) {
             end = Some(k);
             break;
         }
