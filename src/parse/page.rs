@@ -384,6 +384,20 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
         let mut after_blank = false;
         for line in page {
             match line.class {
+                // A marker the extractor put on a line of its own, after the
+                // punctuation it follows: glued back to it.
+                LineClass::Body
+                    if BARE_NUMBER.is_match(line.text.trim())
+                        && body.last().is_some_and(|b: &BodyLine| {
+                            b.text.ends_with(|c: char| {
+                                ",;:.”’)，。；：、）》".contains(c) || crate::analysis::is_cjk(c)
+                            })
+                        }) =>
+                {
+                    if let Some(b) = body.last_mut() {
+                        b.text.push_str(line.text.trim());
+                    }
+                }
                 LineClass::Body => {
                     body.push(BodyLine {
                         line_no: line.line_no,
@@ -428,7 +442,7 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
 }
 
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.)(\d{1,3})(\s|$)").unwrap()
+    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.|\p{Han}[，。；：、）》”]?)(\d{1,3})(\s|$)").unwrap()
 });
 
 /// Takes out a marker glued to a word (`Objects3`, `тела1`, `Space,4`) whose note is

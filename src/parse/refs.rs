@@ -202,7 +202,7 @@ static LATIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\p{L}+(?:\s+\p{L}+)?)\s+([0-9]{1,3}|[IVXLCІХ]{1,8}|[A-HА-Д]\.[0-9]{1,2})\s*[.:]?(?:\s+(\S.*))?$").unwrap()
 });
 static ZH_ARTICLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^第([一二三四五六七八九十百]+|[0-9]+)\s*条\s*(.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^第\s*([一二三四五六七八九十百]+|[0-9]+)\s*条\s*(.*)$").unwrap());
 static ZH_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(原则|准则)\s*([一二三四五六七八九十]+|[0-9]{1,2}|[A-H]\.[0-9]{1,2})\s*[.．:：]?\s*(.*)$").unwrap()
 });

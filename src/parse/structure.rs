@@ -166,14 +166,34 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             continue;
         }
         if let Some(c) = ANNEX.captures(&t) {
+            if st.resolution && !st.operative {
+                close_preamble_as_operative(&mut units, &st);
+            }
             st.resolution = false;
             st.container = Some("annex".into());
             st.container_label = None;
             st.next_para = 1;
             st.pending_heading = c.get(1).map(|m| m.as_str().to_owned()).into_iter().collect();
+            // The annexed text's title runs to its first group, label or number.
+            let title: Vec<String> = texts[i..]
+                .iter()
+                .take(4)
+                .map(|l| visible(l))
+                .take_while(|l| {
+                    numbered(l).is_none() && !GROUP.is_match(l) && refs::unit_label(l).is_none()
+                        && !l.ends_with(['.', '。', ';', ',', '，'])
+                })
+                .collect();
+            if title.len() < 4 {
+                i += title.len();
+                st.pending_heading.extend(title);
+            }
             continue;
         }
         if let Some(label) = refs::unit_label(&t) {
+            if st.resolution && !st.operative {
+                close_preamble_as_operative(&mut units, &st);
+            }
             st.resolution = false;
             let r = refs::join([(label.kind.name(), label.label.as_str())]);
             let mut heading: Vec<String> = Vec::new();
@@ -301,6 +321,18 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 });
                 continue;
             }
+        }
+        // A heading that wraps: "C. International cooperation, capacity-building" /
+        // "and awareness".
+        if !st.pending_heading.is_empty()
+            && t.starts_with(|c: char| c.is_lowercase())
+            && display_width(&t) * 2 < width
+            && units.last().is_none_or(|u| closes(&u.text))
+        {
+            if let Some(h) = st.pending_heading.last_mut() {
+                join_line(h, &t);
+            }
+            continue;
         }
         let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
         let closed = units.last().is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
