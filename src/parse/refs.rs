@@ -185,7 +185,8 @@ pub struct UnitLabel {
 }
 
 /// Label words, compared after [`fold_lookalikes`] and lower-casing.
-const WORDS: [(&str, UnitKind); 10] = [
+const WORDS: [(&str, UnitKind); 11] = [
+    ("руководящий принцип", UnitKind::Guideline),
     ("article", UnitKind::Article),
     ("artículo", UnitKind::Article),
     ("статья", UnitKind::Article),

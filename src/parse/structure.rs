@@ -506,7 +506,13 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
     } else {
         rest.to_owned()
     };
-    !candidate.is_empty() && is_heading_line(&candidate, width) && display_width(&candidate) * 2 < width
+    let following = if rest.is_empty() { next.get(1) } else { next.first() };
+    let end = candidate.chars().last().unwrap_or(' ');
+    !candidate.is_empty()
+        && display_width(&candidate) * 10 < width * 8
+        && !",;:.，；：。、".contains(end)
+        && candidate.starts_with(|c: char| c.is_uppercase() || crate::analysis::is_cjk(c))
+        && following.is_none_or(|f| !visible(f).starts_with(|c: char| c.is_lowercase()))
 }
 
 /// Takes the heading lines after a label into `heading`; returns how many lines were
@@ -517,7 +523,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
     if kind == UnitKind::Guideline {
         if let Some(k) = lines.iter().position(|l| numbered(l).is_some() || refs::unit_label(l).is_some()) {
             let candidates = &lines[..k];
-            let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；']))
+            let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']))
                 && candidates.len() <= 4;
             if ok {
                 heading.extend(candidates.iter().cloned());
@@ -527,8 +533,12 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
         // No numbered paragraph follows: only short lines are the title.
     }
     let mut taken = 0;
+    let short = |l: &str| match kind {
+        UnitKind::Guideline => is_heading_line(l, width),
+        _ => is_heading_line(l, width) && display_width(l) * 2 < width,
+    };
     for l in &lines {
-        if is_heading_line(l, width) && display_width(l) * 2 < width {
+        if short(l) {
             heading.push(l.clone());
             taken += 1;
         } else {
@@ -537,13 +547,13 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
     }
     // A heading is followed by text; a short first line followed by more words of the
     // same sentence is the text itself.
-    if taken > 0
+    while taken > 0
         && lines
             .get(taken)
             .is_some_and(|n| n.starts_with(|c: char| c.is_lowercase()))
     {
-        heading.truncate(heading.len() - taken);
-        return 0;
+        heading.pop();
+        taken -= 1;
     }
     taken
 }
