@@ -58,8 +58,8 @@ const RU_NOT_OPENERS: [&str; 6] = ["включая", "начиная", "исхо
 
 /// Words that open a Chinese recital or unnumbered operative paragraph: a line that
 /// begins with one after a line ending in punctuation at the margin opens a new one.
-const ZH_OPENERS: [&str; 30] = [
-    "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
+const ZH_OPENERS: [&str; 37] = [
+    "覆按", "复按", "念及", "表示", "察悉", "深知", "申明", "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
     "注意到", "重申", "欢迎", "强调", "认为", "承认", "铭记", "忆及", "满意地", "关切地",
     "赞赏地", "决心", "审议了", "还回顾", "又回顾", "进一步", "通过", "庄严宣告", "宣布", "兹",
 ];
