@@ -26,6 +26,30 @@ pub fn citation(symbol: &str, language: &str, kind: Kind, number: u32) -> String
     }
 }
 
+/// The citation of a unit: a resolution's paragraph as [`citation`] prints it; an
+/// instrument's unit with its label as the language prints it (`outer-space-treaty,
+/// art. IV`, `outer-space-treaty 第四条`, `A/RES/41/65, principle X`); any other unit
+/// by its ref.
+pub fn unit_citation(
+    symbol: &str,
+    language: &str,
+    kind: Kind,
+    number: u32,
+    r: &str,
+    label: Option<&str>,
+) -> String {
+    let resolution_style = r.is_empty()
+        || r == crate::parse::refs::resolution_ref(kind, number);
+    if resolution_style {
+        return citation(symbol, language, kind, number);
+    }
+    match crate::parse::refs::cited_label(r, label, language) {
+        Some(unit) if language == "zh" => format!("{symbol} {unit}"),
+        Some(unit) => format!("{symbol}, {unit}"),
+        None => format!("{symbol} {r}"),
+    }
+}
+
 struct Painter {
     color: bool,
 }
@@ -85,7 +109,14 @@ pub fn results_text(w: &mut impl Write, results: &Results, color: bool) -> io::R
 }
 
 fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
-    let cite = citation(&hit.symbol, &hit.language, hit.kind, hit.number);
+    let cite = unit_citation(
+        &hit.symbol,
+        &hit.language,
+        hit.kind,
+        hit.number,
+        &hit.r#ref,
+        hit.label.as_deref(),
+    );
     let date = if hit.date.is_empty() {
         String::new()
     } else {
@@ -97,6 +128,9 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit) -> io::Result<()> {
         p.paint(CITE, &cite),
         p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language))
     )?;
+    if let Some(heading) = &hit.heading {
+        writeln!(w, "    {}", p.paint(BOLD, heading))?;
+    }
     for line in p.marked(&hit.text, &hit.highlights).lines() {
         writeln!(w, "    {line}")?;
     }
@@ -130,17 +164,18 @@ struct Shown<'a> {
     footnotes: Vec<&'a Footnote>,
 }
 
-fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
+fn shown<'a>(doc: &'a Document, only: Option<&[&'a Paragraph]>) -> Shown<'a> {
     let paragraphs: Vec<&Paragraph> = match only {
-        Some(p) => vec![p],
+        Some(ps) => ps.to_vec(),
         None => doc.paragraphs.iter().collect(),
     };
     let footnotes = match only {
-        Some(p) => p
-            .footnotes
-            .iter()
-            .filter_map(|n| doc.footnote(*n))
-            .collect(),
+        Some(ps) => {
+            let mut numbers: Vec<u32> = ps.iter().flat_map(|p| p.footnotes.iter().copied()).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            numbers.iter().filter_map(|n| doc.footnote(*n)).collect()
+        }
         None => doc.footnotes.iter().collect(),
     };
     Shown {
@@ -155,11 +190,11 @@ fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
     }
 }
 
-/// A document (or one paragraph) as JSON.
+/// A document (or some of its units) as JSON.
 pub fn document_json(
     w: &mut impl Write,
     doc: &Document,
-    only: Option<&Paragraph>,
+    only: Option<&[&Paragraph]>,
 ) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &shown(doc, only))?;
     writeln!(w)
@@ -170,7 +205,7 @@ pub fn document_json(
 pub fn document_text(
     w: &mut impl Write,
     doc: &Document,
-    only: Option<&Paragraph>,
+    only: Option<&[&Paragraph]>,
     color: bool,
 ) -> io::Result<()> {
     let p = Painter { color };
@@ -195,9 +230,19 @@ pub fn document_text(
             "{}",
             p.paint(
                 CITE,
-                &citation(s.symbol, s.language, para.kind, para.number)
+                &unit_citation(
+                    s.symbol,
+                    s.language,
+                    para.kind,
+                    para.number,
+                    &para.r#ref,
+                    para.label.as_deref()
+                )
             )
         )?;
+        if let Some(heading) = &para.heading {
+            writeln!(w, "    {}", p.paint(BOLD, heading))?;
+        }
         for line in para.text.lines() {
             writeln!(w, "    {line}")?;
         }

@@ -45,6 +45,12 @@ pub fn join_line(acc: &mut String, line: &str) {
         acc.push_str(line);
         return;
     }
+    // A soft hyphen at the start of a line belongs to the word the line above ends
+    // with ("station such w" + "\u{AD} eapons").
+    if let Some(rest) = line.strip_prefix('\u{AD}') {
+        acc.push_str(rest.trim_start());
+        return;
+    }
     let last = last_visible(acc);
     let first = line.chars().find(|&c| c != MARK_OPEN).unwrap_or(' ');
     let hyphenated = acc.ends_with('-') && {
@@ -52,10 +58,16 @@ pub fn join_line(acc: &mut String, line: &str) {
         rev.next();
         rev.next().is_some_and(char::is_alphabetic) && first.is_alphabetic()
     };
+    // Curly quotes are shared with Latin text: an opening quote that starts a line
+    // after a Latin word, or a closing quote that ends one before it, is not glued
+    // ("entitled" + "“Prevention").
+    let latin_quote = (matches!(first, '“' | '‘') && !is_wide(last))
+        || (matches!(last, '”' | '’') && !is_wide(first));
     let glue = hyphenated
         || (is_wide(last) && is_wide(first))
-        || (is_cjk_punct(last) && !first.is_whitespace())
-        || (is_cjk_punct(first) && !last.is_whitespace());
+        || (!latin_quote
+            && ((is_cjk_punct(last) && !first.is_whitespace())
+                || (is_cjk_punct(first) && !last.is_whitespace())));
     if !glue {
         acc.push(' ');
     }
@@ -193,6 +205,12 @@ mod tests {
             "under the jurisdiction of"
         );
         assert_eq!(joined(&["《条约汇", "编》，第"]), "《条约汇编》，第");
+        assert_eq!(joined(&["station such w", "\u{AD} eapons"]), "station such weapons");
+        assert_eq!(
+            joined(&["a resolution entitled", "“Prevention of an arms race”"]),
+            "a resolution entitled “Prevention of an arms race”"
+        );
+        assert_eq!(joined(&["题为", "“各国探索”的"]), "题为“各国探索”的");
     }
 
     #[test]
