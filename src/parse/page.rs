@@ -141,7 +141,9 @@ fn furniture_shaped(line: &str) -> bool {
         return false;
     }
     let end = t.chars().last().unwrap_or(' ');
-    !(",;:，；：。、.".contains(end))
+    // Sub-paragraph letters (`b)`) stand alone at the top of a page as often as
+    // furniture does.
+    !(",;:，；：。、.)）".contains(end))
         && !t.chars().any(|c| super::text::is_cjk_punct(c) || crate::analysis::is_cjk(c))
 }
 

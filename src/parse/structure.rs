@@ -36,8 +36,9 @@ static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
 static SECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*[.．]\s*(.*)$").unwrap()
 });
+/// `3.`, `3．`, and `3)` as some editions print it.
 static NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．]\s*(.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．)]\s*(.*)$").unwrap());
 static GROUP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+(\S.*))?$").unwrap());
 static ZH_NUMBERED: LazyLock<Regex> =
@@ -47,6 +48,8 @@ static ENUMERATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+|$)").unwrap());
 static SUBPARAGRAPH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（]?(?:[a-z]{1,2}|[ivxl]+|[а-я])[)）]").unwrap());
+static LONE_SUB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]?(?:[a-z]{1,2}|[ivxl]+|[а-я])[)）]$").unwrap());
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\.\s*){3}$|^…+$").unwrap());
 /// Russian recitals open with a gerund or participle, in lower case
 /// (`признавая`, `с удовлетворением отмечая`, `будучи убежденными`).
@@ -177,14 +180,18 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             // The annexed text's title runs to its first group, label or number.
             let title: Vec<String> = texts[i..]
                 .iter()
-                .take(4)
+                .take(9)
                 .map(|l| visible(l))
                 .take_while(|l| {
                     numbered(l).is_none() && !GROUP.is_match(l) && refs::unit_label(l).is_none()
-                        && !l.ends_with(['.', '。', ';', ',', '，'])
+                        && !l.ends_with(['.', '。', ';', '；'])
                 })
                 .collect();
-            if title.len() < 4 {
+            let closed = texts.get(i + title.len()).is_some_and(|n| {
+                let n = visible(n);
+                numbered(&n).is_some() || GROUP.is_match(&n) || refs::unit_label(&n).is_some()
+            });
+            if title.len() < 9 && closed {
                 i += title.len();
                 st.pending_heading.extend(title);
             }
@@ -335,10 +342,21 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             continue;
         }
         let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
+        // `a)` on a line of its own, its text on the next.
+        let joined;
+        let (raw, t) = if sub && LONE_SUB.is_match(&t) && i < texts.len() {
+            i += 1;
+            joined = format!("{t} {}", texts[i - 1]);
+            (&joined, visible(&joined))
+        } else {
+            (raw, t)
+        };
         let closed = units.last().is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
+        // A heading is followed by a paragraph, not by the short end of a sentence.
         let next_opens = texts.get(i).is_some_and(|n| {
             let n = visible(n);
             !n.starts_with(|c: char| c.is_lowercase())
+                && !(n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6)
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
         if closed && next_opens && !sub && is_heading_line(&t, width) && !st.resolution {
@@ -523,7 +541,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
     if kind == UnitKind::Guideline {
         if let Some(k) = lines.iter().position(|l| numbered(l).is_some() || refs::unit_label(l).is_some()) {
             let candidates = &lines[..k];
-            let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']))
+            let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
                 && candidates.len() <= 4;
             if ok {
                 heading.extend(candidates.iter().cloned());
@@ -538,7 +556,12 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
         _ => is_heading_line(l, width) && display_width(l) * 2 < width,
     };
     for l in &lines {
-        if short(l) {
+        // A heading may wrap onto a line that starts in lower case.
+        let continues = taken > 0
+            && l.starts_with(|c: char| c.is_lowercase())
+            && display_width(l) * 10 < width * 8
+            && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
+        if short(l) || continues {
             heading.push(l.clone());
             taken += 1;
         } else {
