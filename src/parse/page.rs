@@ -444,7 +444,7 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
 }
 
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.|\p{Han}[，。；：、）》”]?|^[，。；：、）》”,;:)])(\d{1,3})(\s|$)").unwrap()
+    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.|[\p{Han}》）”」][，。；：、）》”]?|^[，。；：、）》”,;:)])(\d{1,3})(\s|$)").unwrap()
 });
 
 /// Takes out a marker glued to a word (`Objects3`, `тела1`, `Space,4`) whose note is

@@ -61,8 +61,8 @@ const RU_NOT_OPENERS: [&str; 6] = ["включая", "начиная", "исхо
 
 /// Words that open a Chinese recital or unnumbered operative paragraph: a line that
 /// begins with one after a line ending in punctuation at the margin opens a new one.
-const ZH_OPENERS: [&str; 37] = [
-    "覆按", "复按", "念及", "表示", "察悉", "深知", "申明", "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
+const ZH_OPENERS: [&str; 39] = [
+    "现郑重", "郑重", "覆按", "复按", "念及", "表示", "察悉", "深知", "申明", "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
     "注意到", "重申", "欢迎", "强调", "认为", "承认", "铭记", "忆及", "满意地", "关切地",
     "赞赏地", "决心", "审议了", "还回顾", "又回顾", "进一步", "通过", "庄严宣告", "宣布", "兹",
 ];
@@ -539,7 +539,10 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
     let lines: Vec<String> = next.iter().take(5).map(|t| visible(t)).collect();
     if kind == UnitKind::Guideline {
-        if let Some(k) = lines.iter().position(|l| numbered(l).is_some() || refs::unit_label(l).is_some()) {
+        if let Some(k) = lines
+            .iter()
+            .position(|l| numbered(l).is_some() || refs::unit_label(l).is_some() || GROUP.is_match(l))
+        {
             let candidates = &lines[..k];
             let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
                 && candidates.len() <= 4;
@@ -557,7 +560,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
     };
     for l in &lines {
         // A heading may wrap onto a line that starts in lower case.
-        let continues = taken > 0
+        let continues = (taken > 0 || !heading.is_empty())
             && l.starts_with(|c: char| c.is_lowercase())
             && display_width(l) * 10 < width * 8
             && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
@@ -600,7 +603,9 @@ fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
     }
     let word = line.split_whitespace().next().unwrap_or("");
     let word = word.trim_end_matches(',');
-    RU_RECITAL.is_match(&line) && !RU_NOT_OPENERS.contains(&word)
+    // Nouns in -ние, -тие (`расширение`) end like participles but open no recital.
+    let noun = ["ние", "тие", "вие"].iter().any(|e| word.ends_with(e));
+    RU_RECITAL.is_match(&line) && !RU_NOT_OPENERS.contains(&word) && !noun
 }
 
 /// The title: the lines before the content, the handbook's enumerator left out. It
