@@ -125,6 +125,9 @@ pub struct Document {
     pub source: String,
     pub paragraphs: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
+    /// Footnotes cited by the title (an instrument's source note).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub title_footnotes: Vec<u32>,
 }
 
 impl Document {

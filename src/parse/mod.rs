@@ -85,6 +85,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
         source: path.display().to_string(),
         paragraphs: body.paragraphs,
         footnotes: layout.footnotes,
+        title_footnotes: Vec::new(),
     };
     for note in &document.footnotes {
         if !document
@@ -130,6 +131,7 @@ fn parse_instrument(text: &str, path: &Path) -> Option<Parsed> {
         source: path.display().to_string(),
         paragraphs: read.paragraphs,
         footnotes: pages.footnotes,
+        title_footnotes: read.title_notes.clone(),
     };
     for note in &document.footnotes {
         let cited = read.title_notes.contains(&note.number)

@@ -194,7 +194,12 @@ pub fn read(text: &str) -> Pages {
                 } else {
                     LineClass::Furniture
                 }
-            } else if SYMBOL_LIKE.is_match(t) && edge.contains(&i) && inline_heads.contains(t) {
+            } else if SYMBOL_LIKE.is_match(t)
+                && edge.contains(&i)
+                && (inline_heads.contains(t) || near_furniture(page, i) || outermost(page, i))
+            {
+                // A symbol alone at a page edge beside a job number or page number:
+                // a running head seen once in this slice of a book.
                 LineClass::Furniture
             } else {
                 LineClass::Body
@@ -219,19 +224,47 @@ pub fn read(text: &str) -> Pages {
     out
 }
 
+/// Line `i` is the first or the last non-blank line of its page.
+fn outermost(page: &[(usize, String)], i: usize) -> bool {
+    let filled = |k: &usize| !page[*k].1.trim().is_empty();
+    (0..page.len()).find(filled) == Some(i) || (0..page.len()).rev().find(filled) == Some(i)
+}
+
+/// A job number or a page-of number within four lines of line `i`.
+fn near_furniture(page: &[(usize, String)], i: usize) -> bool {
+    (i.saturating_sub(4)..(i + 5).min(page.len()))
+        .filter(|&k| k != i)
+        .any(|k| {
+            let t = page[k].1.trim();
+            PAGE_OF.is_match(t) || JOB.is_match(t)
+        })
+}
+
 /// Marker candidates glued or spaced in the body of a page, by number.
 fn cited_numbers(lines: &[Line]) -> HashSet<u32> {
-    let re = Regex::new(r"[\p{L}\p{P}]\s?(\d{1,3})(?:\s|$|\p{Han})").expect("valid regex");
     lines
         .iter()
         .filter(|l| l.class == LineClass::Body)
         .flat_map(|l| {
-            re.captures_iter(&l.text)
+            let mut found: Vec<u32> = CITED
+                .captures_iter(&l.text)
                 .filter_map(|c| c[1].parse().ok())
-                .collect::<Vec<u32>>()
+                .collect();
+            // `сессии 1 9`: a two-digit marker split by the extractor.
+            found.extend(
+                CITED_SPLIT
+                    .captures_iter(&l.text)
+                    .filter_map(|c| format!("{}{}", &c[1], &c[2]).parse::<u32>().ok()),
+            );
+            found
         })
         .collect()
 }
+
+static CITED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s?(\d{1,3})(?:\s|$|\p{Han}|[,.;:])").unwrap());
+static CITED_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s(\d)\s(\d)(?:\s|$|[,.;:])").unwrap());
 
 /// Finds each page's footnotes: under a rule, or glued at the foot of the page.
 fn read_footnotes(out: &mut Pages) {
@@ -417,16 +450,35 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             }
         }
     }
+    join_word_runs(&mut body, &mut segments);
     // `пространстве 1 1`: a two-digit marker the extractor split.
     for (line, &p) in body.iter_mut().zip(&segments) {
         for n in pages.defined[p].iter().filter(|&&n| (10..100).contains(&n)) {
             let digits = n.to_string();
             let split = format!(" {} {}", &digits[..1], &digits[1..]);
             if let Some(at) = line.text.find(&split)
-                && line.text[..at].ends_with(char::is_alphabetic)
+                && line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c))
                 && line.text[at + split.len()..].chars().next().is_none_or(|c| !c.is_ascii_digit())
             {
                 line.text.replace_range(at..at + split.len(), &format!(" {digits}"));
+            }
+        }
+    }
+    // `Naciones Unidas 6, aprobada`: a spaced marker before punctuation, spaced after
+    // too so that the marker reader sees a number standing alone.
+    for (line, &p) in body.iter_mut().zip(&segments) {
+        for n in &pages.defined[p] {
+            let spaced = format!(" {n}");
+            let mut from = 0;
+            while let Some(at) = line.text[from..].find(&spaced).map(|k| k + from) {
+                let end = at + spaced.len();
+                from = end;
+                let before_letter = line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c));
+                let punct_after = line.text[end..].starts_with([',', '.', ';', ':', ')']);
+                if before_letter && punct_after {
+                    line.text.insert(end, ' ');
+                    break;
+                }
             }
         }
     }
@@ -441,6 +493,49 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
         ));
     }
     body
+}
+
+/// A justified line the extractor cut into one word per line (`Considérant`,
+/// `internationaux,`, `l’expérience`, …) is one line again, its punctuation at its
+/// end, where the word order it lost puts it back.
+fn join_word_runs(body: &mut Vec<BodyLine>, segments: &mut Vec<usize>) {
+    const RUN: usize = 4;
+    let one_word = |l: &BodyLine| {
+        let t = l.text.as_str();
+        !t.contains(char::is_whitespace)
+            && t.chars().count() < 25
+            && t.chars().any(char::is_alphabetic)
+            && !t.chars().any(|c| c.is_ascii_digit() || crate::analysis::is_cjk(c) || c >= '\u{3000}')
+            && !t.ends_with(['.', ')', ':'])
+    };
+    let mut k = 0;
+    while k < body.len() {
+        let run = body[k..].iter().take_while(|l| one_word(l)).count();
+        if run < RUN {
+            k += 1;
+            continue;
+        }
+        let words: Vec<String> = body[k..k + run].iter().map(|l| l.text.clone()).collect();
+        let mut punct = None;
+        let mut clean: Vec<String> = Vec::new();
+        for (n, w) in words.iter().enumerate() {
+            match w.strip_suffix([',', ';']) {
+                Some(stem) if n + 1 < words.len() && punct.is_none() => {
+                    punct = w.chars().last();
+                    clean.push(stem.to_owned());
+                }
+                _ => clean.push(w.clone()),
+            }
+        }
+        let mut text = clean.join(" ");
+        if let Some(p) = punct {
+            text.push(p);
+        }
+        body[k].text = text;
+        body.drain(k + 1..k + run);
+        segments.drain(k + 1..k + run);
+        k += 1;
+    }
 }
 
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {

@@ -38,7 +38,7 @@ static SECTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `3.`, `3．`, and `3)` as some editions print it.
 static NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．)]\s*(.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．)](\s*)(.*)$").unwrap());
 static GROUP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+(\S.*))?$").unwrap());
 static ZH_NUMBERED: LazyLock<Regex> =
@@ -280,7 +280,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 continue;
             }
             // A text adopted by the resolution and printed after it, numbered anew.
-            if st.resolution && n == 1 && !st.pending_heading.is_empty() {
+            if st.resolution && n == 1 && (!st.pending_heading.is_empty() || st.next_operative > 2) {
                 st.resolution = false;
                 st.container = Some("annex".into());
                 st.next_para = 1;
@@ -359,7 +359,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 && !(n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6)
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
-        if closed && next_opens && !sub && is_heading_line(&t, width) && !st.resolution {
+        if closed && next_opens && !sub && is_heading_line(&t, width) && (!st.resolution || st.operative) {
             st.pending_heading.push(t.clone());
             continue;
         }
@@ -480,8 +480,8 @@ fn numbered(raw: &str) -> Option<(u32, String)> {
     }
     let c = NUMBERED.captures(raw)?;
     let n: String = c[1].nfkc().collect();
-    let rest = c[2].to_owned();
-    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+    let rest = c[3].to_owned();
+    if c[2].is_empty() && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return None; // "2.5 per cent"
     }
     Some((n.parse().ok()?, rest))
@@ -507,12 +507,14 @@ fn is_heading_line(t: &str, width: usize) -> bool {
     let end = t.chars().last().unwrap_or(' ');
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c)).collect();
     let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
-    if (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
+    // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.
+    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']);
+    if inner_colon || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
         || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
     {
         return false; // "IN WITNESS WHEREOF": the closing formula, not a heading
     }
-    display_width(t) * 10 < width * 6
+    display_width(t) * 10 < width * 7
         && !",;:.，；：。、)）".contains(end)
         && t.chars().next().is_some_and(|c| c.is_uppercase() || crate::analysis::is_cjk(c) || c == '“' || c == '(')
 }
@@ -556,7 +558,8 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
     let mut taken = 0;
     let short = |l: &str| match kind {
         UnitKind::Guideline => is_heading_line(l, width),
-        _ => is_heading_line(l, width) && display_width(l) * 2 < width,
+        // An article's or a principle's title is a few words ("Definitions").
+        _ => is_heading_line(l, width) && display_width(l) * 2 < width && display_width(l) <= 48,
     };
     for l in &lines {
         // A heading may wrap onto a line that starts in lower case.
