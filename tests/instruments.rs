@@ -243,3 +243,18 @@ fn a_resolution_that_adopts_a_declaration_keeps_its_paragraphs_under_the_operati
     );
     assert!(doc.paragraphs[0].text.contains("entitled “Prevention"));
 }
+
+#[test]
+fn words_split_by_a_stray_space_are_rejoined_where_the_text_is_the_evidence() {
+    let cases = [
+        ("A-RES-68-74", "ru", "ответствен ности", "ответственности"),
+        ("outer-space-treaty", "es", "organizacio nes", "organizaciones"),
+        ("outer-space-treaty", "fr", "spatia ux", "spatiaux"),
+        ("A-RES-37-92", "fr", "l’u tilisation", "l’utilisation"),
+    ];
+    for (slug, language, split, whole) in cases {
+        let doc = read(slug, language);
+        let all: String = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert!(!all.contains(split) && all.contains(whole), "{slug}.{language}");
+    }
+}

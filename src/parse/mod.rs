@@ -18,6 +18,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 pub use decode::decode;
+pub use text::rejoin_split_words as text_rejoin;
 pub use resolution::parse_date;
 
 use crate::document::{Document, DocumentKind};
