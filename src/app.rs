@@ -416,10 +416,10 @@ fn show_command(data: &Path, args: ShowArgs, output: Output) -> Result<Outcome> 
     };
     if args.json {
         let mut out = io::stdout().lock();
-        render::document_json(&mut out, doc, only)?;
+        render::document_json(&mut out, doc, only.as_deref())?;
         out.flush()?;
     } else {
-        output.emit(|out| render::document_text(out, doc, only, output.style))?;
+        output.emit(|out| render::document_text(out, doc, only.as_deref(), output.style))?;
     }
     Ok(Outcome::Found)
 }
@@ -429,21 +429,36 @@ fn show_command(data: &Path, args: ShowArgs, output: Output) -> Result<Outcome> 
 fn find_paragraph<'a>(
     doc: &'a crate::document::Document,
     spec: &str,
-) -> Result<&'a crate::document::Paragraph> {
+) -> Result<Vec<&'a crate::document::Paragraph>> {
+    let spec = spec.trim();
     let (kind, digits) = match spec.strip_prefix("pp").or_else(|| spec.strip_prefix('p')) {
         Some(rest) => (Kind::Preamble, rest),
         None if doc.paragraphs.iter().any(|p| p.kind == Kind::Operative) => (Kind::Operative, spec),
         None => (Kind::Paragraph, spec),
     };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        // A unit as cited: `art. 4`, `article IV`, `principle X`, `guideline B.8`,
+        // `art. 14.2`, or a ref (`article:4`).
+        let r = crate::parse::refs::parse_spec(spec).ok_or_else(|| {
+            anyhow!("paragraph `{spec}`: give a number (16), p and a number for a preambular paragraph (p8), or a unit (art. 4, article IV, principle X, guideline B.8, art. 14.2)")
+        })?;
+        let found = doc.paragraphs_at(&r);
+        if found.is_empty() {
+            bail!("{} has no unit {r}", doc.symbol);
+        }
+        return Ok(found);
+    }
     let number: u32 = digits
         .parse()
         .map_err(|_| anyhow!("paragraph `{spec}`: give a number (16) or p and a number for a preambular paragraph (p8)"))?;
-    doc.paragraph(kind, number).with_context(|| {
-        let count = doc.paragraphs.iter().filter(|p| p.kind == kind).count();
-        format!(
-            "{} has no {} paragraph {number} (it has {count})",
-            doc.symbol,
-            kind.as_str()
-        )
-    })
+    doc.paragraph(kind, number)
+        .map(|p| vec![p])
+        .with_context(|| {
+            let count = doc.paragraphs.iter().filter(|p| p.kind == kind).count();
+            format!(
+                "{} has no {} paragraph {number} (it has {count})",
+                doc.symbol,
+                kind.as_str()
+            )
+        })
 }

@@ -161,7 +161,9 @@ pub enum KindArg {
 pub struct ShowArgs {
     /// Document symbol, e.g. A/RES/76/76.
     pub symbol: String,
-    /// Paragraph number: operative paragraph N, or `pN` for preambular paragraph N.
+    /// Paragraph number: operative paragraph N, or `pN` for preambular paragraph N;
+    /// in an instrument, a unit as cited (`art. 4`, `article IV`, `art. 14.2`,
+    /// `principle X`, `guideline B.8`) or its ref (`article:4`).
     pub paragraph: Option<String>,
     /// Language of the document, when data/ holds it in several.
     #[arg(long, value_name = "LANG")]

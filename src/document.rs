@@ -52,6 +52,51 @@ pub struct Paragraph {
     pub text: String,
     /// The numbers of the footnotes this paragraph cites, in order of citation.
     pub footnotes: Vec<u32>,
+    /// The unit's language-independent address: `kind:label` segments joined by `/`
+    /// (`preamble:3`, `operative:16`, `article:4`, `guideline:B.8/para:1`); the same
+    /// unit has the same ref in every language. See [`crate::parse::refs`].
+    #[serde(rename = "ref")]
+    pub r#ref: String,
+    /// The unit's printed title (an LTS guideline's, a treaty article's), kept out of
+    /// its text.
+    pub heading: Option<String>,
+    /// The unit's label as the text prints it (`Article IV`, `第四条`, `Guideline B.8`),
+    /// which citations follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl Paragraph {
+    /// The segments of the ref: `("guideline", "B.8"), ("para", "1")`.
+    pub fn ref_segments(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.r#ref
+            .split('/')
+            .map(|s| s.split_once(':').unwrap_or((s, "")))
+    }
+}
+
+/// What kind of text a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    #[default]
+    Resolution,
+    Treaty,
+    Principles,
+    Guidelines,
+    Declaration,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Resolution => "resolution",
+            DocumentKind::Treaty => "treaty",
+            DocumentKind::Principles => "principles",
+            DocumentKind::Guidelines => "guidelines",
+            DocumentKind::Declaration => "declaration",
+        }
+    }
 }
 
 /// A footnote, as printed at the foot of the page that cites it.
@@ -69,7 +114,10 @@ pub struct Document {
     /// ISO 639-1 language code: `zh`, `en`, `fr`, `es`, `ru`, `ar`.
     pub language: String,
     pub title: String,
-    /// Adoption date, ISO `YYYY-MM-DD`, when the text states it.
+    /// Resolution, treaty, principles, guidelines or declaration.
+    pub kind: DocumentKind,
+    /// Adoption date, ISO `YYYY-MM-DD`, when the text states it (for a treaty, the
+    /// date it was opened for signature).
     pub date: Option<String>,
     /// The meeting at which it was adopted, as printed ("49th plenary meeting").
     pub meeting: Option<String>,
@@ -77,6 +125,9 @@ pub struct Document {
     pub source: String,
     pub paragraphs: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
+    /// Footnotes cited by the title (an instrument's source note).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub title_footnotes: Vec<u32>,
 }
 
 impl Document {
@@ -95,5 +146,22 @@ impl Document {
         self.paragraphs
             .iter()
             .find(|p| p.kind == kind && p.number == number)
+    }
+
+    /// The paragraphs a ref names: the unit itself, or the units under it
+    /// (`article:14` → `article:14/para:1`, `article:14/para:2`), or a unit whose ref
+    /// ends with it (`principle:10` finds `annex/principle:10`).
+    pub fn paragraphs_at(&self, r: &str) -> Vec<&Paragraph> {
+        let exact: Vec<&Paragraph> = self.paragraphs.iter().filter(|p| p.r#ref == r).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        let under = |p: &&Paragraph| {
+            let pr = p.r#ref.as_str();
+            pr.starts_with(&format!("{r}/"))
+                || pr.ends_with(&format!("/{r}"))
+                || pr.contains(&format!("/{r}/"))
+        };
+        self.paragraphs.iter().filter(under).collect()
     }
 }

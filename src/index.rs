@@ -46,7 +46,7 @@ use crate::parse;
 const WRITER_MEMORY: usize = 400_000_000;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles of every field, built once with the schema.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +56,10 @@ pub struct Fields {
     pub language: Field,
     pub kind: Field,
     pub number: Field,
+    /// The unit's ref (`article:4`), its printed heading and label.
+    pub r#ref: Field,
+    pub heading: Field,
+    pub label: Field,
     pub year: Field,
     pub ordinal: Field,
     pub title: Field,
@@ -85,6 +89,9 @@ impl Fields {
             language: b.add_text_field("language", STRING | STORED),
             kind: b.add_text_field("kind", STRING | STORED),
             number: b.add_u64_field("number", STORED),
+            r#ref: b.add_text_field("ref", STRING | STORED),
+            heading: b.add_text_field("heading", STORED),
+            label: b.add_text_field("label", STORED),
             year: b.add_u64_field("year", INDEXED | STORED | FAST),
             ordinal: b.add_u64_field("ordinal", STORED),
             title: b.add_text_field("title", STORED),
@@ -843,12 +850,23 @@ fn paragraph_document(
         fields.notes,
         serde_json::to_string(&notes).expect("footnotes serialise"),
     );
+    d.add_text(fields.r#ref, &paragraph.r#ref);
+    d.add_text(fields.heading, paragraph.heading.as_deref().unwrap_or(""));
+    d.add_text(fields.label, paragraph.label.as_deref().unwrap_or(""));
     d.add_text(fields.body_exact, &paragraph.text);
     d.add_text(fields.notes_exact, &notes_text);
     d.add_text(
         fields.body_words,
         analysis::words_value(&doc.language, &paragraph.text),
     );
+    // A unit's heading is found like its text (a second value of the same fields).
+    if let Some(heading) = &paragraph.heading {
+        d.add_text(fields.body_exact, heading);
+        d.add_text(
+            fields.body_words,
+            analysis::words_value(&doc.language, heading),
+        );
+    }
     d.add_text(
         fields.notes_words,
         analysis::words_value(&doc.language, &notes_text),

@@ -55,6 +55,29 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The citation of a unit: a resolution's paragraph as [`citation`] prints it; an
+/// instrument's unit with its label as the language prints it (`outer-space-treaty,
+/// art. IV`, `outer-space-treaty 第四条`, `A/RES/41/65, principle X`); any other unit
+/// by its ref.
+pub fn unit_citation(
+    symbol: &str,
+    language: &str,
+    kind: Kind,
+    number: u32,
+    r: &str,
+    label: Option<&str>,
+) -> String {
+    let resolution_style = r.is_empty() || r == crate::parse::refs::resolution_ref(kind, number);
+    if resolution_style {
+        return citation(symbol, language, kind, number);
+    }
+    match crate::parse::refs::cited_label(r, label, language) {
+        Some(unit) if language == "zh" => format!("{symbol} {unit}"),
+        Some(unit) => format!("{symbol}, {unit}"),
+        None => format!("{symbol} {r}"),
+    }
+}
+
 struct Painter {
     color: bool,
 }
@@ -191,7 +214,14 @@ pub fn results_text(w: &mut impl Write, results: &Results, style: Style) -> io::
 }
 
 fn hit_citation(hit: &Hit) -> String {
-    citation(&hit.symbol, &hit.language, hit.kind, hit.number)
+    unit_citation(
+        &hit.symbol,
+        &hit.language,
+        hit.kind,
+        hit.number,
+        &hit.r#ref,
+        hit.label.as_deref(),
+    )
 }
 
 fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit, width: Option<usize>) -> io::Result<()> {
@@ -207,6 +237,9 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit, width: Option<usize>) -
         p.paint(DIM, &format!("{} ({}{date})", hit.title, hit.language))
     );
     wrap_into(w, &head, "", "    ", width)?;
+    if let Some(heading) = &hit.heading {
+        wrap_into(w, &p.paint(BOLD, heading), "    ", "    ", width)?;
+    }
     for line in p.marked(&hit.text, &hit.highlights).split('\n') {
         wrap_into(w, line, "    ", "    ", width)?;
     }
@@ -337,17 +370,21 @@ struct Shown<'a> {
     footnotes: Vec<&'a Footnote>,
 }
 
-fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
+fn shown<'a>(doc: &'a Document, only: Option<&[&'a Paragraph]>) -> Shown<'a> {
     let paragraphs: Vec<&Paragraph> = match only {
-        Some(p) => vec![p],
+        Some(ps) => ps.to_vec(),
         None => doc.paragraphs.iter().collect(),
     };
     let footnotes = match only {
-        Some(p) => p
-            .footnotes
-            .iter()
-            .filter_map(|n| doc.footnote(*n))
-            .collect(),
+        Some(ps) => {
+            let mut numbers: Vec<u32> = ps
+                .iter()
+                .flat_map(|p| p.footnotes.iter().copied())
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            numbers.iter().filter_map(|n| doc.footnote(*n)).collect()
+        }
         None => doc.footnotes.iter().collect(),
     };
     Shown {
@@ -362,11 +399,11 @@ fn shown<'a>(doc: &'a Document, only: Option<&'a Paragraph>) -> Shown<'a> {
     }
 }
 
-/// A document (or one paragraph) as JSON.
+/// A document (or some of its units) as JSON.
 pub fn document_json(
     w: &mut impl Write,
     doc: &Document,
-    only: Option<&Paragraph>,
+    only: Option<&[&Paragraph]>,
 ) -> io::Result<()> {
     write_json(w, &shown(doc, only), true)
 }
@@ -376,7 +413,7 @@ pub fn document_json(
 pub fn document_text(
     w: &mut impl Write,
     doc: &Document,
-    only: Option<&Paragraph>,
+    only: Option<&[&Paragraph]>,
     style: Style,
 ) -> io::Result<()> {
     let p = Painter { color: style.color };
@@ -401,9 +438,19 @@ pub fn document_text(
             "{}",
             p.paint(
                 CITE,
-                &citation(s.symbol, s.language, para.kind, para.number)
+                &unit_citation(
+                    s.symbol,
+                    s.language,
+                    para.kind,
+                    para.number,
+                    &para.r#ref,
+                    para.label.as_deref()
+                )
             )
         )?;
+        if let Some(heading) = &para.heading {
+            wrap_into(w, &p.paint(BOLD, heading), "    ", "    ", style.width)?;
+        }
         for line in para.text.lines() {
             wrap_into(w, &printable(line), "    ", "    ", style.width)?;
         }

@@ -56,6 +56,13 @@ pub struct Hit {
     pub title: String,
     pub kind: Kind,
     pub number: u32,
+    /// The unit's ref (`article:4`, `operative:16`) and printed heading.
+    #[serde(rename = "ref")]
+    pub r#ref: String,
+    pub heading: Option<String>,
+    /// The unit's label as printed (`Article IV`), for citations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub score: f32,
     pub text: String,
     /// Where the query matched: in the paragraph's own text, or only in the
@@ -598,6 +605,9 @@ fn hit(
         title: text_of(f.title),
         kind: Kind::from_name(&text_of(f.kind)).unwrap_or(Kind::Paragraph),
         number: u64_of(f.number) as u32,
+        r#ref: text_of(f.r#ref),
+        heading: Some(text_of(f.heading)).filter(|h| !h.is_empty()),
+        label: Some(text_of(f.label)).filter(|h| !h.is_empty()),
         score,
         highlights_chars: char_ranges(&text, &marks),
         highlights: marks,

@@ -332,6 +332,21 @@ struct Candidate {
 /// `阿波罗 11 号`): a number before one of them is never a marker.
 const COUNTERS: &str = "年月日号段卷条项次届个章节款%";
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 const ABBREVIATIONS: [&str; 14] = [
     "no", "nos", "rev", "vol", "para", "paras", "add", "corr", "chap", "sect", "art", "p", "pp",
     "sess",
@@ -360,6 +375,13 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         {
             continue;
         }
+        // `2015, 12 October`: a day before its month is a date, not a marker.
+        let next_word = text[end..].split_whitespace().next().unwrap_or("");
+        if text[end..].starts_with(char::is_whitespace)
+            && MONTHS.contains(&next_word.trim_end_matches([',', '.']))
+        {
+            continue;
+        }
         let digits = &text[start..end];
         let before = &text[..start];
         let prev = before.chars().next_back().unwrap_or(' ');
@@ -382,7 +404,15 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                 .collect();
             // `A.1`, `B.8`: a guideline's number, not a marker after a full stop.
             let reference = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
-            (!reference && !ABBREVIATIONS.contains(&word.to_lowercase().as_str()))
+            // `4.3`: a decimal number, not a marker after a full stop.
+            // (`in 2021.9` is a year before a marker.)
+            let int_digits = before[..before.len() - 1]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .count();
+            let decimal = (1..=2).contains(&int_digits);
+            (!reference && !decimal && !ABBREVIATIONS.contains(&word.to_lowercase().as_str()))
                 .then_some(Evidence::Glued)
         } else if prev.is_alphabetic() || ",;:)”’\"》」）】，；：。、!?！？".contains(prev)
         {
@@ -426,7 +456,7 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
 /// replaces the marker with a sentinel. Footnotes are cited in order, so each search
 /// starts after the previous marker; among the numbers that could be the marker, the
 /// first one glued to its word or punctuation wins over spaced numbers (`21 项准则`).
-fn place_markers(
+pub(super) fn place_markers(
     body: &mut [BodyLine],
     segments: &[usize],
     defined: &[Vec<u32>],

@@ -7,7 +7,10 @@
 
 mod decode;
 mod layout;
+pub mod page;
+pub mod refs;
 mod resolution;
+pub mod structure;
 mod text;
 
 use std::path::Path;
@@ -16,8 +19,9 @@ use anyhow::{Context, Result};
 
 pub use decode::{Decoded, decode};
 pub use resolution::parse_date;
+pub use text::rejoin_split_words as text_rejoin;
 
-use crate::document::Document;
+use crate::document::{Document, DocumentKind};
 
 /// A parsed document, with what the reader noticed on the way.
 #[derive(Debug)]
@@ -54,6 +58,15 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
     let lines: Vec<&str> = text.lines().collect();
     let double_spaced = layout::is_double_spaced(&lines);
     let masthead = resolution::read_masthead(&lines, double_spaced);
+    // A resolution with its UN masthead ("76/76. Title") is read by the resolution
+    // reader; anything else that shows structure (a paged book text, a treaty, a set
+    // of principles or guidelines) by the page layer and the instrument reader.
+    if masthead.title.is_none()
+        && (text.contains('\u{C}') || masthead.chapeau.is_none())
+        && let Some(parsed) = parse_instrument(text, path)
+    {
+        return parsed;
+    }
     let symbol = masthead
         .symbol
         .clone()
@@ -78,11 +91,13 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
         symbol,
         language,
         title,
+        kind: DocumentKind::Resolution,
         date: body.date.or(masthead.date),
         meeting: body.meeting,
         source: path.display().to_string(),
         paragraphs: body.paragraphs,
         footnotes: layout.footnotes,
+        title_footnotes: Vec::new(),
     };
     for note in &document.footnotes {
         if !document
@@ -97,6 +112,54 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
         warnings.push("no paragraphs found".to_owned());
     }
     Parsed { document, warnings }
+}
+
+/// Reads an instrument through the page model and the structure reader; `None` when
+/// the text shows no structure.
+fn parse_instrument(text: &str, path: &Path) -> Option<Parsed> {
+    let mut pages = page::read(text);
+    let body = page::body_lines(&mut pages);
+    let read = structure::read(&body, pages.pages.len() > 1)?;
+    let mut warnings = pages.warnings;
+    warnings.extend(read.warnings);
+    let title_notes: Vec<&str> = pages
+        .footnotes
+        .iter()
+        .filter(|f| read.title_notes.contains(&f.number))
+        .map(|f| f.text.as_str())
+        .collect();
+    let date = read
+        .title
+        .as_deref()
+        .and_then(structure::instrument_date)
+        .or_else(|| {
+            title_notes
+                .iter()
+                .find_map(|n| structure::instrument_date(n))
+        });
+    let document = Document {
+        symbol: symbol_from_file_name(path),
+        language: language_of(path, text),
+        title: read.title.unwrap_or_else(|| file_stem(path).to_owned()),
+        kind: read.kind,
+        date,
+        meeting: None,
+        source: path.display().to_string(),
+        paragraphs: read.paragraphs,
+        footnotes: pages.footnotes,
+        title_footnotes: read.title_notes.clone(),
+    };
+    for note in &document.footnotes {
+        let cited = read.title_notes.contains(&note.number)
+            || document
+                .paragraphs
+                .iter()
+                .any(|p| p.footnotes.contains(&note.number));
+        if !cited {
+            warnings.push(format!("footnote {} is cited by no paragraph", note.number));
+        }
+    }
+    Some(Parsed { document, warnings })
 }
 
 /// `A-RES-76-76.zh.txt` → `A-RES-76-76`.

@@ -15,8 +15,9 @@ use super::text::{join_line, take_markers, visible_end};
 use crate::document::{Kind, Paragraph};
 
 /// The chapeau that opens the body of a resolution, in the six official languages.
-const CHAPEAUX: [&str; 7] = [
+const CHAPEAUX: [&str; 8] = [
     "The General Assembly,",
+    "The General Assembly",
     "大会，",
     "大会,",
     "L'Assemblée générale,",
@@ -181,11 +182,14 @@ pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool)
     body
 }
 
-/// Text after the closing formula (annexes) is kept as plain paragraphs.
+/// Text after the closing formula (annexes) is kept as plain paragraphs, their refs
+/// under `annex/`.
 fn paragraphs_after(lines: &[BodyLine], double_spaced: bool, numbered: usize) -> Vec<Paragraph> {
     let mut out = paragraphs(lines, double_spaced, false);
     for (i, p) in out.iter_mut().enumerate() {
         p.number = (numbered + i + 1) as u32;
+        // What follows the closing formula is the text the resolution adopts.
+        p.r#ref = format!("annex/para:{}", i + 1);
     }
     out
 }
@@ -239,18 +243,39 @@ fn ends_paragraph(text: &str) -> bool {
 /// and unnumbered ones before operative paragraph 1 are preambular; elsewhere every
 /// paragraph is plain.
 fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<Paragraph> {
-    let mut out: Vec<(Kind, u32, String)> = Vec::new();
+    // (kind, number, text, the ref of a paragraph of an adopted text).
+    let mut out: Vec<(Kind, u32, String, Option<String>)> = Vec::new();
     let mut next_operative = 1;
     let mut preamble = 0;
+    // A text the resolution adopts in an operative paragraph ending with a colon
+    // ("Adopts the following declaration:"), numbered anew: (operative, next number).
+    let mut adopted: Option<(u32, u32)> = None;
     for line in lines {
         let current = out.last().map(|p| p.2.as_str());
-        if resolution
-            && let Some((n, rest)) =
-                operative_number(&line.text).filter(|&(n, _)| n == next_operative)
-        {
-            next_operative += 1;
-            out.push((Kind::Operative, n, rest.to_owned()));
-            continue;
+        if resolution && let Some((n, rest)) = operative_number(&line.text) {
+            let opens_adopted = n == 1
+                && adopted.is_none()
+                && out
+                    .last()
+                    .is_some_and(|p| p.0 == Kind::Operative && visible_end(&p.2) == Some(':'));
+            let op = match (adopted, out.last()) {
+                (Some((op, next)), _) if n == next => Some(op),
+                (None, Some(last)) if opens_adopted => Some(last.1),
+                _ => None,
+            };
+            if let Some(op) = op {
+                adopted = Some((op, n + 1));
+                let plain = out.iter().filter(|p| p.0 == Kind::Paragraph).count() as u32 + 1;
+                let r = format!("operative:{op}/para:{n}");
+                out.push((Kind::Paragraph, plain, rest.to_owned(), Some(r)));
+                continue;
+            }
+            if n == next_operative {
+                adopted = None;
+                next_operative += 1;
+                out.push((Kind::Operative, n, rest.to_owned(), None));
+                continue;
+            }
         }
         let sub = SUBPARAGRAPH.is_match(&line.text.nfkc().take(8).collect::<String>());
         let starts_new = match current {
@@ -282,18 +307,21 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
                     Kind::Paragraph
                 };
                 preamble += 1;
-                out.push((kind, preamble, line.text.clone()));
+                out.push((kind, preamble, line.text.clone(), None));
             }
         }
     }
     out.into_iter()
-        .filter_map(|(kind, number, text)| {
+        .filter_map(|(kind, number, text, r)| {
             let (text, footnotes) = take_markers(&text);
-            (!text.is_empty()).then_some(Paragraph {
+            (!text.is_empty()).then(|| Paragraph {
                 kind,
                 number,
                 text,
                 footnotes,
+                r#ref: r.unwrap_or_else(|| super::refs::resolution_ref(kind, number)),
+                heading: None,
+                label: None,
             })
         })
         .collect()

@@ -45,6 +45,12 @@ pub fn join_line(acc: &mut String, line: &str) {
         acc.push_str(line);
         return;
     }
+    // A soft hyphen at the start of a line belongs to the word the line above ends
+    // with ("station such w" + "\u{AD} eapons").
+    if let Some(rest) = line.strip_prefix('\u{AD}') {
+        acc.push_str(rest.trim_start());
+        return;
+    }
     let last = last_visible(acc);
     let first = line.chars().find(|&c| c != MARK_OPEN).unwrap_or(' ');
     let hyphenated = acc.ends_with('-') && {
@@ -52,10 +58,16 @@ pub fn join_line(acc: &mut String, line: &str) {
         rev.next();
         rev.next().is_some_and(char::is_alphabetic) && first.is_alphabetic()
     };
+    // Curly quotes are shared with Latin text: an opening quote that starts a line
+    // after a Latin word, or a closing quote that ends one before it, is not glued
+    // ("entitled" + "“Prevention").
+    let latin_quote = (matches!(first, '“' | '‘') && !is_wide(last))
+        || (matches!(last, '”' | '’') && !is_wide(first));
     let glue = hyphenated
         || (is_wide(last) && is_wide(first))
-        || (is_cjk_punct(last) && !first.is_whitespace())
-        || (is_cjk_punct(first) && !last.is_whitespace());
+        || (!latin_quote
+            && ((is_cjk_punct(last) && !first.is_whitespace())
+                || (is_cjk_punct(first) && !last.is_whitespace())));
     if !glue {
         acc.push(' ');
     }
@@ -141,7 +153,7 @@ pub fn normalise_spaces(text: &str) -> String {
             // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
             // are artefacts of extraction, not text.
             let drop = (is_wide(last) && is_wide(after))
-                || (is_cjk_punct(after) && !last.is_ascii_alphanumeric())
+                || (is_cjk_punct(after) && (is_wide(last) || !last.is_alphanumeric()))
                 || (matches!(after, ',' | ';' | ':' | '.' | ')') && last.is_alphanumeric());
             if !drop {
                 out.push(' ');
@@ -150,6 +162,68 @@ pub fn normalise_spaces(text: &str) -> String {
         }
     }
     out
+}
+
+/// Rejoins words the extractor split with a stray space (`Официальны е`,
+/// `l’u tilisation`, `spatia ux`) when the text itself is the evidence: the joined
+/// form occurs as a word elsewhere in the same texts, and neither piece occurs
+/// anywhere else (`по этому` stays: `по` is a word). Words are compared in lower case; a piece that starts with a
+/// capital starts a new word and is never joined. Returns how many were rejoined.
+pub fn rejoin_split_words(texts: &mut [String]) -> usize {
+    use std::collections::HashMap;
+    let words = |s: &str| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in s.char_indices() {
+            let letter = c.is_alphabetic() && !is_cjk(c);
+            match (letter, start) {
+                (true, None) => start = Some(i),
+                (false, Some(st)) => {
+                    out.push((st, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(st) = start {
+            out.push((st, s.len()));
+        }
+        out
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for t in texts.iter() {
+        for (a, b) in words(t) {
+            *count.entry(t[a..b].to_lowercase()).or_default() += 1;
+        }
+    }
+    let mut joined = 0;
+    for t in texts.iter_mut() {
+        let spans = words(t);
+        let mut cuts: Vec<usize> = Vec::new(); // byte offsets of spaces to remove
+        for w in spans.windows(2) {
+            let ((a0, a1), (b0, b1)) = (w[0], w[1]);
+            if b0 != a1 + 1 || &t[a1..b0] != " " {
+                continue;
+            }
+            let (a, b) = (&t[a0..a1], &t[b0..b1]);
+            // `disposition s’applique`: an elided word before an apostrophe is a
+            // word of its own.
+            let elided = t[b1..].starts_with(['’', '\'']);
+            if b.starts_with(char::is_uppercase) || elided {
+                continue;
+            }
+            let whole = format!("{a}{b}").to_lowercase();
+            let here = |w: &str| count.get(&w.to_lowercase()).copied().unwrap_or(0);
+            if here(&whole) >= 1 && here(a) == 1 && here(b) == 1 {
+                cuts.push(a1);
+            }
+        }
+        for at in cuts.iter().rev() {
+            t.remove(*at);
+        }
+        joined += cuts.len();
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -193,6 +267,27 @@ mod tests {
             "under the jurisdiction of"
         );
         assert_eq!(joined(&["《条约汇", "编》，第"]), "《条约汇编》，第");
+        assert_eq!(
+            joined(&["station such w", "\u{AD} eapons"]),
+            "station such weapons"
+        );
+        assert_eq!(
+            joined(&["a resolution entitled", "“Prevention of an arms race”"]),
+            "a resolution entitled “Prevention of an arms race”"
+        );
+        assert_eq!(joined(&["题为", "“各国探索”的"]), "题为“各国探索”的");
+    }
+
+    #[test]
+    fn rejoins_words_split_by_a_stray_space_on_evidence_only() {
+        let mut texts = vec![
+            "Официальны е отчеты".to_owned(),
+            "Официальные отчеты Генеральной Ассамблеи".to_owned(),
+            "go in to the room, into the room in time to eat".to_owned(),
+        ];
+        assert_eq!(rejoin_split_words(&mut texts), 1);
+        assert_eq!(texts[0], "Официальные отчеты");
+        assert_eq!(texts[2], "go in to the room, into the room in time to eat");
     }
 
     #[test]

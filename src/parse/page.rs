@@ -1,0 +1,625 @@
+//! The page model of a text that comes in pages (form feeds from pdftotext now, PDF
+//! pages next): each page's lines classified as body, running head or footer, page
+//! number, footnote rule or footnote text, and the footnotes themselves.
+//!
+//! Furniture is learned from the document: a line that recurs, digits aside, at the
+//! top or the foot of two or more pages (`ST/SPACE/61/Rev.3`, `V.24-22756`, `7/85`,
+//! a bare page number) is a running head or footer wherever it stands at a page edge,
+//! and a learned head that is a symbol-like string is also cut out of a body line the
+//! extractor ran it into (`在地 ST/SPACE/61/Rev.3 球`). Footnotes are read under a
+//! rule (`_____`), with their number on the same line (`1 联合国`), on a line of its
+//! own (`1` then the text, or `9` `10` then both texts), or, without a rule, glued
+//! to the note at the foot of the page (`9Adopted by…`) when the page cites it.
+//!
+//! The structure readers get [`BodyLine`]s with footnote markers already replaced by
+//! sentinels; they know nothing of pages.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::layout::{self, BodyLine};
+use crate::document::Footnote;
+
+/// How a line of a page was classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineClass {
+    Body,
+    Blank,
+    /// A running head or footer: learned by repetition, or a job number or `n/m`.
+    Furniture,
+    PageNumber,
+    /// The rule above the footnotes.
+    Rule,
+    Footnote,
+}
+
+/// One line of a page.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Index of the line in the file (0-based).
+    pub line_no: usize,
+    /// The line, control characters removed.
+    pub text: String,
+    pub class: LineClass,
+}
+
+/// A document read into pages.
+#[derive(Debug, Default)]
+pub struct Pages {
+    pub pages: Vec<Vec<Line>>,
+    pub footnotes: Vec<Footnote>,
+    /// Footnote numbers defined on each page.
+    pub defined: Vec<Vec<u32>>,
+    /// Page-layer decisions a reader could get wrong, for tests to count.
+    pub warnings: Vec<String>,
+}
+
+static PAGE_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}\s*/\s*\d{1,4}$").unwrap());
+static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").unwrap());
+static JOB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?$").unwrap());
+static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^_{5,}$").unwrap());
+/// A note whose number stands before its text: `1 联合国`, `32 The Guidelines`,
+/// `9Adopted by` (glued, as the English edition prints them).
+static NOTE_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})\s?([^\d\s./,:;)\-].*)$").unwrap());
+/// A symbol-like running head (`ST/SPACE/61/Rev.3`, `A/RES/76/76`).
+static SYMBOL_LIKE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z]{1,3}(?:/[A-Za-z0-9.\-]+)+$").unwrap());
+
+/// How many non-blank lines at each edge of a page may hold furniture.
+const EDGE: usize = 4;
+
+/// Splits text at form feeds into pages of raw lines (control characters removed,
+/// tabs made spaces).
+fn split_pages(text: &str) -> Vec<Vec<(usize, String)>> {
+    let mut pages = vec![Vec::new()];
+    for (line_no, raw) in text.split('\n').enumerate() {
+        let breaks = raw.matches('\u{C}').count();
+        for _ in 0..breaks {
+            if pages.last().is_some_and(|p: &Vec<_>| !p.is_empty()) {
+                pages.push(Vec::new());
+            }
+        }
+        let clean: String = raw
+            .chars()
+            .filter_map(|c| match c {
+                '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        if let Some(page) = pages.last_mut() {
+            page.push((line_no, clean.trim_end().to_owned()));
+        }
+    }
+    pages
+}
+
+/// The shape of a line for learning furniture: digits as `#`, spaces squashed.
+fn shape(line: &str) -> String {
+    let s: String = line
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    let mut out = String::new();
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    // "#/#", "##/###": page-of-pages numbers of any length are one shape.
+    let mut squashed = String::new();
+    for c in out.chars() {
+        if !(c == '#' && squashed.ends_with('#')) {
+            squashed.push(c);
+        }
+    }
+    squashed
+}
+
+/// The indices of the non-blank lines at the top and foot of a page.
+fn edges(page: &[(usize, String)]) -> Vec<usize> {
+    let filled: Vec<usize> = (0..page.len())
+        .filter(|&i| !page[i].1.trim().is_empty())
+        .collect();
+    let mut out: Vec<usize> = filled.iter().take(EDGE).copied().collect();
+    out.extend(filled.iter().rev().take(EDGE).copied());
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Could this line be furniture at all? Prose, labels and numbered paragraphs are not.
+fn furniture_shaped(line: &str) -> bool {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    if t.is_empty() || words > 6 || super::refs::unit_label(t).is_some() {
+        return false;
+    }
+    let end = t.chars().last().unwrap_or(' ');
+    // Sub-paragraph letters (`b)`) stand alone at the top of a page as often as
+    // furniture does.
+    !(",;:，；：。、.)）".contains(end))
+        && !t
+            .chars()
+            .any(|c| super::text::is_cjk_punct(c) || crate::analysis::is_cjk(c))
+}
+
+/// Shapes that recur at the edges of two or more pages.
+fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
+    let mut seen: HashMap<String, HashSet<usize>> = HashMap::new();
+    for (p, page) in pages.iter().enumerate() {
+        for i in edges(page) {
+            let line = &page[i].1;
+            if furniture_shaped(line) {
+                seen.entry(shape(line)).or_default().insert(p);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, pages)| pages.len() >= 2)
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// Reads a paged text into classified lines and footnotes.
+pub fn read(text: &str) -> Pages {
+    let raw = split_pages(text);
+    let learned = learn_furniture(&raw);
+    // Learned heads that an extractor may run into a body line.
+    let inline_heads: HashSet<String> = raw
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|(_, l)| l.trim())
+        .filter(|l| SYMBOL_LIKE.is_match(l) && learned.contains(&shape(l)))
+        .map(str::to_owned)
+        .collect();
+    let mut out = Pages::default();
+    for page in &raw {
+        let edge: HashSet<usize> = edges(page).into_iter().collect();
+        let mut lines: Vec<Line> = Vec::with_capacity(page.len());
+        for (i, (line_no, text)) in page.iter().enumerate() {
+            let t = text.trim();
+            let class = if t.is_empty() {
+                LineClass::Blank
+            } else if RULE.is_match(t) {
+                LineClass::Rule
+            } else if PAGE_OF.is_match(t) || JOB.is_match(t) {
+                LineClass::Furniture
+            } else if edge.contains(&i) && learned.contains(&shape(t)) && furniture_shaped(t) {
+                if BARE_NUMBER.is_match(t) {
+                    LineClass::PageNumber
+                } else {
+                    LineClass::Furniture
+                }
+            } else if SYMBOL_LIKE.is_match(t)
+                && edge.contains(&i)
+                && (inline_heads.contains(t) || near_furniture(page, i) || outermost(page, i))
+            {
+                // A symbol alone at a page edge beside a job number or page number:
+                // a running head seen once in this slice of a book.
+                LineClass::Furniture
+            } else {
+                LineClass::Body
+            };
+            let mut text = text.clone();
+            if class == LineClass::Body {
+                for head in &inline_heads {
+                    if text.contains(head.as_str()) {
+                        text = text.replace(head.as_str(), " ");
+                    }
+                }
+            }
+            lines.push(Line {
+                line_no: *line_no,
+                text,
+                class,
+            });
+        }
+        out.pages.push(lines);
+    }
+    read_footnotes(&mut out);
+    out
+}
+
+/// Line `i` is the first or the last non-blank line of its page.
+fn outermost(page: &[(usize, String)], i: usize) -> bool {
+    let filled = |k: &usize| !page[*k].1.trim().is_empty();
+    (0..page.len()).find(filled) == Some(i) || (0..page.len()).rev().find(filled) == Some(i)
+}
+
+/// A job number or a page-of number within four lines of line `i`.
+fn near_furniture(page: &[(usize, String)], i: usize) -> bool {
+    (i.saturating_sub(4)..(i + 5).min(page.len()))
+        .filter(|&k| k != i)
+        .any(|k| {
+            let t = page[k].1.trim();
+            PAGE_OF.is_match(t) || JOB.is_match(t)
+        })
+}
+
+/// Marker candidates glued or spaced in the body of a page, by number.
+fn cited_numbers(lines: &[Line]) -> HashSet<u32> {
+    lines
+        .iter()
+        .filter(|l| l.class == LineClass::Body)
+        .flat_map(|l| {
+            let mut found: Vec<u32> = CITED
+                .captures_iter(&l.text)
+                .filter_map(|c| c[1].parse().ok())
+                .collect();
+            // `сессии 1 9`: a two-digit marker split by the extractor.
+            found.extend(
+                CITED_SPLIT
+                    .captures_iter(&l.text)
+                    .filter_map(|c| format!("{}{}", &c[1], &c[2]).parse::<u32>().ok()),
+            );
+            found
+        })
+        .collect()
+}
+
+static CITED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s?(\d{1,3})(?:\s|$|\p{Han}|[,.;:])").unwrap());
+static CITED_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s(\d)\s(\d)(?:\s|$|[,.;:])").unwrap());
+
+/// Finds each page's footnotes: under a rule, or glued at the foot of the page.
+fn read_footnotes(out: &mut Pages) {
+    let mut last: Option<u32> = None;
+    for p in 0..out.pages.len() {
+        let mut here = Vec::new();
+        let rule = out.pages[p].iter().position(|l| l.class == LineClass::Rule);
+        let start = match rule {
+            Some(r) => Some(r + 1),
+            None => foot_block(&out.pages[p], last),
+        };
+        if let Some(start) = start {
+            let cited = cited_numbers(&out.pages[p][..start]);
+            read_block(
+                &mut out.pages[p][start..],
+                &cited,
+                &mut last,
+                &mut out.footnotes,
+                &mut here,
+            );
+            if here.is_empty() && rule.is_some() {
+                out.warnings.push(format!(
+                    "page {}: a footnote rule with no note under it",
+                    p + 1
+                ));
+            }
+        }
+        out.defined.push(here);
+    }
+    for note in &mut out.footnotes {
+        note.text = super::text::normalise_spaces(&note.text);
+    }
+}
+
+/// Without a rule: the first line of a run of notes at the foot of the page, each
+/// number glued or spaced before its text and cited in the body above.
+fn foot_block(page: &[Line], last: Option<u32>) -> Option<usize> {
+    let body: Vec<usize> = (0..page.len())
+        .filter(|&i| page[i].class == LineClass::Body)
+        .collect();
+    let mut best = None;
+    for (k, &i) in body.iter().enumerate().rev().take(12) {
+        let Some(c) = NOTE_START.captures(page[i].text.trim()) else {
+            continue;
+        };
+        let Ok(n) = c[1].parse::<u32>() else { continue };
+        let first_char = c[2].chars().next().unwrap_or(' ');
+        if !(first_char.is_uppercase() || "“\"«(".contains(first_char)) {
+            continue;
+        }
+        if last.is_some_and(|l| n <= l) {
+            continue;
+        }
+        let cited = cited_numbers(&page[..i]);
+        if !cited.contains(&n) || k == 0 {
+            continue;
+        }
+        best = Some(i);
+    }
+    best
+}
+
+/// Reads the notes of one block. A number may stand before its text (`1 联合国`), or
+/// on a line of its own, several before or after their texts (`9`, `10`, then both
+/// texts; pdftotext sometimes prints a number after its text): bare numbers and
+/// texts (runs of lines between blank lines) are then paired in order. A bare
+/// number left without a text is a page number.
+fn read_block(
+    lines: &mut [Line],
+    cited: &HashSet<u32>,
+    last: &mut Option<u32>,
+    notes: &mut Vec<Footnote>,
+    here: &mut Vec<u32>,
+) {
+    let mut numbers: Vec<(usize, u32)> = Vec::new();
+    let mut texts: Vec<(Vec<usize>, String)> = Vec::new();
+    let mut numbered: Vec<(u32, String)> = Vec::new();
+    let mut open_numbered = false;
+    let mut after_blank = true;
+    for (k, line) in lines.iter_mut().enumerate() {
+        let t = line.text.trim().to_owned();
+        match line.class {
+            LineClass::Blank => {
+                after_blank = true;
+                continue;
+            }
+            LineClass::Body | LineClass::PageNumber => {}
+            _ => continue,
+        }
+        if BARE_NUMBER.is_match(&t) {
+            let n: u32 = t.parse().unwrap_or(0);
+            let plausible = cited.contains(&n) || last.is_some_and(|l| n == l + 1);
+            if plausible && !numbers.iter().any(|x| x.1 == n) {
+                numbers.push((k, n));
+            }
+            line.class = LineClass::PageNumber;
+            after_blank = true;
+            continue;
+        }
+        if line.class == LineClass::PageNumber {
+            continue;
+        }
+        line.class = LineClass::Footnote;
+        let start = NOTE_START
+            .captures(&t)
+            .and_then(|c| Some((c[1].parse::<u32>().ok()?, c[2].to_owned())))
+            .filter(|(n, _)| cited.contains(n) || last.is_some_and(|l| *n == l + 1));
+        if let Some((n, text)) = start {
+            numbered.push((n, text));
+            open_numbered = true;
+        } else if open_numbered && !after_blank {
+            if let Some(note) = numbered.last_mut() {
+                super::text::join_line(&mut note.1, &t);
+            }
+        } else if after_blank || texts.is_empty() {
+            open_numbered = false;
+            texts.push((vec![k], t));
+        } else {
+            // Two notes' texts with no blank between: a sentence ends, and numbers
+            // are still waiting for their texts.
+            let waiting = numbers.len() > texts.len();
+            match texts.last_mut() {
+                Some(text) if !(waiting && text.1.trim_end().ends_with(['.', '。'])) => {
+                    text.0.push(k);
+                    super::text::join_line(&mut text.1, &t);
+                }
+                _ => texts.push((vec![k], t)),
+            }
+        }
+        after_blank = false;
+    }
+    let mut bare: Vec<(usize, u32)> = numbers;
+    bare.sort_by_key(|x| x.1);
+    for ((k, n), (_, text)) in bare.iter().zip(texts.iter()) {
+        lines[*k].class = LineClass::Footnote;
+        numbered.push((*n, text.clone()));
+    }
+    // Texts with no number left: a continuation of the last note.
+    for (_, text) in texts.iter().skip(bare.len()) {
+        if let Some(note) = numbered.last_mut() {
+            super::text::join_line(&mut note.1, text);
+        } else if let Some(note) = notes.last_mut() {
+            super::text::join_line(&mut note.text, text);
+        }
+    }
+    numbered.sort_by_key(|x| x.0);
+    for (n, text) in numbered {
+        notes.push(Footnote { number: n, text });
+        here.push(n);
+        *last = Some(n);
+    }
+}
+
+/// The body lines of all pages, footnote markers replaced by sentinels, with the
+/// footnotes and what the page layer noticed.
+pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
+    let mut body = Vec::new();
+    let mut segments = Vec::new();
+    for (p, page) in pages.pages.iter().enumerate() {
+        let mut after_break = true;
+        let mut after_blank = false;
+        for line in page {
+            match line.class {
+                // A marker the extractor put on a line of its own, after the
+                // punctuation it follows: glued back to it.
+                LineClass::Body
+                    if BARE_NUMBER.is_match(line.text.trim())
+                        && body.last().is_some_and(|b: &BodyLine| {
+                            b.text.ends_with(|c: char| {
+                                ",;:.”’)，。；：、）》".contains(c) || crate::analysis::is_cjk(c)
+                            })
+                        }) =>
+                {
+                    if let Some(b) = body.last_mut() {
+                        b.text.push_str(line.text.trim());
+                    }
+                }
+                LineClass::Body => {
+                    body.push(BodyLine {
+                        line_no: line.line_no,
+                        text: line.text.trim().to_owned(),
+                        indented: false,
+                        after_blank,
+                        after_break,
+                    });
+                    segments.push(p);
+                    after_break = false;
+                    after_blank = false;
+                }
+                LineClass::Blank => after_blank = true,
+                _ => {}
+            }
+        }
+    }
+    join_word_runs(&mut body, &mut segments);
+    // `пространстве 1 1`: a two-digit marker the extractor split.
+    for (line, &p) in body.iter_mut().zip(&segments) {
+        for n in pages.defined[p].iter().filter(|&&n| (10..100).contains(&n)) {
+            let digits = n.to_string();
+            let split = format!(" {} {}", &digits[..1], &digits[1..]);
+            if let Some(at) = line.text.find(&split)
+                && line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c))
+                && line.text[at + split.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_ascii_digit())
+            {
+                line.text
+                    .replace_range(at..at + split.len(), &format!(" {digits}"));
+            }
+        }
+    }
+    // `Naciones Unidas 6, aprobada`: a spaced marker before punctuation, spaced after
+    // too so that the marker reader sees a number standing alone.
+    for (line, &p) in body.iter_mut().zip(&segments) {
+        for n in &pages.defined[p] {
+            let spaced = format!(" {n}");
+            let mut from = 0;
+            while let Some(at) = line.text[from..].find(&spaced).map(|k| k + from) {
+                let end = at + spaced.len();
+                from = end;
+                let before_letter =
+                    line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c));
+                let punct_after = line.text[end..].starts_with([',', '.', ';', ':', ')']);
+                if before_letter && punct_after {
+                    line.text.insert(end, ' ');
+                    break;
+                }
+            }
+        }
+    }
+    layout::place_markers(&mut body, &segments, &pages.defined, &mut pages.warnings);
+    let mut stray = 0;
+    for line in &mut body {
+        stray += strip_stray_markers(&mut line.text);
+    }
+    if stray > 0 {
+        pages.warnings.push(format!(
+            "{stray} markers of notes printed elsewhere in the book taken out of the text"
+        ));
+    }
+    let mut texts: Vec<String> = body.iter().map(|l| l.text.clone()).collect();
+    let rejoined = super::text::rejoin_split_words(&mut texts);
+    if rejoined > 0 {
+        for (line, text) in body.iter_mut().zip(texts) {
+            line.text = text;
+        }
+        pages
+            .warnings
+            .push(format!("{rejoined} words split by a stray space rejoined"));
+    }
+    body
+}
+
+/// A justified line the extractor cut into one word per line (`Considérant`,
+/// `internationaux,`, `l’expérience`, …) is one line again, its punctuation at its
+/// end, where the word order it lost puts it back.
+fn join_word_runs(body: &mut Vec<BodyLine>, segments: &mut Vec<usize>) {
+    const RUN: usize = 4;
+    let one_word = |l: &BodyLine| {
+        let t = l.text.as_str();
+        !t.contains(char::is_whitespace)
+            && t.chars().count() < 25
+            && t.chars().any(char::is_alphabetic)
+            && !t
+                .chars()
+                .any(|c| c.is_ascii_digit() || crate::analysis::is_cjk(c) || c >= '\u{3000}')
+            && !t.ends_with(['.', ')', ':'])
+    };
+    let mut k = 0;
+    while k < body.len() {
+        let run = body[k..].iter().take_while(|l| one_word(l)).count();
+        if run < RUN {
+            k += 1;
+            continue;
+        }
+        let words: Vec<String> = body[k..k + run].iter().map(|l| l.text.clone()).collect();
+        let mut punct = None;
+        let mut clean: Vec<String> = Vec::new();
+        for (n, w) in words.iter().enumerate() {
+            match w.strip_suffix([',', ';']) {
+                Some(stem) if n + 1 < words.len() && punct.is_none() => {
+                    punct = w.chars().last();
+                    clean.push(stem.to_owned());
+                }
+                _ => clean.push(w.clone()),
+            }
+        }
+        let mut text = clean.join(" ");
+        if let Some(p) = punct {
+            text.push(p);
+        }
+        body[k].text = text;
+        body.drain(k + 1..k + run);
+        segments.drain(k + 1..k + run);
+        k += 1;
+    }
+}
+
+static STRAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.|[\p{Han}》）”」][，。；：、）》”]?|^[，。；：、）》”,;:)])(\d{1,3})(\s|$)").unwrap()
+});
+
+/// Takes out a marker glued to a word (`Objects3`, `тела1`, `Space,4`) whose note is
+/// not printed on the page: the book numbers its notes through all its instruments,
+/// so a note cited again is printed only once, pages or chapters away. Returns how
+/// many were taken out.
+fn strip_stray_markers(text: &mut String) -> usize {
+    let mut count = 0;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in STRAY.captures_iter(text) {
+        let (Some(word), Some(digits)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if digits.as_str().starts_with('0') {
+            continue;
+        }
+        out.push_str(&text[last..word.end()]);
+        last = digits.end();
+        count += 1;
+    }
+    out.push_str(&text[last..]);
+    *text = out;
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_heads_and_reads_notes_numbered_on_their_own_line() {
+        let text = "ST/SPACE/61/Rev.3\nTitle 1\nFirst line of body\nmore body.\n\n__________________\n1\n\n8/106\n\nNations Unies, Recueil des Traités, vol. 610.\n\nV.24-22756\n\u{C}ST/SPACE/61/Rev.3\n\nNext page text\nthat ends.\n\n9/106\n";
+        let mut pages = read(text);
+        assert_eq!(pages.footnotes.len(), 1, "{pages:?}");
+        assert_eq!(pages.footnotes[0].number, 1);
+        assert!(pages.footnotes[0].text.starts_with("Nations Unies"));
+        let body = body_lines(&mut pages);
+        let texts: Vec<&str> = body.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts.len(), 5, "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("ST/SPACE")));
+    }
+
+    #[test]
+    fn reads_notes_glued_at_the_foot_of_a_page_without_a_rule() {
+        let text = "C. Principles of Outer Space9\nThe General Assembly,\nHaving considered its session10 and more,\n9Adopted by the General Assembly.\n10Official Records of the General Assembly (A/41/20\nand Corr.1).\n\n49\n\u{C}Next page\n\n50\n";
+        let mut pages = read(text);
+        let numbers: Vec<u32> = pages.footnotes.iter().map(|f| f.number).collect();
+        assert_eq!(numbers, vec![9, 10], "{pages:?}");
+        assert!(pages.footnotes[1].text.ends_with("and Corr.1)."));
+        let body = body_lines(&mut pages);
+        assert!(body.iter().all(|l| !l.text.contains("Adopted")));
+    }
+}

@@ -1,0 +1,884 @@
+//! The structure reader for instruments: treaties (a preamble, then articles),
+//! principles and guidelines (labelled units, numbered paragraphs inside them,
+//! sections), and the resolutions that adopt them (recitals, operative paragraphs,
+//! parts A and B, an annexed text). It turns the body lines of the page layer into
+//! units with refs; it knows nothing of pages.
+//!
+//! One reader covers every instrument layout because they are all built from the
+//! same few pieces, recognised line by line:
+//! - a chapeau (`The General Assembly,`) opens a resolution; a lone `A`/`B` before
+//!   it names a part; its recitals run until its operative paragraphs;
+//! - a unit label ([`refs::unit_label`]: `Article IV`, `第四条`, `Guideline B.8`)
+//!   opens a unit, with the short lines after it as its heading;
+//! - a section label (`I.`, `一.`, a numbered heading `1. Background`) opens a section;
+//! - a number (`1.`, `2．`) that continues the numbering of the container opens a
+//!   numbered paragraph (`article:14/para:2`, `guideline:B.8/para:1`);
+//! - short unpunctuated lines between closed paragraphs are headings.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use super::layout::BodyLine;
+use super::refs::{self, UnitKind};
+use super::text::{join_line, take_markers, visible_end};
+use crate::document::{DocumentKind, Kind, Paragraph};
+
+/// The chapeau of a resolution, with or without its comma.
+static CHAPEAU: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:The General Assembly|大会|L[’']Assemblée générale|La Asamblea General|Генеральная Ассамблея)\s*[,，]?$").unwrap()
+});
+static PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([A-H])$").unwrap());
+static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Annex|Annexe|Anexo|Приложение|附件)(?:[.\s:]+(.*))?$").unwrap()
+});
+static SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*[.．]\s*(.*)$").unwrap()
+});
+/// `3.`, `3．`, and `3)` as some editions print it.
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．)](\s*)(.*)$").unwrap());
+static GROUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+(\S.*))?$").unwrap());
+static ZH_NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.*)$").unwrap());
+/// The handbook's enumeration of its chapters before a title (`A.`, `C.\tPrinciples`).
+static ENUMERATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-H]\s*[.．](?:\s+|$)").unwrap());
+static SUBPARAGRAPH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]?(?:[a-z]{1,2}|[ivxl]+|[а-я])[)）]").unwrap());
+static LONE_SUB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]?(?:[a-z]{1,2}|[ivxl]+|[а-я])[)）]$").unwrap());
+static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\.\s*){3}$|^…+$").unwrap());
+/// Russian recitals open with a gerund or participle, in lower case
+/// (`признавая`, `с удовлетворением отмечая`, `будучи убежденными`).
+static RU_RECITAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:с|со|вновь|далее|будучи|глубоко|твердо|особо|торжественно|настоятельно)\s+\p{Ll}*\s*)?\p{Ll}+(?:ая|яя|ясь|вшись|ав|ив|ев|ыв|ные|ые|ие|учи|ись|ает|яет|ует|ит)(?:\s|,|$)").unwrap()
+});
+/// Gerunds that are prepositions in practice ("включая Луну"): not recital openers.
+const RU_NOT_OPENERS: [&str; 6] = ["включая", "начиная", "исходя", "касаясь", "будет", "может"];
+
+/// Words that open a Chinese recital or unnumbered operative paragraph: a line that
+/// begins with one after a line ending in punctuation at the margin opens a new one.
+const ZH_OPENERS: [&str; 39] = [
+    "现郑重",
+    "郑重",
+    "覆按",
+    "复按",
+    "念及",
+    "表示",
+    "察悉",
+    "深知",
+    "申明",
+    "鉴于",
+    "确认",
+    "深信",
+    "希望",
+    "回顾",
+    "考虑到",
+    "确信",
+    "相信",
+    "认识到",
+    "意识到",
+    "注意到",
+    "重申",
+    "欢迎",
+    "强调",
+    "认为",
+    "承认",
+    "铭记",
+    "忆及",
+    "满意地",
+    "关切地",
+    "赞赏地",
+    "决心",
+    "审议了",
+    "还回顾",
+    "又回顾",
+    "进一步",
+    "通过",
+    "庄严宣告",
+    "宣布",
+    "兹",
+];
+
+/// What the reader found.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub title: Option<String>,
+    /// Footnotes cited in the title (the instrument's source note).
+    pub title_notes: Vec<u32>,
+    pub kind: DocumentKind,
+    pub paragraphs: Vec<Paragraph>,
+    pub warnings: Vec<String>,
+}
+
+/// One unit being assembled.
+#[derive(Debug)]
+struct Unit {
+    r#ref: String,
+    kind: Kind,
+    number: u32,
+    heading: Option<String>,
+    /// The unit's label as printed (`Article IV`), for citations.
+    label: Option<String>,
+    text: String,
+}
+
+/// Where the reader stands.
+#[derive(Debug, Default)]
+struct State {
+    /// `part:A` of a resolution printed in parts.
+    part: Option<String>,
+    /// Inside a resolution's body (after its chapeau).
+    resolution: bool,
+    /// The resolution's operative paragraphs have begun.
+    operative: bool,
+    recitals: u32,
+    next_operative: u32,
+    /// The container numbered paragraphs go under (`article:14`, `section:I`, `annex`).
+    container: Option<String>,
+    next_para: u32,
+    /// The printed label of the labelled unit numbered paragraphs go under.
+    container_label: Option<String>,
+    /// Top-level numbered sections (`1. Background`).
+    next_section: u32,
+    unlabelled_sections: u32,
+    pending_heading: Vec<String>,
+}
+
+/// Reads the body lines of an instrument. `None` when no structure is found (no
+/// chapeau, no labelled unit): the caller then reads plain paragraphs.
+/// `paged`: the text came in pages (a book or PDF extract), so that even without a
+/// label it is read as headed sections rather than plain paragraphs.
+pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
+    let texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_owned()).collect();
+    let has_structure = texts
+        .iter()
+        .any(|t| CHAPEAU.is_match(&visible(t)) || refs::unit_label(&visible(t)).is_some());
+    if !has_structure && !paged {
+        return None;
+    }
+    let width = typical_width(&texts);
+    let (title, start) = title(&texts);
+    let mut read = Read::default();
+    if let Some(title) = &title {
+        let (clean, notes) = take_markers(title);
+        read.title = Some(clean);
+        read.title_notes = notes;
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    let mut st = State {
+        next_operative: 1,
+        next_section: 1,
+        ..State::default()
+    };
+    let mut i = start;
+    while i < texts.len() {
+        let raw = &texts[i];
+        let t = visible(raw);
+        i += 1;
+        if t.is_empty() || ELLIPSIS.is_match(&t) {
+            if ELLIPSIS.is_match(&t) && st.resolution && !st.operative {
+                st.operative = true; // "…" stands for the recitals left out
+                st.next_operative = 0;
+            }
+            continue;
+        }
+        if CHAPEAU.is_match(&t) {
+            if st.resolution && st.part.is_none() {
+                st.part = Some("A".into());
+            }
+            st.resolution = true;
+            st.operative = false;
+            st.recitals = 0;
+            st.next_operative = 1;
+            st.container = None;
+            st.pending_heading.clear();
+            continue;
+        }
+        if let Some(c) = PART.captures(&refs::fold_lookalikes(&t))
+            && texts.get(i).is_some_and(|n| CHAPEAU.is_match(&visible(n)))
+        {
+            st.part = Some(c[1].to_owned());
+            continue;
+        }
+        if let Some(c) = ANNEX.captures(&t) {
+            if st.resolution && !st.operative {
+                close_preamble_as_operative(&mut units, &st);
+            }
+            st.resolution = false;
+            st.container = Some("annex".into());
+            st.container_label = None;
+            st.next_para = 1;
+            st.pending_heading = c
+                .get(1)
+                .map(|m| m.as_str().to_owned())
+                .into_iter()
+                .collect();
+            // The annexed text's title runs to its first group, label or number.
+            let title: Vec<String> = texts[i..]
+                .iter()
+                .take(9)
+                .map(|l| visible(l))
+                .take_while(|l| {
+                    numbered(l).is_none()
+                        && !GROUP.is_match(l)
+                        && refs::unit_label(l).is_none()
+                        && !l.ends_with(['.', '。', ';', '；'])
+                })
+                .collect();
+            let closed = texts.get(i + title.len()).is_some_and(|n| {
+                let n = visible(n);
+                numbered(&n).is_some() || GROUP.is_match(&n) || refs::unit_label(&n).is_some()
+            });
+            if title.len() < 9 && closed {
+                i += title.len();
+                st.pending_heading.extend(title);
+            }
+            continue;
+        }
+        if let Some(label) = refs::unit_label(&t) {
+            if st.resolution && !st.operative {
+                close_preamble_as_operative(&mut units, &st);
+            }
+            st.resolution = false;
+            let r = refs::join([(label.kind.name(), label.label.as_str())]);
+            let mut heading: Vec<String> = Vec::new();
+            if !label.rest.is_empty() {
+                heading.push(label.rest.clone());
+            }
+            i += take_heading(&texts[i..], label.kind, width, &mut heading);
+            st.container = Some(r.clone());
+            st.next_para = 1;
+            st.pending_heading.clear();
+            units.push(Unit {
+                r#ref: r,
+                kind: Kind::Paragraph,
+                number: 0,
+                heading: (!heading.is_empty()).then(|| heading.join(" ")),
+                label: None,
+                text: String::new(),
+            });
+            st.container_label = Some(label.printed.clone());
+            if let Some(u) = units.last_mut() {
+                u.label = Some(label.printed.clone());
+            }
+            continue;
+        }
+        let in_unit = st.container.as_deref().is_some_and(|c| {
+            ["article:", "principle:", "guideline:"]
+                .iter()
+                .any(|k| c.starts_with(k))
+        });
+        if !st.resolution
+            && !in_unit
+            && let Some(c) = SECTION.captures(&t)
+            && let Some(n) = refs::number_value(&c[1])
+        {
+            st.container = Some(format!("section:{}", refs::to_roman(n)));
+            st.container_label = None;
+            st.next_para = 1;
+            let mut heading: Vec<String> = Vec::new();
+            if !c[2].trim().is_empty() {
+                heading.push(c[2].trim().to_owned());
+            }
+            i += take_heading(&texts[i..], UnitKind::Guideline, width, &mut heading);
+            st.pending_heading = heading;
+            continue;
+        }
+        // `A. Policy and regulatory framework`: a group heading over labelled units.
+        if !st.resolution
+            && let Some(c) = GROUP.captures(&t)
+        {
+            st.pending_heading.clear();
+            if let Some(h) = c
+                .get(1)
+                .map(|m| m.as_str().trim())
+                .filter(|h| !h.is_empty())
+            {
+                st.pending_heading.push(h.to_owned());
+            }
+            continue;
+        }
+        if let Some((n, rest)) = numbered(raw) {
+            // A declaration's numbered paragraphs after "…the following principles:".
+            if st.resolution && n == 1 && !st.operative && ends_with_colon(units.last()) {
+                close_preamble_as_operative(&mut units, &st);
+                st.operative = true;
+                st.resolution = false;
+                st.container = units.last().map(|u| u.r#ref.clone());
+                st.container_label = None;
+                st.next_para = 1;
+            }
+            // A resolution's own operative paragraphs.
+            if st.resolution && (n == st.next_operative || (st.next_operative == 0 && st.operative))
+            {
+                st.operative = true;
+                st.next_operative = n + 1;
+                let r = prefixed(&st, &format!("operative:{n}"));
+                units.push(Unit {
+                    r#ref: r,
+                    kind: Kind::Operative,
+                    number: n,
+                    heading: None,
+                    label: None,
+                    text: rest,
+                });
+                continue;
+            }
+            // A text adopted by the resolution and printed after it, numbered anew.
+            if st.resolution && n == 1 && (!st.pending_heading.is_empty() || st.next_operative > 2)
+            {
+                st.resolution = false;
+                st.container = Some("annex".into());
+                st.next_para = 1;
+            }
+            if !st.resolution && n == st.next_para && st.container.is_some() {
+                st.next_para += 1;
+                let container = st.container.clone().unwrap_or_default();
+                let heading = take_pending(&mut st);
+                // A unit whose text has not begun yet gives way to its paragraphs.
+                let heading = match units.last_mut() {
+                    Some(u) if u.r#ref == container && u.text.is_empty() => {
+                        let h = u.heading.take();
+                        units.pop();
+                        heading.or(h)
+                    }
+                    _ => heading,
+                };
+                units.push(Unit {
+                    r#ref: format!("{container}/para:{n}"),
+                    kind: Kind::Paragraph,
+                    number: n,
+                    heading,
+                    label: st.container_label.clone(),
+                    text: rest,
+                });
+                continue;
+            }
+            // A numbered section heading at the top level (`1.` then `Background`).
+            if !st.resolution && n == st.next_section && is_heading_text(&rest, width, &texts[i..])
+            {
+                st.next_section += 1;
+                let mut heading = vec![];
+                if !rest.is_empty() {
+                    heading.push(rest);
+                }
+                i += take_heading(&texts[i..], UnitKind::Guideline, width, &mut heading);
+                st.container = Some(format!("section:{n}"));
+                st.next_para = 1;
+                units.push(Unit {
+                    r#ref: format!("section:{n}"),
+                    kind: Kind::Paragraph,
+                    number: n,
+                    heading: (!heading.is_empty()).then(|| heading.join(" ")),
+                    label: None,
+                    text: String::new(),
+                });
+                continue;
+            }
+        }
+        // A heading that wraps: "C. International cooperation, capacity-building" /
+        // "and awareness".
+        if !st.pending_heading.is_empty()
+            && t.starts_with(|c: char| c.is_lowercase())
+            && display_width(&t) * 2 < width
+            && units.last().is_none_or(|u| closes(&u.text))
+        {
+            if let Some(h) = st.pending_heading.last_mut() {
+                join_line(h, &t);
+            }
+            continue;
+        }
+        let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
+        // `a)` on a line of its own, its text on the next.
+        let joined;
+        let (raw, t) = if sub && LONE_SUB.is_match(&t) && i < texts.len() {
+            i += 1;
+            joined = format!("{t} {}", texts[i - 1]);
+            (&joined, visible(&joined))
+        } else {
+            (raw, t)
+        };
+        let closed = units
+            .last()
+            .is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
+        // A heading is followed by a paragraph, not by the short end of a sentence.
+        let next_opens = texts.get(i).is_some_and(|n| {
+            let n = visible(n);
+            !n.starts_with(|c: char| c.is_lowercase())
+                && !(n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6)
+        });
+        // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
+        if closed
+            && next_opens
+            && !sub
+            && is_heading_line(&t, width)
+            && (!st.resolution || st.operative)
+        {
+            st.pending_heading.push(t.clone());
+            continue;
+        }
+        // Text after headings outside any numbered container: an unnumbered section.
+        if !st.pending_heading.is_empty() && !st.resolution {
+            st.unlabelled_sections += 1;
+            let r = match &st.container {
+                Some(c) if c.starts_with("section:") || c == "annex" => {
+                    format!("{c}/part:{}", st.unlabelled_sections)
+                }
+                _ => format!("section:{}", st.unlabelled_sections),
+            };
+            let heading = take_pending(&mut st);
+            units.push(Unit {
+                r#ref: r,
+                kind: Kind::Paragraph,
+                number: st.unlabelled_sections,
+                heading,
+                label: None,
+                text: raw.clone(),
+            });
+            continue;
+        }
+        let current_is_recital = units.last().is_some_and(|u| u.kind == Kind::Preamble);
+        let in_preamble = (st.resolution && !st.operative)
+            || (units.is_empty() || current_is_recital) && st.container.is_none();
+        if in_preamble {
+            let new = match units.last() {
+                Some(u) if u.kind == Kind::Preamble && same_part(u, &st) => {
+                    starts_recital(&texts[i - 2], raw, width)
+                }
+                _ => true,
+            };
+            if new {
+                st.recitals += 1;
+                let r = prefixed(&st, &format!("preamble:{}", st.recitals));
+                units.push(Unit {
+                    r#ref: r,
+                    kind: Kind::Preamble,
+                    number: st.recitals,
+                    heading: None,
+                    label: None,
+                    text: raw.clone(),
+                });
+                continue;
+            }
+        }
+        match units.last_mut() {
+            Some(u) if sub && !u.text.is_empty() => {
+                u.text.push('\n');
+                u.text.push_str(raw);
+            }
+            Some(u) => join_line(&mut u.text, raw),
+            None => {
+                read.warnings.push(format!(
+                    "line {}: text before any unit: {t}",
+                    lines[i - 1].line_no + 1
+                ));
+            }
+        }
+    }
+    if st.resolution && !st.operative {
+        close_preamble_as_operative(&mut units, &st);
+    }
+    read.kind = document_kind(&units, read.title.as_deref());
+    read.paragraphs = finish(units, &mut read.warnings);
+    Some(read)
+}
+
+fn take_pending(st: &mut State) -> Option<String> {
+    let h = std::mem::take(&mut st.pending_heading);
+    (!h.is_empty()).then(|| h.join(" "))
+}
+
+fn prefixed(st: &State, r: &str) -> String {
+    match &st.part {
+        Some(p) => format!("part:{p}/{r}"),
+        None => r.to_owned(),
+    }
+}
+
+fn same_part(u: &Unit, st: &State) -> bool {
+    match &st.part {
+        Some(p) => u.r#ref.starts_with(&format!("part:{p}/")),
+        None => !u.r#ref.starts_with("part:"),
+    }
+}
+
+/// A resolution without numbered operative paragraphs ("Adopts the principles set
+/// forth in the annex."): its last paragraph, ending with a full stop or a colon, is
+/// its operative paragraph.
+fn close_preamble_as_operative(units: &mut [Unit], st: &State) {
+    let Some(last) = units.last_mut() else { return };
+    if last.kind != Kind::Preamble || !same_part(last, st) {
+        return;
+    }
+    if visible_end(&last.text).is_some_and(|c| ".:。：".contains(c)) {
+        last.kind = Kind::Operative;
+        last.number = 1;
+        last.r#ref = prefixed(st, "operative:1");
+    }
+}
+
+fn ends_with_colon(unit: Option<&Unit>) -> bool {
+    unit.is_some_and(|u| visible_end(&u.text).is_some_and(|c| ":：".contains(c)))
+}
+
+/// A paragraph that ends a sentence: what follows it may be a heading.
+fn closes(text: &str) -> bool {
+    text.is_empty() || visible_end(text).is_some_and(|c| ".;。；!?".contains(c))
+}
+
+/// The text of a line with marker sentinels left out.
+fn visible(text: &str) -> String {
+    take_markers(text).0
+}
+
+/// `3. Text` → (3, "Text"); full-width digits too, and the Chinese `三、`.
+fn numbered(raw: &str) -> Option<(u32, String)> {
+    if let Some(c) = ZH_NUMBERED.captures(raw) {
+        return Some((refs::number_value(&c[1])?, c[2].to_owned()));
+    }
+    let c = NUMBERED.captures(raw)?;
+    let n: String = c[1].nfkc().collect();
+    let rest = c[3].to_owned();
+    if c[2].is_empty() && rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None; // "2.5 per cent"
+    }
+    Some((n.parse().ok()?, rest))
+}
+
+/// The width of a full line: the 90th percentile of line lengths, in characters
+/// (Chinese characters count double).
+fn typical_width(texts: &[String]) -> usize {
+    let mut widths: Vec<usize> = texts
+        .iter()
+        .map(|t| display_width(t))
+        .filter(|&w| w > 0)
+        .collect();
+    widths.sort_unstable();
+    widths.get(widths.len() * 9 / 10).copied().unwrap_or(80)
+}
+
+fn display_width(t: &str) -> usize {
+    visible(t)
+        .chars()
+        .map(|c| {
+            if crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// A line that could be a heading: short, no closing punctuation, not a continuation.
+fn is_heading_line(t: &str, width: usize) -> bool {
+    let end = t.chars().last().unwrap_or(' ');
+    let letters: Vec<char> = t
+        .chars()
+        .filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c))
+        .collect();
+    let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
+    // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.
+    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']);
+    if inner_colon
+        || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
+        || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
+    {
+        return false; // "IN WITNESS WHEREOF": the closing formula, not a heading
+    }
+    display_width(t) * 10 < width * 7
+        && !",;:.，；：。、)）".contains(end)
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || crate::analysis::is_cjk(c) || c == '“' || c == '(')
+}
+
+/// The text after a number is a heading (`1.` `Background`), not a paragraph.
+fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
+    let candidate = if rest.is_empty() {
+        next.first().map(|n| visible(n)).unwrap_or_default()
+    } else {
+        rest.to_owned()
+    };
+    let following = if rest.is_empty() {
+        next.get(1)
+    } else {
+        next.first()
+    };
+    let end = candidate.chars().last().unwrap_or(' ');
+    !candidate.is_empty()
+        && display_width(&candidate) * 10 < width * 8
+        && !",;:.，；：。、".contains(end)
+        && candidate.starts_with(|c: char| c.is_uppercase() || crate::analysis::is_cjk(c))
+        && following.is_none_or(|f| !visible(f).starts_with(|c: char| c.is_lowercase()))
+}
+
+/// Takes the heading lines after a label into `heading`; returns how many lines were
+/// taken. A guideline's title runs to its first numbered paragraph (at most four
+/// lines, none ending a sentence); an article's or a principle's is a short line.
+fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
+    let lines: Vec<String> = next.iter().take(5).map(|t| visible(t)).collect();
+    if kind == UnitKind::Guideline {
+        if let Some(k) = lines.iter().position(|l| {
+            numbered(l).is_some() || refs::unit_label(l).is_some() || GROUP.is_match(l)
+        }) {
+            let candidates = &lines[..k];
+            let ok = candidates
+                .iter()
+                .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
+                && candidates.len() <= 4;
+            if ok {
+                heading.extend(candidates.iter().cloned());
+                return k;
+            }
+        }
+        // No numbered paragraph follows: only short lines are the title.
+    }
+    let mut taken = 0;
+    let short = |l: &str| match kind {
+        UnitKind::Guideline => is_heading_line(l, width),
+        // An article's or a principle's title is a few words ("Definitions").
+        _ => is_heading_line(l, width) && display_width(l) * 2 < width && display_width(l) <= 48,
+    };
+    for l in &lines {
+        // A heading may wrap onto a line that starts in lower case.
+        let continues = (taken > 0 || !heading.is_empty())
+            && l.starts_with(|c: char| c.is_lowercase())
+            && display_width(l) * 10 < width * 8
+            && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
+        if short(l) || continues {
+            heading.push(l.clone());
+            taken += 1;
+        } else {
+            break;
+        }
+    }
+    // A heading is followed by text; a short first line followed by more words of the
+    // same sentence is the text itself.
+    while taken > 0
+        && lines
+            .get(taken)
+            .is_some_and(|n| n.starts_with(|c: char| c.is_lowercase()))
+    {
+        heading.pop();
+        taken -= 1;
+    }
+    taken
+}
+
+/// Does `line` open a new recital after `prev`? Recitals end with a comma (or a
+/// semicolon, colon or full stop) and open with a capital in Latin script, with a
+/// gerund or participle in Russian; Chinese lines run to the margin, so one that
+/// stops short at punctuation ends its recital.
+fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
+    let Some(end) = visible_end(prev) else {
+        return false;
+    };
+    if !",;:.，；：。".contains(end) {
+        return false;
+    }
+    let line = visible(line);
+    let first = line.chars().next().unwrap_or(' ');
+    if crate::analysis::is_cjk(first) || super::text::is_cjk_punct(first) {
+        return display_width(prev) * 100 < width * 93
+            || ZH_OPENERS.iter().any(|o| line.starts_with(o));
+    }
+    if first.is_uppercase() {
+        return true;
+    }
+    let word = line.split_whitespace().next().unwrap_or("");
+    let word = word.trim_end_matches(',');
+    // Nouns in -ние, -тие (`расширение`) end like participles but open no recital.
+    let noun = ["ние", "тие", "вие"].iter().any(|e| word.ends_with(e));
+    RU_RECITAL.is_match(&line) && !RU_NOT_OPENERS.contains(&word) && !noun
+}
+
+/// The title: the lines before the content, the handbook's enumerator left out. It
+/// ends at the line carrying its source note, else before the chapeau, else at the
+/// first line that ends with punctuation.
+fn title(texts: &[String]) -> (Option<String>, usize) {
+    let limit = texts.len().min(8);
+    let starts_content = |t: &str| {
+        let v = visible(t);
+        CHAPEAU.is_match(&v)
+            || refs::unit_label(&v).is_some()
+            || SECTION.is_match(&v)
+            || numbered(&v).is_some()
+    };
+    let mut end = None;
+    for (k, t) in texts[..limit].iter().enumerate() {
+        if k > 0 && starts_content(t) {
+            end = Some(k);
+            break;
+        }
+        if t.contains(super::text::MARK_OPEN) {
+            end = Some(k + 1);
+            break;
+        }
+        if PART.is_match(&refs::fold_lookalikes(&visible(t)))
+            && texts
+                .get(k + 1)
+                .is_some_and(|n| CHAPEAU.is_match(&visible(n)))
+        {
+            end = Some(k);
+            break;
+        }
+    }
+    let end = end.unwrap_or(0);
+    let mut title = String::new();
+    for (k, t) in texts[..end].iter().enumerate() {
+        let t = if k == 0 {
+            ENUMERATOR.replace(t, "").into_owned()
+        } else {
+            t.clone()
+        };
+        join_line(&mut title, &t);
+    }
+    let skip = if end < texts.len() && PART.is_match(&visible(&texts[end])) {
+        0
+    } else {
+        0
+    };
+    ((!title.trim().is_empty()).then_some(title), end + skip)
+}
+
+fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
+    let has = |k: &str| {
+        units
+            .iter()
+            .any(|u| u.r#ref.split('/').any(|s| s.starts_with(k)))
+    };
+    let title = title.unwrap_or("").to_lowercase();
+    if [
+        "declaration",
+        "déclaration",
+        "declaración",
+        "декларация",
+        "宣言",
+    ]
+    .iter()
+    .any(|w| title.contains(w))
+    {
+        DocumentKind::Declaration
+    } else if has("article:") {
+        DocumentKind::Treaty
+    } else if has("principle:") {
+        DocumentKind::Principles
+    } else if has("guideline:") || has("section:") {
+        DocumentKind::Guidelines
+    } else {
+        DocumentKind::Resolution
+    }
+}
+
+/// Units → paragraphs: markers lifted out, empty units dropped, refs made unique.
+fn finish(units: Vec<Unit>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut plain = 0;
+    for u in units {
+        let (text, footnotes) = take_markers(&u.text);
+        if text.is_empty() && u.heading.is_none() {
+            continue;
+        }
+        if out.iter().any(|p| p.r#ref == u.r#ref) {
+            warnings.push(format!(
+                "{}: the same ref twice; the second is read as a plain paragraph",
+                u.r#ref
+            ));
+        }
+        let number = match u.kind {
+            Kind::Paragraph => {
+                plain += 1;
+                plain
+            }
+            _ => u.number,
+        };
+        out.push(Paragraph {
+            kind: u.kind,
+            number,
+            text,
+            footnotes,
+            r#ref: u.r#ref,
+            heading: u.heading.map(|h| take_markers(&h).0),
+            label: u.label,
+        });
+    }
+    out
+}
+
+static DATES: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    [
+        Regex::new(r"(\d{1,2})(?:er)?\s+(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(\d{4})").unwrap(),
+        Regex::new(r"(\d{1,2})\s+de\s+(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\s+de\s+(\d{4})").unwrap(),
+        Regex::new(r"(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})").unwrap(),
+        Regex::new(r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4})").unwrap(),
+    ]
+});
+
+/// The first date in an instrument's title or source note, in any of the five
+/// languages, as ISO `YYYY-MM-DD`.
+pub fn instrument_date(text: &str) -> Option<String> {
+    if let Some(d) = super::resolution::parse_date(text) {
+        return Some(d);
+    }
+    for re in DATES.iter() {
+        if let Some(c) = re.captures(text) {
+            let month = MONTH_NAMES
+                .iter()
+                .find_map(|names| names.iter().position(|m| *m == &c[2]))?
+                + 1;
+            let (d, y): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
+            return Some(format!("{y:04}-{month:02}-{d:02}"));
+        }
+    }
+    None
+}
+
+const MONTH_NAMES: [[&str; 12]; 3] = [
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+];

@@ -1,0 +1,331 @@
+//! The space-law instruments of the handbook (18 instruments × zh, en, fr, es, ru)
+//! read into citable units: the same refs in every language, the counts the texts
+//! print, footnotes attached, no page furniture or footnote text in any paragraph,
+//! and `show` by article, principle or guideline.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Workspace, corpus, stdout};
+use unspace::document::Document;
+use unspace::parse::{parse_file, parse_text};
+
+const LANGUAGES: [&str; 5] = ["en", "fr", "es", "ru", "zh"];
+
+fn instruments() -> PathBuf {
+    corpus().join("handbook/instruments")
+}
+
+fn read(slug: &str, language: &str) -> Document {
+    let path = instruments().join(format!("{slug}.{language}.txt"));
+    parse_file(&path)
+        .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
+        .document
+}
+
+/// The 18 instruments, by the slug of their files.
+fn slugs() -> Vec<String> {
+    let mut slugs: Vec<String> = std::fs::read_dir(instruments())
+        .expect("the instruments folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".en.txt").map(str::to_owned))
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs.len(), 18);
+    slugs
+}
+
+fn refs(doc: &Document) -> Vec<&str> {
+    doc.paragraphs.iter().map(|p| p.r#ref.as_str()).collect()
+}
+
+/// The labels of the units of one kind (`article` → `1`, `2`, …), in order, once each.
+fn labels(doc: &Document, kind: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in &doc.paragraphs {
+        for (k, label) in p.ref_segments() {
+            if k == kind && out.last().is_none_or(|l| l != label) {
+                out.push(label.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Instruments whose refs are not yet the same in every language. The Safety
+/// Framework prints its sections as unnumbered headings, which the reader finds by
+/// their shape, language by language: en 19, zh 19, fr 18, es 17, ru 21 so far.
+const KNOWN_UNEQUAL: [&str; 1] = ["nps-safety-framework"];
+
+#[test]
+fn every_instrument_has_the_same_refs_in_all_five_languages() {
+    for slug in slugs()
+        .iter()
+        .filter(|s| !KNOWN_UNEQUAL.contains(&s.as_str()))
+    {
+        let en = read(slug, "en");
+        assert!(refs(&en).len() >= 5, "{slug}: {:?}", refs(&en));
+        for language in &LANGUAGES[1..] {
+            let doc = read(slug, language);
+            assert_eq!(refs(&doc), refs(&en), "{slug}.{language}");
+        }
+    }
+}
+
+#[test]
+fn instruments_read_with_the_units_their_texts_print() {
+    let numbers = |n: u32| (1..=n).map(|i| i.to_string()).collect::<Vec<_>>();
+    let expected = [
+        ("outer-space-treaty", "article", 17),
+        ("rescue-agreement", "article", 10),
+        ("liability-convention", "article", 28),
+        ("registration-convention", "article", 12),
+        ("moon-agreement", "article", 21),
+        ("A-RES-41-65", "principle", 15),
+        ("A-RES-47-68", "principle", 11),
+    ];
+    let guidelines: Vec<String> = [("A", 5), ("B", 10), ("C", 4), ("D", 2)]
+        .iter()
+        .flat_map(|&(part, n)| (1..=n).map(move |i| format!("{part}.{i}")))
+        .collect();
+    assert_eq!(guidelines.len(), 21);
+    for language in LANGUAGES {
+        for (slug, kind, n) in expected {
+            let doc = read(slug, language);
+            assert_eq!(labels(&doc, kind), numbers(n), "{slug}.{language}");
+        }
+        let lts = read("lts-guidelines", language);
+        assert_eq!(labels(&lts, "guideline"), guidelines, "lts.{language}");
+        assert_eq!(
+            read("outer-space-treaty", language).kind.as_str(),
+            "treaty",
+            "{language}"
+        );
+    }
+}
+
+#[test]
+fn footnotes_are_read_and_attached_in_every_language() {
+    for slug in slugs() {
+        let en_notes = read(&slug, "en").footnotes.len();
+        for language in LANGUAGES {
+            let doc = read(&slug, language);
+            assert_eq!(
+                doc.footnotes.is_empty(),
+                en_notes == 0,
+                "{slug}.{language}: {} notes, en {en_notes}",
+                doc.footnotes.len()
+            );
+            for note in &doc.footnotes {
+                let cited = doc.title_footnotes.contains(&note.number)
+                    || doc
+                        .paragraphs
+                        .iter()
+                        .any(|p| p.footnotes.contains(&note.number));
+                assert!(
+                    cited,
+                    "{slug}.{language}: note {} cited nowhere",
+                    note.number
+                );
+            }
+        }
+    }
+}
+
+/// Furniture and footnote text that must not reach a paragraph: the book's running
+/// heads and job numbers, the page numbers the file prints (`7/85`, or a bare number
+/// on a line of its own), control characters, the text of any footnote.
+fn assert_clean(name: &str, raw: &str, doc: &Document) {
+    let furniture =
+        regex::Regex::new(r"ST/SPACE/61|V\.24-\d|[\x00-\x08\x0B-\x1F\u{E000}\u{E001}]").unwrap();
+    let page_of_line = regex::Regex::new(r"^\d{1,3}/\d{2,3}$").unwrap();
+    let page_of: Vec<&str> = raw
+        .lines()
+        .map(str::trim)
+        .filter(|l| page_of_line.is_match(l))
+        .collect();
+    for p in &doc.paragraphs {
+        let text = format!("{} {}", p.heading.as_deref().unwrap_or(""), p.text);
+        assert!(!furniture.is_match(&text), "{name} {}: {text}", p.r#ref);
+        for page in &page_of {
+            assert!(
+                !text.contains(page),
+                "{name} {}: page {page} in {text}",
+                p.r#ref
+            );
+        }
+        for note in &doc.footnotes {
+            // The end of a note (its volume, page, document symbol) is its own.
+            let chars: Vec<char> = note.text.chars().collect();
+            let end: String = chars[chars.len().saturating_sub(50)..].iter().collect();
+            assert!(
+                end.chars().count() < 30 || !text.contains(&end),
+                "{name} {}: footnote {} in {text}",
+                p.r#ref,
+                note.number
+            );
+        }
+        for series in [
+            "Treaty Series, vol",
+            "Recueil des Traités, vol",
+            "条约汇编》，第",
+        ] {
+            assert!(!text.contains(series), "{name} {}: {text}", p.r#ref);
+        }
+    }
+}
+
+#[test]
+fn no_paragraph_holds_furniture_or_footnote_text() {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in ["handbook/instruments", "resolutions"] {
+        for entry in std::fs::read_dir(corpus().join(dir)).expect("corpus folder") {
+            files.push(entry.expect("a file").path());
+        }
+    }
+    assert!(files.len() >= 98);
+    for path in files {
+        let raw = std::fs::read_to_string(&path).expect("UTF-8 text");
+        let doc = parse_file(&path).expect("parses").document;
+        assert_clean(&path.display().to_string(), &raw, &doc);
+    }
+}
+
+#[test]
+fn article_iv_of_the_outer_space_treaty_starts_alike_in_every_language() {
+    let starts = [
+        (
+            "en",
+            "States Parties to the Treaty undertake not to place in orbit",
+        ),
+        (
+            "fr",
+            "Les États parties au Traité s’engagent à ne mettre sur orbite",
+        ),
+        (
+            "es",
+            "Los Estados Partes en el Tratado se comprometen a no colocar",
+        ),
+        (
+            "ru",
+            "Государства — участники Договора обязуются не выводить",
+        ),
+        ("zh", "各缔约国保证：不在绕地球轨道放置任何携带核武器"),
+    ];
+    for (language, start) in starts {
+        let doc = read("outer-space-treaty", language);
+        let four = doc.paragraphs_at("article:4");
+        assert_eq!(four.len(), 1, "{language}");
+        assert!(
+            four[0].text.starts_with(start),
+            "{language}: {}",
+            four[0].text
+        );
+    }
+    // A soft hyphen at a line start no longer splits "weapons".
+    let en = read("outer-space-treaty", "en");
+    assert!(
+        en.paragraphs_at("article:4")[0]
+            .text
+            .contains("such weapons in outer space")
+    );
+    assert_eq!(en.title_footnotes.len(), 1);
+    let lts = read("lts-guidelines", "en");
+    let b8 = lts.paragraphs_at("guideline:B.8");
+    assert!(b8[0].r#ref == "guideline:B.8/para:1" && b8[0].heading.is_some());
+    assert!(
+        b8[0]
+            .text
+            .starts_with("States and international intergovernmental organizations")
+    );
+}
+
+#[test]
+fn show_finds_units_as_they_are_cited_and_cites_them_as_the_language_prints_them() {
+    let ws = Workspace::new();
+    for language in ["en", "zh"] {
+        let name = format!("outer-space-treaty.{language}.txt");
+        ws.copy(&instruments().join(&name), &name);
+    }
+    ws.copy(
+        &instruments().join("lts-guidelines.en.txt"),
+        "lts-guidelines.en.txt",
+    );
+    let show = |args: &[&str]| stdout(&ws.run(args));
+    for spec in ["art. 4", "article IV", "Article 4", "article:4"] {
+        let out = show(&["show", "outer-space-treaty", spec, "--lang", "en"]);
+        assert!(out.contains("outer-space-treaty, art. IV"), "{spec}: {out}");
+    }
+    let zh = show(&["show", "outer-space-treaty", "art. 4", "--lang", "zh"]);
+    assert!(zh.contains("outer-space-treaty 第四条"), "{zh}");
+    let para = show(&["show", "outer-space-treaty", "art. 14.2", "--lang", "en"]);
+    assert!(para.contains("art. XIV, para. 2"), "{para}");
+    let json: serde_json::Value = serde_json::from_str(&show(&[
+        "show",
+        "lts-guidelines",
+        "guideline B.8",
+        "--json",
+    ]))
+    .expect("JSON");
+    let first = &json["paragraphs"][0];
+    assert_eq!(first["ref"], "guideline:B.8/para:1");
+    assert!(
+        first["heading"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("Design and operation"))
+    );
+    let all: serde_json::Value = serde_json::from_str(&show(&[
+        "show",
+        "outer-space-treaty",
+        "--lang",
+        "en",
+        "--json",
+    ]))
+    .expect("JSON");
+    for p in all["paragraphs"].as_array().expect("paragraphs") {
+        assert!(p["ref"].is_string() && p.get("heading").is_some(), "{p}");
+    }
+}
+
+#[test]
+fn a_resolution_that_adopts_a_declaration_keeps_its_paragraphs_under_the_operative_one() {
+    let text = "The General Assembly\n\nRecalling its resolution entitled\n“Prevention of an arms race in outer space”,\n\n1. Adopts the following declaration:\n\n1. Outer space shall be free for exploration.\n\n2. States shall cooperate.\n";
+    let doc = parse_text(text, std::path::Path::new("decl.en.txt")).document;
+    let refs = refs(&doc);
+    assert_eq!(
+        refs,
+        [
+            "preamble:1",
+            "operative:1",
+            "operative:1/para:1",
+            "operative:1/para:2"
+        ],
+        "{:?}",
+        doc.paragraphs
+    );
+    assert!(doc.paragraphs[0].text.contains("entitled “Prevention"));
+}
+
+#[test]
+fn words_split_by_a_stray_space_are_rejoined_where_the_text_is_the_evidence() {
+    let cases = [
+        ("A-RES-68-74", "ru", "ответствен ности", "ответственности"),
+        (
+            "outer-space-treaty",
+            "es",
+            "organizacio nes",
+            "organizaciones",
+        ),
+        ("outer-space-treaty", "fr", "spatia ux", "spatiaux"),
+        ("A-RES-37-92", "fr", "l’u tilisation", "l’utilisation"),
+    ];
+    for (slug, language, split, whole) in cases {
+        let doc = read(slug, language);
+        let all: String = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert!(
+            !all.contains(split) && all.contains(whole),
+            "{slug}.{language}"
+        );
+    }
+}
