@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
-use crate::document::Kind;
+use crate::document::{Document, Kind};
 use crate::index::{self, Library, Options, Progress, Report, UpdateError};
 use crate::{data, query, render, search};
 
@@ -131,7 +131,15 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) ->
         kind: args.kind.map(kind_of),
         year: args.year,
     };
-    let run = |library: &Library| guarded_search(library, &text, &query, &filters, args.limit);
+    let parallel = args.parallel.as_deref();
+    let run = |library: &Library| {
+        let mut results = guarded_search(library, &text, &query, &filters, args.limit)?;
+        if let Some(spec) = parallel {
+            let languages = language_list(spec, &search::languages(library)?)?;
+            search::add_parallel(library, &mut results, &languages)?;
+        }
+        Ok::<_, anyhow::Error>(results)
+    };
     let results = if args.no_refresh {
         let library = Library::open(root)?.ok_or_else(|| {
             anyhow!(
@@ -369,12 +377,56 @@ impl Progress for Bar {
     }
 }
 
+/// Languages from `zh,en,fr` (codes or names) or `all` (those given in `available`,
+/// in the usual UN order).
+fn language_list(spec: &str, available: &[String]) -> Result<Vec<String>> {
+    if spec.trim().eq_ignore_ascii_case("all") {
+        let order = ["zh", "en", "fr", "es", "ru", "ar"];
+        let mut all: Vec<String> = available.to_vec();
+        all.sort_by_key(|l| order.iter().position(|o| o == l).unwrap_or(order.len()));
+        return Ok(all);
+    }
+    let mut out = Vec::new();
+    for name in spec.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let code = search::language_code(name).ok_or_else(|| {
+            anyhow!(
+                "`{name}` is not a language unspace knows: give zh, en, fr, es, ru, ar (or all)"
+            )
+        })?;
+        if !out.iter().any(|l| l == code) {
+            out.push(code.to_owned());
+        }
+    }
+    if out.is_empty() {
+        bail!("`{spec}`: give languages as a comma list (zh,en,fr) or all");
+    }
+    Ok(out)
+}
+
 fn show_command(data: &Path, args: ShowArgs, output: Output) -> Result<Outcome> {
     let (docs, failed) = index::read_documents(data)?;
     for failure in &failed {
         say(&format!("error: {failure}"));
     }
-    let lang = args.lang.as_deref().map(str::to_lowercase);
+    if let Some(spec) = args.lang.as_deref()
+        && (spec.contains(',') || spec.trim().eq_ignore_ascii_case("all"))
+    {
+        let documents: Vec<&Document> = docs
+            .iter()
+            .map(|p| &p.document)
+            .filter(|d| d.symbol.eq_ignore_ascii_case(&args.symbol))
+            .collect();
+        if documents.is_empty() {
+            bail!("no document {} in {}", args.symbol, data.display());
+        }
+        let present: Vec<String> = documents.iter().map(|d| d.language.clone()).collect();
+        let languages = language_list(spec, &present)?;
+        return show_parallel(data, &args, &documents, &languages, output);
+    }
+    let lang = args
+        .lang
+        .as_deref()
+        .map(|l| search::language_code(l).map_or_else(|| l.to_lowercase(), str::to_owned));
     let candidates: Vec<_> = docs
         .iter()
         .map(|p| &p.document)
@@ -420,6 +472,60 @@ fn show_command(data: &Path, args: ShowArgs, output: Output) -> Result<Outcome> 
         out.flush()?;
     } else {
         output.emit(|out| render::document_text(out, doc, only.as_deref(), output.style))?;
+    }
+    Ok(Outcome::Found)
+}
+
+/// `show SYMBOL [REF] --lang zh,en,fr`: the unit (or every unit) in each language,
+/// aligned by ref.
+fn show_parallel(
+    data: &Path,
+    args: &ShowArgs,
+    documents: &[&Document],
+    languages: &[String],
+    output: Output,
+) -> Result<Outcome> {
+    let of = |language: &str| documents.iter().copied().find(|d| d.language == language);
+    // The refs to show, in the order of the first language that has the document.
+    let primary = languages.iter().find_map(|l| of(l)).unwrap_or(documents[0]);
+    let refs: Vec<String> = match &args.paragraph {
+        Some(spec) => find_paragraph(primary, spec)?
+            .iter()
+            .map(|p| p.r#ref.clone())
+            .collect(),
+        None => {
+            let mut refs: Vec<String> =
+                primary.paragraphs.iter().map(|p| p.r#ref.clone()).collect();
+            for doc in documents {
+                for p in &doc.paragraphs {
+                    if !refs.contains(&p.r#ref) {
+                        refs.push(p.r#ref.clone());
+                    }
+                }
+            }
+            refs
+        }
+    };
+    let versions: Vec<render::Version> = languages
+        .iter()
+        .map(|l| render::Version {
+            language: l.as_str(),
+            document: of(l),
+        })
+        .collect();
+    let view = render::ParallelView {
+        symbol: &primary.symbol,
+        spec: args.paragraph.as_deref(),
+        refs: &refs,
+        versions: &versions,
+        data: &data.display().to_string(),
+    };
+    if args.json {
+        let mut out = io::stdout().lock();
+        render::parallel_json(&mut out, &view)?;
+        out.flush()?;
+    } else {
+        output.emit(|out| render::parallel_text(out, &view, output.style))?;
     }
     Ok(Outcome::Found)
 }

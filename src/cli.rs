@@ -41,13 +41,17 @@ Examples:
   unspace search 'space -debris'                exclude a word inside the query (or NOT debris)
   unspace search 'debris OR 碎片' --lang zh -n 3
   unspace search 75/92 --list                   one line per paragraph
-  unspace search 空间碎片 --json | jq '.hits[] | .symbol, .number'";
+  unspace search 空间碎片 --json | jq '.hits[] | .symbol, .number'
+  unspace search 空间碎片 --parallel en          each hit with its English text";
 
 const SHOW_EXAMPLES: &str = "\
 Examples:
   unspace show A/RES/76/76                      the whole resolution
   unspace show A/RES/76/76 16 --lang en         operative paragraph 16, in English
-  unspace show A/RES/76/76 p8 --json            preambular paragraph 8, for scripts";
+  unspace show A/RES/76/76 p8 --json            preambular paragraph 8, for scripts
+  unspace show outer-space-treaty 'art. IV' --lang zh,en,fr
+                                                one article in three languages, side by side
+  unspace show A/RES/76/76 16 --lang all --json  the paragraph in every language there is";
 
 const INDEX_EXAMPLES: &str = "\
 Examples:
@@ -140,6 +144,10 @@ pub struct SearchArgs {
     /// One line per paragraph: its citation and the text around the match.
     #[arg(short, long)]
     pub list: bool,
+    /// Under each hit, the same paragraph, article or guideline in these languages
+    /// (a comma list such as `en,fr`, or `all`).
+    #[arg(long, value_name = "LANGS")]
+    pub parallel: Option<String>,
     /// Print JSON for scripts instead of text.
     #[arg(long)]
     pub json: bool,
@@ -165,7 +173,9 @@ pub struct ShowArgs {
     /// in an instrument, a unit as cited (`art. 4`, `article IV`, `art. 14.2`,
     /// `principle X`, `guideline B.8`) or its ref (`article:4`).
     pub paragraph: Option<String>,
-    /// Language of the document, when data/ holds it in several.
+    /// Language of the document, when data/ holds it in several; several languages
+    /// (`zh,en,fr`, or `all`) show the text in each, side by side when the terminal
+    /// is wide enough.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
     /// Print JSON for scripts instead of text.

@@ -75,6 +75,9 @@ pub struct Hit {
     /// (outside the BMP, count UTF-16 units yourself) and jq.
     pub highlights_chars: Vec<(usize, usize)>,
     pub footnotes: Vec<NoteHit>,
+    /// The same unit in the other languages asked for (`--parallel`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parallel: Vec<Counterpart>,
     #[serde(skip)]
     pub date: String,
 }
@@ -107,6 +110,29 @@ const LANGUAGE_NAMES: [(&str, &[&str]); 6] = [
     ("ru", &["russian", "русский", "rus"]),
     ("ar", &["arabic", "العربية", "ara"]),
 ];
+
+/// The code of a language given by code or name (`zh`, `Chinese`, `中文`).
+pub fn language_code(name: &str) -> Option<&'static str> {
+    let folded = name.trim().to_lowercase();
+    LANGUAGE_NAMES
+        .iter()
+        .find(|(code, names)| *code == folded || names.contains(&folded.as_str()))
+        .map(|(code, _)| *code)
+}
+
+/// The languages the index holds documents in.
+pub fn languages(library: &Library) -> Result<Vec<String>> {
+    let reader: tantivy::IndexReader = library
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .context("could not open the index for reading")?;
+    Ok(values(&reader.searcher(), library.fields.language)?
+        .into_iter()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .collect())
+}
 
 /// A list for a message: the first dozen values, and how many more.
 fn listed(values: &[String]) -> String {
@@ -198,6 +224,135 @@ fn resolve_filters(
         }
     }
     Ok((out, notes))
+}
+
+/// A unit in another language: the paragraph with the same document id and ref.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counterpart {
+    pub language: String,
+    #[serde(rename = "ref")]
+    pub r#ref: String,
+    pub heading: Option<String>,
+    /// `None` when the data folder has no such unit in this language.
+    pub text: Option<String>,
+    pub footnotes: Vec<Footnote>,
+    /// Why there is no text (`no fr text of A/RES/76/76 ¶16 in the index`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+    /// The label as this language prints it, for the citation.
+    #[serde(skip)]
+    pub label: Option<String>,
+    #[serde(skip)]
+    pub kind: Option<Kind>,
+    #[serde(skip)]
+    pub number: u32,
+}
+
+/// Fills each hit's [`Hit::parallel`] with the same unit (same document id, same
+/// ref) in each of `languages` but the hit's own: a few term lookups per hit on the
+/// index, no file is read. A language without the unit gets an entry that says so.
+pub fn add_parallel(library: &Library, results: &mut Results, languages: &[String]) -> Result<()> {
+    if languages.is_empty() || results.hits.is_empty() {
+        return Ok(());
+    }
+    let reader = library
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .context("could not open the index for reading")?;
+    let searcher = reader.searcher();
+    let f = &library.fields;
+    for hit in &mut results.hits {
+        for language in languages.iter().filter(|l| **l != hit.language) {
+            let mut other = counterpart(&searcher, f, &hit.symbol, &hit.r#ref, language)?;
+            if other.text.is_none() {
+                other.missing = Some(format!(
+                    "no {language} text of {} {} in the index",
+                    hit.symbol,
+                    unit_name(hit)
+                ));
+            }
+            hit.parallel.push(other);
+        }
+    }
+    Ok(())
+}
+
+/// A hit's unit as its language cites it (`art. IV`, `¶16`), else its ref.
+fn unit_name(hit: &Hit) -> String {
+    match hit.kind {
+        Kind::Operative => format!("¶{}", hit.number),
+        Kind::Preamble => format!("preamble {}", hit.number),
+        Kind::Paragraph => {
+            crate::parse::refs::cited_label(&hit.r#ref, hit.label.as_deref(), &hit.language)
+                .unwrap_or_else(|| hit.r#ref.clone())
+        }
+    }
+}
+
+/// The unit `r` of document `symbol` in `language`, from the index (`text` is `None`
+/// when there is none).
+pub fn counterpart(
+    searcher: &Searcher,
+    f: &Fields,
+    symbol: &str,
+    r: &str,
+    language: &str,
+) -> Result<Counterpart> {
+    let term = |field: Field, value: &str| -> (Occur, Box<dyn TantivyQuery>) {
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                IndexTerm::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            )),
+        )
+    };
+    let query = BooleanQuery::new(vec![
+        term(f.symbol, symbol),
+        term(f.r#ref, r),
+        term(f.language, language),
+    ]);
+    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some((_, address)) = found.first() else {
+        return Ok(Counterpart {
+            language: language.to_owned(),
+            r#ref: r.to_owned(),
+            heading: None,
+            text: None,
+            footnotes: Vec::new(),
+            missing: None,
+            label: None,
+            kind: None,
+            number: 0,
+        });
+    };
+    let doc: TantivyDocument = searcher
+        .doc(*address)
+        .context("could not read a paragraph from the index")?;
+    let text_of = |field: Field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let some = |s: String| (!s.is_empty()).then_some(s);
+    Ok(Counterpart {
+        language: language.to_owned(),
+        r#ref: r.to_owned(),
+        heading: some(text_of(f.heading)),
+        text: Some(text_of(f.text)),
+        footnotes: serde_json::from_str(&text_of(f.notes))
+            .context("a paragraph's stored footnotes are unreadable")?,
+        missing: None,
+        label: some(text_of(f.label)),
+        kind: Kind::from_name(&text_of(f.kind)),
+        number: doc
+            .get_first(f.number)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as u32,
+    })
 }
 
 /// Where a hit matched.
@@ -612,6 +767,7 @@ fn hit(
         highlights_chars: char_ranges(&text, &marks),
         highlights: marks,
         matched_in,
+        parallel: Vec::new(),
         text,
         footnotes,
         date: text_of(f.date),
