@@ -638,7 +638,14 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
     let end = end.unwrap_or(0);
     let mut title = String::new();
     for (k, t) in texts[..end].iter().enumerate() {
-        let t = if k == 0 { ENUMERATOR.replace(t, "").into_owned() } else { t.clone() };
+        let t = if k == 0 && ENUMERATOR.is_match(&refs::fold_lookalikes(t)) {
+            // `C.` or a Cyrillic `С.`: the book's enumeration, not the title.
+            let folded = refs::fold_lookalikes(t);
+            let cut = ENUMERATOR.find(&folded).map_or(0, |m| m.end());
+            t.chars().skip(folded[..cut].chars().count()).collect()
+        } else {
+            t.clone()
+        };
         join_line(&mut title, &t);
     }
     let skip = if end < texts.len() && PART.is_match(&visible(&texts[end])) { 0 } else { 0 };
@@ -648,13 +655,19 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
 fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
     let has = |k: &str| units.iter().any(|u| u.r#ref.split('/').any(|s| s.starts_with(k)));
     let title = title.unwrap_or("").to_lowercase();
-    if ["declaration", "déclaration", "declaración", "декларация", "宣言"].iter().any(|w| title.contains(w)) {
+    let named = |words: &[&str]| words.iter().any(|w| title.contains(w));
+    if named(&["declaration", "déclaration", "declaración", "декларация", "宣言"]) {
         DocumentKind::Declaration
     } else if has("article:") {
         DocumentKind::Treaty
-    } else if has("principle:") {
+    } else if has("principle:") || named(&["principles", "principes", "principios", "принципы", "原则"])
+        && !named(&["руководящие"])
+    {
         DocumentKind::Principles
-    } else if has("guideline:") || has("section:") {
+    } else if has("guideline:")
+        || has("section:")
+        || named(&["guidelines", "lignes directrices", "directrices", "руководящие", "准则", "framework", "cadre", "marco", "рамки", "框架"])
+    {
         DocumentKind::Guidelines
     } else {
         DocumentKind::Resolution
