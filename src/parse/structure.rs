@@ -635,7 +635,15 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
             break;
         }
     }
-    let end = end.unwrap_or(0);
+    // No note and no chapeau: the lines before the first that ends with punctuation
+    // (a text with one paragraph per line starts with its title on a line of its own).
+    let end = end.unwrap_or_else(|| {
+        texts[..limit]
+            .iter()
+            .position(|t| visible_end(t).is_some_and(|c| ",;:.，；：。".contains(c)))
+            .filter(|&k| k <= 4)
+            .unwrap_or(0)
+    });
     let mut title = String::new();
     for (k, t) in texts[..end].iter().enumerate() {
         let t = if k == 0 && ENUMERATOR.is_match(&refs::fold_lookalikes(t)) {
