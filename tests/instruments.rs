@@ -60,7 +60,10 @@ const KNOWN_UNEQUAL: [&str; 1] = ["nps-safety-framework"];
 
 #[test]
 fn every_instrument_has_the_same_refs_in_all_five_languages() {
-    for slug in slugs().iter().filter(|s| !KNOWN_UNEQUAL.contains(&s.as_str())) {
+    for slug in slugs()
+        .iter()
+        .filter(|s| !KNOWN_UNEQUAL.contains(&s.as_str()))
+    {
         let en = read(slug, "en");
         assert!(refs(&en).len() >= 5, "{slug}: {:?}", refs(&en));
         for language in &LANGUAGES[1..] {
@@ -116,8 +119,15 @@ fn footnotes_are_read_and_attached_in_every_language() {
             );
             for note in &doc.footnotes {
                 let cited = doc.title_footnotes.contains(&note.number)
-                    || doc.paragraphs.iter().any(|p| p.footnotes.contains(&note.number));
-                assert!(cited, "{slug}.{language}: note {} cited nowhere", note.number);
+                    || doc
+                        .paragraphs
+                        .iter()
+                        .any(|p| p.footnotes.contains(&note.number));
+                assert!(
+                    cited,
+                    "{slug}.{language}: note {} cited nowhere",
+                    note.number
+                );
             }
         }
     }
@@ -139,7 +149,11 @@ fn assert_clean(name: &str, raw: &str, doc: &Document) {
         let text = format!("{} {}", p.heading.as_deref().unwrap_or(""), p.text);
         assert!(!furniture.is_match(&text), "{name} {}: {text}", p.r#ref);
         for page in &page_of {
-            assert!(!text.contains(page), "{name} {}: page {page} in {text}", p.r#ref);
+            assert!(
+                !text.contains(page),
+                "{name} {}: page {page} in {text}",
+                p.r#ref
+            );
         }
         for note in &doc.footnotes {
             // The end of a note (its volume, page, document symbol) is its own.
@@ -152,7 +166,11 @@ fn assert_clean(name: &str, raw: &str, doc: &Document) {
                 note.number
             );
         }
-        for series in ["Treaty Series, vol", "Recueil des Traités, vol", "条约汇编》，第"] {
+        for series in [
+            "Treaty Series, vol",
+            "Recueil des Traités, vol",
+            "条约汇编》，第",
+        ] {
             assert!(!text.contains(series), "{name} {}: {text}", p.r#ref);
         }
     }
@@ -177,26 +195,50 @@ fn no_paragraph_holds_furniture_or_footnote_text() {
 #[test]
 fn article_iv_of_the_outer_space_treaty_starts_alike_in_every_language() {
     let starts = [
-        ("en", "States Parties to the Treaty undertake not to place in orbit"),
-        ("fr", "Les États parties au Traité s’engagent à ne mettre sur orbite"),
-        ("es", "Los Estados Partes en el Tratado se comprometen a no colocar"),
-        ("ru", "Государства — участники Договора обязуются не выводить"),
+        (
+            "en",
+            "States Parties to the Treaty undertake not to place in orbit",
+        ),
+        (
+            "fr",
+            "Les États parties au Traité s’engagent à ne mettre sur orbite",
+        ),
+        (
+            "es",
+            "Los Estados Partes en el Tratado se comprometen a no colocar",
+        ),
+        (
+            "ru",
+            "Государства — участники Договора обязуются не выводить",
+        ),
         ("zh", "各缔约国保证：不在绕地球轨道放置任何携带核武器"),
     ];
     for (language, start) in starts {
         let doc = read("outer-space-treaty", language);
         let four = doc.paragraphs_at("article:4");
         assert_eq!(four.len(), 1, "{language}");
-        assert!(four[0].text.starts_with(start), "{language}: {}", four[0].text);
+        assert!(
+            four[0].text.starts_with(start),
+            "{language}: {}",
+            four[0].text
+        );
     }
     // A soft hyphen at a line start no longer splits "weapons".
     let en = read("outer-space-treaty", "en");
-    assert!(en.paragraphs_at("article:4")[0].text.contains("such weapons in outer space"));
+    assert!(
+        en.paragraphs_at("article:4")[0]
+            .text
+            .contains("such weapons in outer space")
+    );
     assert_eq!(en.title_footnotes.len(), 1);
     let lts = read("lts-guidelines", "en");
     let b8 = lts.paragraphs_at("guideline:B.8");
     assert!(b8[0].r#ref == "guideline:B.8/para:1" && b8[0].heading.is_some());
-    assert!(b8[0].text.starts_with("States and international intergovernmental organizations"));
+    assert!(
+        b8[0]
+            .text
+            .starts_with("States and international intergovernmental organizations")
+    );
 }
 
 #[test]
@@ -206,7 +248,10 @@ fn show_finds_units_as_they_are_cited_and_cites_them_as_the_language_prints_them
         let name = format!("outer-space-treaty.{language}.txt");
         ws.copy(&instruments().join(&name), &name);
     }
-    ws.copy(&instruments().join("lts-guidelines.en.txt"), "lts-guidelines.en.txt");
+    ws.copy(
+        &instruments().join("lts-guidelines.en.txt"),
+        "lts-guidelines.en.txt",
+    );
     let show = |args: &[&str]| stdout(&ws.run(args));
     for spec in ["art. 4", "article IV", "Article 4", "article:4"] {
         let out = show(&["show", "outer-space-treaty", spec, "--lang", "en"]);
@@ -216,15 +261,28 @@ fn show_finds_units_as_they_are_cited_and_cites_them_as_the_language_prints_them
     assert!(zh.contains("outer-space-treaty 第四条"), "{zh}");
     let para = show(&["show", "outer-space-treaty", "art. 14.2", "--lang", "en"]);
     assert!(para.contains("art. XIV, para. 2"), "{para}");
-    let json: serde_json::Value =
-        serde_json::from_str(&show(&["show", "lts-guidelines", "guideline B.8", "--json"]))
-            .expect("JSON");
+    let json: serde_json::Value = serde_json::from_str(&show(&[
+        "show",
+        "lts-guidelines",
+        "guideline B.8",
+        "--json",
+    ]))
+    .expect("JSON");
     let first = &json["paragraphs"][0];
     assert_eq!(first["ref"], "guideline:B.8/para:1");
-    assert!(first["heading"].as_str().is_some_and(|h| h.starts_with("Design and operation")));
-    let all: serde_json::Value =
-        serde_json::from_str(&show(&["show", "outer-space-treaty", "--lang", "en", "--json"]))
-            .expect("JSON");
+    assert!(
+        first["heading"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("Design and operation"))
+    );
+    let all: serde_json::Value = serde_json::from_str(&show(&[
+        "show",
+        "outer-space-treaty",
+        "--lang",
+        "en",
+        "--json",
+    ]))
+    .expect("JSON");
     for p in all["paragraphs"].as_array().expect("paragraphs") {
         assert!(p["ref"].is_string() && p.get("heading").is_some(), "{p}");
     }
@@ -237,7 +295,12 @@ fn a_resolution_that_adopts_a_declaration_keeps_its_paragraphs_under_the_operati
     let refs = refs(&doc);
     assert_eq!(
         refs,
-        ["preamble:1", "operative:1", "operative:1/para:1", "operative:1/para:2"],
+        [
+            "preamble:1",
+            "operative:1",
+            "operative:1/para:1",
+            "operative:1/para:2"
+        ],
         "{:?}",
         doc.paragraphs
     );
@@ -248,13 +311,21 @@ fn a_resolution_that_adopts_a_declaration_keeps_its_paragraphs_under_the_operati
 fn words_split_by_a_stray_space_are_rejoined_where_the_text_is_the_evidence() {
     let cases = [
         ("A-RES-68-74", "ru", "ответствен ности", "ответственности"),
-        ("outer-space-treaty", "es", "organizacio nes", "organizaciones"),
+        (
+            "outer-space-treaty",
+            "es",
+            "organizacio nes",
+            "organizaciones",
+        ),
         ("outer-space-treaty", "fr", "spatia ux", "spatiaux"),
         ("A-RES-37-92", "fr", "l’u tilisation", "l’utilisation"),
     ];
     for (slug, language, split, whole) in cases {
         let doc = read(slug, language);
         let all: String = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
-        assert!(!all.contains(split) && all.contains(whole), "{slug}.{language}");
+        assert!(
+            !all.contains(split) && all.contains(whole),
+            "{slug}.{language}"
+        );
     }
 }

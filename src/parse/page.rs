@@ -56,8 +56,7 @@ pub struct Pages {
     pub warnings: Vec<String>,
 }
 
-static PAGE_OF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{1,4}\s*/\s*\d{1,4}$").unwrap());
+static PAGE_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}\s*/\s*\d{1,4}$").unwrap());
 static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").unwrap());
 static JOB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?$").unwrap());
@@ -125,7 +124,9 @@ fn shape(line: &str) -> String {
 
 /// The indices of the non-blank lines at the top and foot of a page.
 fn edges(page: &[(usize, String)]) -> Vec<usize> {
-    let filled: Vec<usize> = (0..page.len()).filter(|&i| !page[i].1.trim().is_empty()).collect();
+    let filled: Vec<usize> = (0..page.len())
+        .filter(|&i| !page[i].1.trim().is_empty())
+        .collect();
     let mut out: Vec<usize> = filled.iter().take(EDGE).copied().collect();
     out.extend(filled.iter().rev().take(EDGE).copied());
     out.sort_unstable();
@@ -144,7 +145,9 @@ fn furniture_shaped(line: &str) -> bool {
     // Sub-paragraph letters (`b)`) stand alone at the top of a page as often as
     // furniture does.
     !(",;:，；：。、.)）".contains(end))
-        && !t.chars().any(|c| super::text::is_cjk_punct(c) || crate::analysis::is_cjk(c))
+        && !t
+            .chars()
+            .any(|c| super::text::is_cjk_punct(c) || crate::analysis::is_cjk(c))
 }
 
 /// Shapes that recur at the edges of two or more pages.
@@ -281,9 +284,18 @@ fn read_footnotes(out: &mut Pages) {
         };
         if let Some(start) = start {
             let cited = cited_numbers(&out.pages[p][..start]);
-            read_block(&mut out.pages[p][start..], &cited, &mut last, &mut out.footnotes, &mut here);
+            read_block(
+                &mut out.pages[p][start..],
+                &cited,
+                &mut last,
+                &mut out.footnotes,
+                &mut here,
+            );
             if here.is_empty() && rule.is_some() {
-                out.warnings.push(format!("page {}: a footnote rule with no note under it", p + 1));
+                out.warnings.push(format!(
+                    "page {}: a footnote rule with no note under it",
+                    p + 1
+                ));
             }
         }
         out.defined.push(here);
@@ -461,9 +473,13 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             let split = format!(" {} {}", &digits[..1], &digits[1..]);
             if let Some(at) = line.text.find(&split)
                 && line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c))
-                && line.text[at + split.len()..].chars().next().is_none_or(|c| !c.is_ascii_digit())
+                && line.text[at + split.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_ascii_digit())
             {
-                line.text.replace_range(at..at + split.len(), &format!(" {digits}"));
+                line.text
+                    .replace_range(at..at + split.len(), &format!(" {digits}"));
             }
         }
     }
@@ -476,7 +492,8 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             while let Some(at) = line.text[from..].find(&spaced).map(|k| k + from) {
                 let end = at + spaced.len();
                 from = end;
-                let before_letter = line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c));
+                let before_letter =
+                    line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c));
                 let punct_after = line.text[end..].starts_with([',', '.', ';', ':', ')']);
                 if before_letter && punct_after {
                     line.text.insert(end, ' ');
@@ -518,7 +535,9 @@ fn join_word_runs(body: &mut Vec<BodyLine>, segments: &mut Vec<usize>) {
         !t.contains(char::is_whitespace)
             && t.chars().count() < 25
             && t.chars().any(char::is_alphabetic)
-            && !t.chars().any(|c| c.is_ascii_digit() || crate::analysis::is_cjk(c) || c >= '\u{3000}')
+            && !t
+                .chars()
+                .any(|c| c.is_ascii_digit() || crate::analysis::is_cjk(c) || c >= '\u{3000}')
             && !t.ends_with(['.', ')', ':'])
     };
     let mut k = 0;
@@ -564,7 +583,9 @@ fn strip_stray_markers(text: &mut String) -> usize {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for c in STRAY.captures_iter(text) {
-        let (Some(word), Some(digits)) = (c.get(1), c.get(2)) else { continue };
+        let (Some(word), Some(digits)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
         if digits.as_str().starts_with('0') {
             continue;
         }

@@ -27,7 +27,13 @@ pub fn resolution_ref(kind: Kind, number: u32) -> String {
 pub fn join<'a>(segments: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     segments
         .into_iter()
-        .map(|(k, l)| if l.is_empty() { k.to_owned() } else { format!("{k}:{l}") })
+        .map(|(k, l)| {
+            if l.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{k}:{l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -124,7 +130,12 @@ pub fn to_roman(mut n: u32) -> String {
 }
 
 fn chinese(s: &str) -> Option<u32> {
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+    };
     let mut total = 0;
     let mut current = None;
     for c in s.chars() {
@@ -231,7 +242,11 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
         });
     }
     if let Some(c) = ZH_UNIT.captures(t) {
-        let kind = if &c[1] == "原则" { UnitKind::Principle } else { UnitKind::Guideline };
+        let kind = if &c[1] == "原则" {
+            UnitKind::Principle
+        } else {
+            UnitKind::Guideline
+        };
         let label = normal_label(kind, &c[2])?;
         return Some(UnitLabel {
             kind,
@@ -337,7 +352,8 @@ pub fn parse_spec(spec: &str) -> Option<String> {
 /// `printed` is the label as the text prints it, which gives the numeral style.
 pub fn cited_label(r: &str, printed: Option<&str>, language: &str) -> Option<String> {
     let mut segments = r.split('/').filter_map(|s| s.split_once(':'));
-    let (kind, label) = segments.find(|(k, _)| ["article", "principle", "guideline"].contains(k))?;
+    let (kind, label) =
+        segments.find(|(k, _)| ["article", "principle", "guideline"].contains(k))?;
     let roman = printed.is_some_and(|p| {
         p.split_whitespace()
             .last()
@@ -387,7 +403,14 @@ mod tests {
 
     #[test]
     fn every_print_of_a_label_gives_the_same_ref() {
-        for line in ["Article IV", "Artículo IV", "Статья IV", "Статья 4", "第四条", "Article 4"] {
+        for line in [
+            "Article IV",
+            "Artículo IV",
+            "Статья IV",
+            "Статья 4",
+            "第四条",
+            "Article 4",
+        ] {
             assert_eq!(label(line), Some((UnitKind::Article, "4".into())), "{line}");
         }
         // Cyrillic Х and Latin C in a Russian label.
@@ -395,9 +418,18 @@ mod tests {
         assert_eq!(label("Cтатья XIV"), Some((UnitKind::Article, "14".into())));
         assert_eq!(label("第十四条"), Some((UnitKind::Article, "14".into())));
         assert_eq!(label("原则十"), Some((UnitKind::Principle, "10".into())));
-        assert_eq!(label("Principle 10."), Some((UnitKind::Principle, "10".into())));
-        assert_eq!(label("Principe X"), Some((UnitKind::Principle, "10".into())));
-        assert_eq!(label("Guideline B.8"), Some((UnitKind::Guideline, "B.8".into())));
+        assert_eq!(
+            label("Principle 10."),
+            Some((UnitKind::Principle, "10".into()))
+        );
+        assert_eq!(
+            label("Principe X"),
+            Some((UnitKind::Principle, "10".into()))
+        );
+        assert_eq!(
+            label("Guideline B.8"),
+            Some((UnitKind::Guideline, "B.8".into()))
+        );
         assert_eq!(label("准则 B.8"), Some((UnitKind::Guideline, "B.8".into())));
         assert_eq!(
             label("Руководящий принцип А.1"),
@@ -422,8 +454,14 @@ mod tests {
 
     #[test]
     fn citations_print_the_unit_as_the_language_does() {
-        assert_eq!(cited_label("article:4", Some("Article IV"), "en").as_deref(), Some("art. IV"));
-        assert_eq!(cited_label("article:4", Some("第四条"), "zh").as_deref(), Some("第四条"));
+        assert_eq!(
+            cited_label("article:4", Some("Article IV"), "en").as_deref(),
+            Some("art. IV")
+        );
+        assert_eq!(
+            cited_label("article:4", Some("第四条"), "zh").as_deref(),
+            Some("第四条")
+        );
         assert_eq!(
             cited_label("guideline:B.8/para:1", Some("Guideline B.8"), "en").as_deref(),
             Some("guideline B.8, para. 1")

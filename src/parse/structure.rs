@@ -62,9 +62,45 @@ const RU_NOT_OPENERS: [&str; 6] = ["включая", "начиная", "исхо
 /// Words that open a Chinese recital or unnumbered operative paragraph: a line that
 /// begins with one after a line ending in punctuation at the margin opens a new one.
 const ZH_OPENERS: [&str; 39] = [
-    "现郑重", "郑重", "覆按", "复按", "念及", "表示", "察悉", "深知", "申明", "鉴于", "确认", "深信", "希望", "回顾", "考虑到", "确信", "相信", "认识到", "意识到",
-    "注意到", "重申", "欢迎", "强调", "认为", "承认", "铭记", "忆及", "满意地", "关切地",
-    "赞赏地", "决心", "审议了", "还回顾", "又回顾", "进一步", "通过", "庄严宣告", "宣布", "兹",
+    "现郑重",
+    "郑重",
+    "覆按",
+    "复按",
+    "念及",
+    "表示",
+    "察悉",
+    "深知",
+    "申明",
+    "鉴于",
+    "确认",
+    "深信",
+    "希望",
+    "回顾",
+    "考虑到",
+    "确信",
+    "相信",
+    "认识到",
+    "意识到",
+    "注意到",
+    "重申",
+    "欢迎",
+    "强调",
+    "认为",
+    "承认",
+    "铭记",
+    "忆及",
+    "满意地",
+    "关切地",
+    "赞赏地",
+    "决心",
+    "审议了",
+    "还回顾",
+    "又回顾",
+    "进一步",
+    "通过",
+    "庄严宣告",
+    "宣布",
+    "兹",
 ];
 
 /// What the reader found.
@@ -118,9 +154,9 @@ struct State {
 /// label it is read as headed sections rather than plain paragraphs.
 pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     let texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_owned()).collect();
-    let has_structure = texts.iter().any(|t| {
-        CHAPEAU.is_match(&visible(t)) || refs::unit_label(&visible(t)).is_some()
-    });
+    let has_structure = texts
+        .iter()
+        .any(|t| CHAPEAU.is_match(&visible(t)) || refs::unit_label(&visible(t)).is_some());
     if !has_structure && !paged {
         return None;
     }
@@ -176,14 +212,20 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             st.container = Some("annex".into());
             st.container_label = None;
             st.next_para = 1;
-            st.pending_heading = c.get(1).map(|m| m.as_str().to_owned()).into_iter().collect();
+            st.pending_heading = c
+                .get(1)
+                .map(|m| m.as_str().to_owned())
+                .into_iter()
+                .collect();
             // The annexed text's title runs to its first group, label or number.
             let title: Vec<String> = texts[i..]
                 .iter()
                 .take(9)
                 .map(|l| visible(l))
                 .take_while(|l| {
-                    numbered(l).is_none() && !GROUP.is_match(l) && refs::unit_label(l).is_none()
+                    numbered(l).is_none()
+                        && !GROUP.is_match(l)
+                        && refs::unit_label(l).is_none()
                         && !l.ends_with(['.', '。', ';', '；'])
                 })
                 .collect();
@@ -226,7 +268,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             continue;
         }
         let in_unit = st.container.as_deref().is_some_and(|c| {
-            ["article:", "principle:", "guideline:"].iter().any(|k| c.starts_with(k))
+            ["article:", "principle:", "guideline:"]
+                .iter()
+                .any(|k| c.starts_with(k))
         });
         if !st.resolution
             && !in_unit
@@ -249,7 +293,11 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             && let Some(c) = GROUP.captures(&t)
         {
             st.pending_heading.clear();
-            if let Some(h) = c.get(1).map(|m| m.as_str().trim()).filter(|h| !h.is_empty()) {
+            if let Some(h) = c
+                .get(1)
+                .map(|m| m.as_str().trim())
+                .filter(|h| !h.is_empty())
+            {
                 st.pending_heading.push(h.to_owned());
             }
             continue;
@@ -265,7 +313,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 st.next_para = 1;
             }
             // A resolution's own operative paragraphs.
-            if st.resolution && (n == st.next_operative || (st.next_operative == 0 && st.operative)) {
+            if st.resolution && (n == st.next_operative || (st.next_operative == 0 && st.operative))
+            {
                 st.operative = true;
                 st.next_operative = n + 1;
                 let r = prefixed(&st, &format!("operative:{n}"));
@@ -280,7 +329,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 continue;
             }
             // A text adopted by the resolution and printed after it, numbered anew.
-            if st.resolution && n == 1 && (!st.pending_heading.is_empty() || st.next_operative > 2) {
+            if st.resolution && n == 1 && (!st.pending_heading.is_empty() || st.next_operative > 2)
+            {
                 st.resolution = false;
                 st.container = Some("annex".into());
                 st.next_para = 1;
@@ -309,7 +359,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 continue;
             }
             // A numbered section heading at the top level (`1.` then `Background`).
-            if !st.resolution && n == st.next_section && is_heading_text(&rest, width, &texts[i..]) {
+            if !st.resolution && n == st.next_section && is_heading_text(&rest, width, &texts[i..])
+            {
                 st.next_section += 1;
                 let mut heading = vec![];
                 if !rest.is_empty() {
@@ -351,15 +402,23 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         } else {
             (raw, t)
         };
-        let closed = units.last().is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
+        let closed = units
+            .last()
+            .is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
         // A heading is followed by a paragraph, not by the short end of a sentence.
         let next_opens = texts.get(i).is_some_and(|n| {
             let n = visible(n);
-            !n.starts_with(|c: char| c.is_lowercase())
-                && !(n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6)
+            let short_end =
+                n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6;
+            !n.starts_with(|c: char| c.is_lowercase()) && !short_end
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
-        if closed && next_opens && !sub && is_heading_line(&t, width) && (!st.resolution || st.operative) {
+        if closed
+            && next_opens
+            && !sub
+            && is_heading_line(&t, width)
+            && (!st.resolution || st.operative)
+        {
             st.pending_heading.push(t.clone());
             continue;
         }
@@ -384,7 +443,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             continue;
         }
         let current_is_recital = units.last().is_some_and(|u| u.kind == Kind::Preamble);
-        let in_preamble = (st.resolution && !st.operative) || (units.is_empty() || current_is_recital) && st.container.is_none();
+        let in_preamble = (st.resolution && !st.operative)
+            || (units.is_empty() || current_is_recital) && st.container.is_none();
         if in_preamble {
             let new = match units.last() {
                 Some(u) if u.kind == Kind::Preamble && same_part(u, &st) => {
@@ -413,7 +473,10 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             }
             Some(u) => join_line(&mut u.text, raw),
             None => {
-                read.warnings.push(format!("line {}: text before any unit: {t}", lines[i - 1].line_no + 1));
+                read.warnings.push(format!(
+                    "line {}: text before any unit: {t}",
+                    lines[i - 1].line_no + 1
+                ));
             }
         }
     }
@@ -490,7 +553,11 @@ fn numbered(raw: &str) -> Option<(u32, String)> {
 /// The width of a full line: the 90th percentile of line lengths, in characters
 /// (Chinese characters count double).
 fn typical_width(texts: &[String]) -> usize {
-    let mut widths: Vec<usize> = texts.iter().map(|t| display_width(t)).filter(|&w| w > 0).collect();
+    let mut widths: Vec<usize> = texts
+        .iter()
+        .map(|t| display_width(t))
+        .filter(|&w| w > 0)
+        .collect();
     widths.sort_unstable();
     widths.get(widths.len() * 9 / 10).copied().unwrap_or(80)
 }
@@ -498,25 +565,37 @@ fn typical_width(texts: &[String]) -> usize {
 fn display_width(t: &str) -> usize {
     visible(t)
         .chars()
-        .map(|c| if crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c) { 2 } else { 1 })
+        .map(|c| {
+            if crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c) {
+                2
+            } else {
+                1
+            }
+        })
         .sum()
 }
 
 /// A line that could be a heading: short, no closing punctuation, not a continuation.
 fn is_heading_line(t: &str, width: usize) -> bool {
     let end = t.chars().last().unwrap_or(' ');
-    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c)).collect();
+    let letters: Vec<char> = t
+        .chars()
+        .filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c))
+        .collect();
     let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
     // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.
     let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']);
-    if inner_colon || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
+    if inner_colon
+        || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
         || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
     {
         return false; // "IN WITNESS WHEREOF": the closing formula, not a heading
     }
     display_width(t) * 10 < width * 7
         && !",;:.，；：。、)）".contains(end)
-        && t.chars().next().is_some_and(|c| c.is_uppercase() || crate::analysis::is_cjk(c) || c == '“' || c == '(')
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || crate::analysis::is_cjk(c) || c == '“' || c == '(')
 }
 
 /// The text after a number is a heading (`1.` `Background`), not a paragraph.
@@ -526,7 +605,11 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
     } else {
         rest.to_owned()
     };
-    let following = if rest.is_empty() { next.get(1) } else { next.first() };
+    let following = if rest.is_empty() {
+        next.get(1)
+    } else {
+        next.first()
+    };
     let end = candidate.chars().last().unwrap_or(' ');
     !candidate.is_empty()
         && display_width(&candidate) * 10 < width * 8
@@ -540,20 +623,21 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// lines, none ending a sentence); an article's or a principle's is a short line.
 fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
     let lines: Vec<String> = next.iter().take(5).map(|t| visible(t)).collect();
-    if kind == UnitKind::Guideline {
-        if let Some(k) = lines
+    // No numbered paragraph follows a guideline's title: only short lines are the title.
+    if kind == UnitKind::Guideline
+        && let Some(k) = lines.iter().position(|l| {
+            numbered(l).is_some() || refs::unit_label(l).is_some() || GROUP.is_match(l)
+        })
+    {
+        let candidates = &lines[..k];
+        let ok = candidates
             .iter()
-            .position(|l| numbered(l).is_some() || refs::unit_label(l).is_some() || GROUP.is_match(l))
-        {
-            let candidates = &lines[..k];
-            let ok = candidates.iter().all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
-                && candidates.len() <= 4;
-            if ok {
-                heading.extend(candidates.iter().cloned());
-                return k;
-            }
+            .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
+            && candidates.len() <= 4;
+        if ok {
+            heading.extend(candidates.iter().cloned());
+            return k;
         }
-        // No numbered paragraph follows: only short lines are the title.
     }
     let mut taken = 0;
     let short = |l: &str| match kind {
@@ -592,14 +676,17 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
 /// gerund or participle in Russian; Chinese lines run to the margin, so one that
 /// stops short at punctuation ends its recital.
 fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
-    let Some(end) = visible_end(prev) else { return false };
+    let Some(end) = visible_end(prev) else {
+        return false;
+    };
     if !",;:.，；：。".contains(end) {
         return false;
     }
     let line = visible(line);
     let first = line.chars().next().unwrap_or(' ');
     if crate::analysis::is_cjk(first) || super::text::is_cjk_punct(first) {
-        return display_width(prev) * 100 < width * 93 || ZH_OPENERS.iter().any(|o| line.starts_with(o));
+        return display_width(prev) * 100 < width * 93
+            || ZH_OPENERS.iter().any(|o| line.starts_with(o));
     }
     if first.is_uppercase() {
         return true;
@@ -618,7 +705,10 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
     let limit = texts.len().min(8);
     let starts_content = |t: &str| {
         let v = visible(t);
-        CHAPEAU.is_match(&v) || refs::unit_label(&v).is_some() || SECTION.is_match(&v) || numbered(&v).is_some()
+        CHAPEAU.is_match(&v)
+            || refs::unit_label(&v).is_some()
+            || SECTION.is_match(&v)
+            || numbered(&v).is_some()
     };
     let mut end = None;
     for (k, t) in texts[..limit].iter().enumerate() {
@@ -630,7 +720,11 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
             end = Some(k + 1);
             break;
         }
-        if PART.is_match(&refs::fold_lookalikes(&visible(t))) && texts.get(k + 1).is_some_and(|n| CHAPEAU.is_match(&visible(n))) {
+        if PART.is_match(&refs::fold_lookalikes(&visible(t)))
+            && texts
+                .get(k + 1)
+                .is_some_and(|n| CHAPEAU.is_match(&visible(n)))
+        {
             end = Some(k);
             break;
         }
@@ -656,25 +750,46 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
         };
         join_line(&mut title, &t);
     }
-    let skip = if end < texts.len() && PART.is_match(&visible(&texts[end])) { 0 } else { 0 };
-    ((!title.trim().is_empty()).then_some(title), end + skip)
+    ((!title.trim().is_empty()).then_some(title), end)
 }
 
 fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
-    let has = |k: &str| units.iter().any(|u| u.r#ref.split('/').any(|s| s.starts_with(k)));
+    let has = |k: &str| {
+        units
+            .iter()
+            .any(|u| u.r#ref.split('/').any(|s| s.starts_with(k)))
+    };
     let title = title.unwrap_or("").to_lowercase();
     let named = |words: &[&str]| words.iter().any(|w| title.contains(w));
-    if named(&["declaration", "déclaration", "declaración", "декларация", "宣言"]) {
+    if named(&[
+        "declaration",
+        "déclaration",
+        "declaración",
+        "декларация",
+        "宣言",
+    ]) {
         DocumentKind::Declaration
     } else if has("article:") {
         DocumentKind::Treaty
-    } else if has("principle:") || named(&["principles", "principes", "principios", "принципы", "原则"])
-        && !named(&["руководящие"])
+    } else if has("principle:")
+        || named(&["principles", "principes", "principios", "принципы", "原则"])
+            && !named(&["руководящие"])
     {
         DocumentKind::Principles
     } else if has("guideline:")
         || has("section:")
-        || named(&["guidelines", "lignes directrices", "directrices", "руководящие", "准则", "framework", "cadre", "marco", "рамки", "框架"])
+        || named(&[
+            "guidelines",
+            "lignes directrices",
+            "directrices",
+            "руководящие",
+            "准则",
+            "framework",
+            "cadre",
+            "marco",
+            "рамки",
+            "框架",
+        ])
     {
         DocumentKind::Guidelines
     } else {
@@ -692,7 +807,10 @@ fn finish(units: Vec<Unit>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
             continue;
         }
         if out.iter().any(|p| p.r#ref == u.r#ref) {
-            warnings.push(format!("{}: the same ref twice; the second is read as a plain paragraph", u.r#ref));
+            warnings.push(format!(
+                "{}: the same ref twice; the second is read as a plain paragraph",
+                u.r#ref
+            ));
         }
         let number = match u.kind {
             Kind::Paragraph => {
@@ -743,7 +861,46 @@ pub fn instrument_date(text: &str) -> Option<String> {
 }
 
 const MONTH_NAMES: [[&str; 12]; 3] = [
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-    ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
-    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
 ];
