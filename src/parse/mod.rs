@@ -1,9 +1,17 @@
 //! Files in `data/` → [`Document`]s.
 //!
-//! `decode` turns bytes into text, `layout` takes the page layer apart (furniture,
-//! footnote blocks, markers), `resolution` assembles the body into recitals and
-//! operative paragraphs, and `text` holds the clean-up both share. Nothing here is
-//! specific to one document: the same code reads any resolution dropped into `data/`.
+//! `decode` turns bytes into text. Two paths then read it:
+//! - a General Assembly resolution with its UN masthead: `layout` takes its page
+//!   layer apart (furniture, footnote blocks, markers) and `resolution` assembles
+//!   recitals and operative paragraphs;
+//! - everything else with structure — the handbook's treaties, principles,
+//!   guidelines and the resolutions that adopt them, paged by form feeds or one
+//!   paragraph per line: `page` reads the page model (running heads learned from
+//!   repetition, page numbers, footnotes, markers, split words) and `structure` turns
+//!   its body lines into units whose refs `refs` computes.
+//!
+//! `text` holds the clean-up all share. Nothing here is specific to one document: the
+//! same code reads any resolution or instrument dropped into `data/`.
 
 mod decode;
 mod layout;

@@ -161,8 +161,11 @@ fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
             }
         }
     }
+    // A head with a number in it (a symbol, a job or page number) is furniture from
+    // its second page; words alone must recur on three, since a title can start two
+    // pages too.
     seen.into_iter()
-        .filter(|(_, pages)| pages.len() >= 2)
+        .filter(|(s, pages)| pages.len() >= if s.contains('#') { 2 } else { 3 })
         .map(|(s, _)| s)
         .collect()
 }

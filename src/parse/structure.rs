@@ -408,8 +408,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         // A heading is followed by a paragraph, not by the short end of a sentence.
         let next_opens = texts.get(i).is_some_and(|n| {
             let n = visible(n);
-            !n.starts_with(|c: char| c.is_lowercase())
-                && !(n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6)
+            let short_end =
+                n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6;
+            !n.starts_with(|c: char| c.is_lowercase()) && !short_end
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
         if closed
@@ -622,21 +623,21 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// lines, none ending a sentence); an article's or a principle's is a short line.
 fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
     let lines: Vec<String> = next.iter().take(5).map(|t| visible(t)).collect();
-    if kind == UnitKind::Guideline {
-        if let Some(k) = lines.iter().position(|l| {
+    // No numbered paragraph follows a guideline's title: only short lines are the title.
+    if kind == UnitKind::Guideline
+        && let Some(k) = lines.iter().position(|l| {
             numbered(l).is_some() || refs::unit_label(l).is_some() || GROUP.is_match(l)
-        }) {
-            let candidates = &lines[..k];
-            let ok = candidates
-                .iter()
-                .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
-                && candidates.len() <= 4;
-            if ok {
-                heading.extend(candidates.iter().cloned());
-                return k;
-            }
+        })
+    {
+        let candidates = &lines[..k];
+        let ok = candidates
+            .iter()
+            .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
+            && candidates.len() <= 4;
+        if ok {
+            heading.extend(candidates.iter().cloned());
+            return k;
         }
-        // No numbered paragraph follows: only short lines are the title.
     }
     let mut taken = 0;
     let short = |l: &str| match kind {
@@ -728,22 +729,28 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
             break;
         }
     }
-    let end = end.unwrap_or(0);
+    // No note and no chapeau: the lines before the first that ends with punctuation
+    // (a text with one paragraph per line starts with its title on a line of its own).
+    let end = end.unwrap_or_else(|| {
+        texts[..limit]
+            .iter()
+            .position(|t| visible_end(t).is_some_and(|c| ",;:.，；：。".contains(c)))
+            .filter(|&k| k <= 4)
+            .unwrap_or(0)
+    });
     let mut title = String::new();
     for (k, t) in texts[..end].iter().enumerate() {
-        let t = if k == 0 {
-            ENUMERATOR.replace(t, "").into_owned()
+        let t = if k == 0 && ENUMERATOR.is_match(&refs::fold_lookalikes(t)) {
+            // `C.` or a Cyrillic `С.`: the book's enumeration, not the title.
+            let folded = refs::fold_lookalikes(t);
+            let cut = ENUMERATOR.find(&folded).map_or(0, |m| m.end());
+            t.chars().skip(folded[..cut].chars().count()).collect()
         } else {
             t.clone()
         };
         join_line(&mut title, &t);
     }
-    let skip = if end < texts.len() && PART.is_match(&visible(&texts[end])) {
-        0
-    } else {
-        0
-    };
-    ((!title.trim().is_empty()).then_some(title), end + skip)
+    ((!title.trim().is_empty()).then_some(title), end)
 }
 
 fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
@@ -753,22 +760,37 @@ fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
             .any(|u| u.r#ref.split('/').any(|s| s.starts_with(k)))
     };
     let title = title.unwrap_or("").to_lowercase();
-    if [
+    let named = |words: &[&str]| words.iter().any(|w| title.contains(w));
+    if named(&[
         "declaration",
         "déclaration",
         "declaración",
         "декларация",
         "宣言",
-    ]
-    .iter()
-    .any(|w| title.contains(w))
-    {
+    ]) {
         DocumentKind::Declaration
     } else if has("article:") {
         DocumentKind::Treaty
-    } else if has("principle:") {
+    } else if has("principle:")
+        || named(&["principles", "principes", "principios", "принципы", "原则"])
+            && !named(&["руководящие"])
+    {
         DocumentKind::Principles
-    } else if has("guideline:") || has("section:") {
+    } else if has("guideline:")
+        || has("section:")
+        || named(&[
+            "guidelines",
+            "lignes directrices",
+            "directrices",
+            "руководящие",
+            "准则",
+            "framework",
+            "cadre",
+            "marco",
+            "рамки",
+            "框架",
+        ])
+    {
         DocumentKind::Guidelines
     } else {
         DocumentKind::Resolution
