@@ -31,6 +31,9 @@ use unicode_normalization::UnicodeNormalization;
 /// Name of the tokenizer of the exact (bigram + unigram + word) fields.
 pub const GRAMS: &str = "unspace_grams";
 
+/// The exact-field token for punctuation between two CJK characters: never a unit.
+pub const BREAK: &str = "|";
+
 /// Name of the tokenizer of the words (jieba + stems) fields.
 pub const WORDS: &str = "unspace_words";
 
@@ -58,25 +61,68 @@ pub struct Unit {
     pub start: usize,
     pub end: usize,
     pub cjk: bool,
+    /// Token position in every field: the unit's index, plus one for every break
+    /// before it (punctuation between two CJK characters).
+    pub pos: usize,
 }
 
 /// Cuts `text` into matching units (see the module documentation).
 pub fn units(text: &str) -> Vec<Unit> {
-    let mut out = Vec::new();
-    scan(text, &mut |norm, start, end, cjk| {
+    let mut out: Vec<Unit> = Vec::new();
+    scan(text, &mut |norm, start, end, cjk, brk| {
+        let pos = out.last().map_or(0, |u| u.pos + 1 + usize::from(brk));
         out.push(Unit {
             norm: norm.to_owned(),
             start,
             end,
             cjk,
+            pos,
         })
     });
     out
 }
 
-/// Calls `emit(norm, start, end, cjk)` for every matching unit of `text`, in order,
-/// without allocating per unit: the indexing path.
-pub fn scan(text: &str, emit: &mut dyn FnMut(&str, usize, usize, bool)) {
+/// The signature of [`scan`]'s callback: `(norm, start, end, cjk, break_before)`.
+pub type Emit<'a> = dyn FnMut(&str, usize, usize, bool, bool) + 'a;
+
+/// Latin letters with diacritics folded to their base letters (`État` → `Etat`,
+/// `débris` → `debris`); `None` when there is none. Other scripts keep theirs: a
+/// Russian `й` is a letter of its own.
+pub fn strip_diacritics(word: &str) -> Option<String> {
+    let latin = |c: char| matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}');
+    if !word.chars().any(latin) {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if latin(c) {
+            out.extend(
+                std::iter::once(c)
+                    .nfd()
+                    .filter(|d| !unicode_normalization::char::is_combining_mark(*d)),
+            );
+        } else {
+            out.push(c);
+        }
+    }
+    (out != word).then_some(out)
+}
+
+/// Calls `emit(norm, start, end, cjk, break_before)` for every matching unit of
+/// `text`, in order, without allocating per unit: the indexing path.
+/// `break_before` is true for a CJK character separated from the CJK character
+/// before it by punctuation (`科学、技术`): a Chinese run ends at punctuation, never at
+/// white space or a line break, which are layout.
+pub fn scan(text: &str, emit: &mut Emit) {
+    // Whether the last unit was CJK, and whether punctuation has come since.
+    let last_cjk = std::cell::Cell::new(false);
+    let punct = std::cell::Cell::new(false);
+    let mut out = |norm: &str, start: usize, end: usize, cjk: bool| {
+        let brk = cjk && last_cjk.get() && punct.get();
+        last_cjk.set(cjk);
+        punct.set(false);
+        emit(norm, start, end, cjk, brk);
+    };
     let mut word = String::new();
     let mut ascii_word = true;
     let (mut word_start, mut word_end) = (0, 0);
@@ -91,23 +137,26 @@ pub fn scan(text: &str, emit: &mut dyn FnMut(&str, usize, usize, bool)) {
                 word.push(c.to_ascii_lowercase());
                 word_end = end;
             } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+                if !c.is_ascii_whitespace() {
+                    punct.set(true);
+                }
             }
             continue;
         }
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             // Unified ideographs: NFKC and lowercase leave them as they are.
-            flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
-            emit(&text[at..end], at, end, true);
+            flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+            out(&text[at..end], at, end, true);
             continue;
         }
         folded.clear();
         folded.extend(std::iter::once(c).nfkc());
         for f in folded.chars() {
             if is_cjk(f) {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
                 let mut buf = [0; 4];
-                emit(f.encode_utf8(&mut buf), at, end, true);
+                out(f.encode_utf8(&mut buf), at, end, true);
             } else if f.is_alphanumeric()
                 || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f))
             {
@@ -118,11 +167,14 @@ pub fn scan(text: &str, emit: &mut dyn FnMut(&str, usize, usize, bool)) {
                 word.push(f.to_ascii_lowercase());
                 word_end = end;
             } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+                if !f.is_whitespace() && f != '\u{AD}' {
+                    punct.set(true);
+                }
             }
         }
     }
-    flush_word(&mut word, &mut ascii_word, (word_start, word_end), emit);
+    flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
 }
 
 /// Emits the word collected so far, folded, and empties it.
@@ -153,20 +205,28 @@ fn flush_word(
 /// phrase has, the fewer positions a search reads.
 pub fn exact_query_terms(units: &[Unit]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    let Some(first) = units.first() else {
+        return out;
+    };
+    let at = |k: usize| units[k].pos - first.pos;
     let mut i = 0;
     while i < units.len() {
         if !units[i].cjk {
-            out.push((i, units[i].norm.clone()));
+            out.push((at(i), units[i].norm.clone()));
             i += 1;
             continue;
         }
-        let end = (i..units.len())
-            .find(|&k| !units[k].cjk)
+        // A run ends at a unit that is not CJK, or at punctuation.
+        let end = (i + 1..units.len())
+            .find(|&k| !units[k].cjk || units[k].pos != units[k - 1].pos + 1)
             .unwrap_or(units.len());
-        if end - i == 1 {
-            out.push((i, units[i].norm.clone()));
+        if i > 0 && units[i - 1].cjk && units[i].pos > units[i - 1].pos + 1 {
+            out.push((at(i) - 1, BREAK.to_owned()));
         }
-        let bigram = |k: usize| (k, format!("{}{}", units[k].norm, units[k + 1].norm));
+        if end - i == 1 {
+            out.push((at(i), units[i].norm.clone()));
+        }
+        let bigram = |k: usize| (at(k), format!("{}{}", units[k].norm, units[k + 1].norm));
         let mut k = i;
         while k + 1 < end {
             out.push(bigram(k));
@@ -188,6 +248,32 @@ pub fn stem(language: &str, word: &str) -> String {
 /// The words-field term of a non-CJK word in a text of `language`.
 pub fn word_term(language: &str, word: &str) -> String {
     format!("{language}:{}", stem(language, word))
+}
+
+/// The words-field term that says `word` occurs in a text of `language`
+/// (`en=registration`): a query word is matched through the stems of the languages
+/// it is a word of, never through another language's stem that happens to be the
+/// same (`registration` is not French `registre`).
+pub fn surface_term(language: &str, word: &str) -> String {
+    format!("{language}={word}")
+}
+
+/// Every words-field term of a non-CJK word, joined by line feeds: its stem and
+/// surface, and for a Latin word with diacritics also those of the word without
+/// them (so that `etat` finds `État`).
+fn word_terms(language: &str, word: &str) -> String {
+    let mut out = format!(
+        "{}\n{}",
+        word_term(language, word),
+        surface_term(language, word)
+    );
+    if let Some(plain) = strip_diacritics(word) {
+        out.push('\n');
+        out.push_str(&word_term(language, &plain));
+        out.push('\n');
+        out.push_str(&surface_term(language, &plain));
+    }
+    out
 }
 
 /// The value given to a words field: `text` with its language in front, in a tag
@@ -272,7 +358,15 @@ impl Tokenizer for GramTokenizer {
         let mut position = 0;
         // The previous unit when it was a CJK character: (its UTF-8, length, start).
         let mut prev: Option<([u8; 4], usize, usize)> = None;
-        scan(text, &mut |norm, start, end, cjk| {
+        scan(text, &mut |norm, start, end, cjk, brk| {
+            if brk {
+                // Punctuation ends the run: no bigram across it, and a break token
+                // in its place, so that a query with the punctuation needs it there
+                // (and one without it never spans it).
+                tokens.push(BREAK, position, start, start);
+                position += 1;
+                prev = None;
+            }
             if cjk {
                 if let Some((buf, len, prev_start)) = &prev {
                     let before = std::str::from_utf8(&buf[..*len]).expect("a char");
@@ -283,6 +377,10 @@ impl Tokenizer for GramTokenizer {
                 prev = Some((buf, norm.len(), start));
             } else {
                 prev = None;
+                // A word with diacritics is also found without them.
+                if let Some(plain) = strip_diacritics(norm) {
+                    tokens.push(&plain, position, start, end);
+                }
             }
             tokens.push(norm, position, start, end);
             position += 1;
@@ -351,16 +449,23 @@ impl Tokenizer for WordTokenizer {
             run.clear();
             run_units.clear();
         };
-        scan(body, &mut |norm, start, end, cjk| {
+        scan(body, &mut |norm, start, end, cjk, brk| {
+            if brk {
+                cut(&mut run, &mut run_units, &mut tokens, position);
+                position += 1;
+            }
             if cjk {
                 run.push_str(norm);
                 run_units.push((start, end));
             } else {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 if !stems.contains_key(norm) {
-                    stems.insert(norm.to_owned(), word_term(language, norm));
+                    stems.insert(norm.to_owned(), word_terms(language, norm));
                 }
-                tokens.push(&stems[norm], position, start + shift, end + shift);
+                let (from, to) = (start + shift, end + shift);
+                for term in stems[norm].split('\n') {
+                    tokens.push(term, position, from, to);
+                }
             }
             position += 1;
         });
@@ -409,11 +514,20 @@ mod tests {
         let mut count = 0;
         while stream.advance() {
             let t = stream.token();
+            if t.text == BREAK {
+                continue; // punctuation, an empty range before the next unit
+            }
             let sliced: String = text[t.offset_from..t.offset_to]
                 .nfkc()
                 .collect::<String>()
                 .to_lowercase();
             let sliced: String = sliced.chars().filter(|c| c.is_alphanumeric()).collect();
+            if let Some(plain) = strip_diacritics(&sliced)
+                && plain == t.text
+            {
+                count += 1;
+                continue; // the word again without its diacritics
+            }
             assert_eq!(sliced, t.text, "token {t:?}");
             count += 1;
         }
@@ -431,7 +545,11 @@ mod tests {
                 .collect::<String>()
                 .to_lowercase();
             let sliced: String = sliced.chars().filter(|c| c.is_alphanumeric()).collect();
-            let word = t.text.strip_prefix("zh:").unwrap_or(&t.text);
+            let word = t
+                .text
+                .strip_prefix("zh:")
+                .or_else(|| t.text.strip_prefix("zh="))
+                .unwrap_or(&t.text);
             assert_eq!(sliced, word, "token {t:?}");
         }
         assert!(words > 15, "{words} word tokens");
@@ -451,17 +569,66 @@ mod tests {
                 value[t.offset_from..t.offset_to].to_owned(),
             ));
         }
+        // Each word: its stem, and the word itself (which tells the languages a
+        // query word belongs to).
         let want = [
             ("en:launch", 0, "Launching"),
+            ("en=launching", 0, "Launching"),
             ("en:2", 1, "2"),
+            ("en=2", 1, "2"),
             ("en:satellit", 2, "satellites"),
+            ("en=satellites", 2, "satellites"),
             ("en:launch", 3, "launched"),
+            ("en=launched", 3, "launched"),
         ];
         let want: Vec<(String, usize, String)> = want
             .iter()
             .map(|&(t, p, s)| (t.to_owned(), p, s.to_owned()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn punctuation_ends_a_chinese_run_and_white_space_does_not() {
+        let positions = |text: &str| units(text).iter().map(|u| u.pos).collect::<Vec<_>>();
+        assert_eq!(positions("科学、技术"), vec![0, 1, 3, 4]);
+        assert_eq!(positions("科学 技\n术"), vec![0, 1, 2, 3]);
+        assert_eq!(positions("space, debris"), vec![0, 1]);
+        let mut tok = GramTokenizer;
+        let mut stream = tok.token_stream("科学、技术");
+        let mut texts = Vec::new();
+        while stream.advance() {
+            texts.push(stream.token().text.clone());
+        }
+        assert!(!texts.contains(&"学技".to_owned()), "{texts:?}");
+        assert_eq!(
+            exact_query_terms(&units("科学技术")),
+            vec![(0, "科学".into()), (2, "技术".into())]
+        );
+        assert_eq!(
+            exact_query_terms(&units("科学、技术")),
+            vec![(0, "科学".into()), (3, "技术".into())]
+        );
+    }
+
+    #[test]
+    fn latin_diacritics_fold_only_for_queries_without_them() {
+        assert_eq!(strip_diacritics("état").as_deref(), Some("etat"));
+        assert_eq!(strip_diacritics("débris").as_deref(), Some("debris"));
+        assert_eq!(strip_diacritics("debris"), None);
+        assert_eq!(strip_diacritics("объект"), None);
+        assert_eq!(
+            strip_diacritics("й"),
+            None,
+            "Cyrillic letters keep their marks"
+        );
+        let mut tok = GramTokenizer;
+        let mut stream = tok.token_stream("État de lancement");
+        let mut got = Vec::new();
+        while stream.advance() {
+            got.push((stream.token().text.clone(), stream.token().position));
+        }
+        assert_eq!(got[..2], [("etat".to_owned(), 0), ("état".to_owned(), 0)]);
     }
 
     #[test]

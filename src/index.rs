@@ -46,7 +46,7 @@ use crate::parse;
 const WRITER_MEMORY: usize = 400_000_000;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles of every field, built once with the schema.
 #[derive(Debug, Clone, Copy)]

@@ -412,7 +412,9 @@ pub fn search(
         Some(l) => vec![l.as_str()],
         None => LANGUAGES.to_vec(),
     };
-    let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, &languages);
+    let lexicon = Lexicon::new(&searcher, f, query, &languages)?;
+    let languages = &lexicon;
+    let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, languages);
     let in_text = matching(&[Scope::Text]);
     // Exclusions are applied here rather than as tantivy MustNot clauses: tantivy
     // 0.27 mis-seeks phrase scorers used as exclusion sets.
@@ -422,7 +424,7 @@ pub fn search(
         let any = query
             .excluded
             .iter()
-            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, &languages)))
+            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, languages)))
             .collect();
         searcher.search(&union(any), &AllMatches)?
     };
@@ -432,7 +434,7 @@ pub fn search(
     // most of a search's time, so each phrase is checked once per paragraph.
     let ranked_text = ranked(
         in_text.box_clone(),
-        ranking(f, query, Scope::Text, &languages),
+        ranking(f, query, Scope::Text, languages),
     );
     let (mut text_hits, best) = searcher.search(
         &ranked_text,
@@ -463,7 +465,7 @@ pub fn search(
     notes_only.remove(&excluded);
     let total = text_hits.len() + notes_only.len();
     if found.len() < limit && !notes_only.is_empty() {
-        let ranked_notes = ranked(elsewhere, ranking(f, query, Scope::Notes, &languages));
+        let ranked_notes = ranked(elsewhere, ranking(f, query, Scope::Notes, languages));
         let wanted = (limit - found.len()).min(notes_only.len());
         let skip = text_hits.len() + excluded.len();
         let hits: Vec<(f32, DocAddress)> = searcher.search(
@@ -486,7 +488,7 @@ pub fn search(
             } else {
                 MatchedIn::Footnote
             };
-            hit(&searcher, f, address, score, &terms, place)
+            hit(&searcher, f, address, score, &terms, place, languages)
         })
         .collect::<Result<_>>()?;
     Ok(Results {
@@ -591,7 +593,7 @@ fn build_match(
     query: &Query,
     filters: &Filters,
     scopes: &[Scope],
-    languages: &[&str],
+    languages: &Lexicon,
 ) -> Box<dyn TantivyQuery> {
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for group in &query.groups {
@@ -628,24 +630,95 @@ fn build_match(
 
 /// A term in one scope: its units in a row in the exact field, or — for terms without
 /// Chinese characters — its stems in a row in the words field.
-fn term_match(f: &Fields, term: &Term, scope: Scope, languages: &[&str]) -> Box<dyn TantivyQuery> {
+fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<dyn TantivyQuery> {
     let (exact, words) = match scope {
         Scope::Text => (f.body_exact, f.body_words),
         Scope::Notes => (f.notes_exact, f.notes_words),
     };
     let mut alternatives = vec![phrase(exact, exact_query_terms(&term.units))];
     if !term.has_cjk() && !term.exact {
-        for language in languages {
-            let terms = term
-                .units
-                .iter()
-                .enumerate()
-                .map(|(i, u)| (i, word_term(language, &u.norm)))
-                .collect();
-            alternatives.push(phrase(words, terms));
+        for language in lexicon.languages_of_all(&term.units) {
+            alternatives.push(phrase(words, stem_terms(&term.units, language)));
         }
     }
     union(alternatives)
+}
+
+/// The words-field terms of `units` in `language`, at their relative positions.
+fn stem_terms(units: &[Unit], language: &str) -> Vec<(usize, String)> {
+    let first = units.first().map_or(0, |u| u.pos);
+    units
+        .iter()
+        .map(|u| (u.pos - first, word_term(language, &u.norm)))
+        .collect()
+}
+
+/// For each word of a query (not Chinese, not quoted), the languages through whose
+/// stems it matches: those of the languages searched in which it occurs as a word
+/// (`registration` is English, so French `registre` does not match it even though
+/// the French stems are the same). A word that occurs in none of them (a misspelling,
+/// an inflection the corpus lacks) is stemmed in all of them.
+pub struct Lexicon {
+    by_word: std::collections::HashMap<String, Vec<&'static str>>,
+    searched: Vec<&'static str>,
+}
+
+impl Lexicon {
+    fn new(searcher: &Searcher, f: &Fields, query: &Query, languages: &[&str]) -> Result<Lexicon> {
+        let searched: Vec<&'static str> = LANGUAGES
+            .iter()
+            .copied()
+            .filter(|l| languages.contains(l))
+            .collect();
+        let mut by_word = std::collections::HashMap::new();
+        let words = query
+            .groups
+            .iter()
+            .flatten()
+            .chain(&query.excluded)
+            .filter(|t| !t.exact)
+            .flat_map(|t| t.units.iter().filter(|u| !u.cjk));
+        for unit in words {
+            if by_word.contains_key(&unit.norm) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for &language in &searched {
+                let surface = analysis::surface_term(language, &unit.norm);
+                let mut n = 0;
+                for field in [f.body_words, f.notes_words] {
+                    n += searcher.doc_freq(&IndexTerm::from_field_text(field, &surface))?;
+                }
+                if n > 0 {
+                    found.push(language);
+                }
+            }
+            if found.is_empty() {
+                found = searched.clone();
+            }
+            by_word.insert(unit.norm.clone(), found);
+        }
+        Ok(Lexicon { by_word, searched })
+    }
+
+    /// The languages whose stems `word` matches through.
+    fn languages_of(&self, word: &str) -> &[&'static str] {
+        self.by_word.get(word).map_or(&self.searched, Vec::as_slice)
+    }
+
+    /// The languages of which every word of `units` is a word.
+    fn languages_of_all(&self, units: &[Unit]) -> Vec<&'static str> {
+        self.searched
+            .iter()
+            .copied()
+            .filter(|l| {
+                units
+                    .iter()
+                    .filter(|u| !u.cjk)
+                    .all(|u| self.languages_of(&u.norm).contains(l))
+            })
+            .collect()
+    }
 }
 
 /// Scoring clauses: words-field terms for every Chinese sub-word of the query (the
@@ -654,11 +727,11 @@ fn ranking(
     f: &Fields,
     query: &Query,
     scope: Scope,
-    languages: &[&str],
+    lexicon: &Lexicon,
 ) -> Vec<Box<dyn TantivyQuery>> {
-    let words = match scope {
-        Scope::Text => f.body_words,
-        Scope::Notes => f.notes_words,
+    let (exact, words) = match scope {
+        Scope::Text => (f.body_exact, f.body_words),
+        Scope::Notes => (f.notes_exact, f.notes_words),
     };
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
@@ -680,12 +753,56 @@ fn ranking(
             }
         }
         for unit in term.units.iter().filter(|u| !u.cjk && !term.exact) {
-            for language in languages {
+            for language in lexicon.languages_of(&unit.norm) {
                 add(word_term(language, &unit.norm));
             }
         }
     }
+    // Words typed one after the other rank first where they stand together, in
+    // that order (`launching State`): the whole query as one phrase, as written and
+    // through stems, weighs more than any scatter of its words.
+    if let Some(units) = together(query) {
+        out.push(Box::new(BoostQuery::new(
+            phrase(exact, exact_query_terms(&units)),
+            TOGETHER_BOOST,
+        )));
+        if units.iter().all(|u| !u.cjk) {
+            for language in lexicon.languages_of_all(&units) {
+                out.push(Box::new(BoostQuery::new(
+                    phrase(words, stem_terms(&units, language)),
+                    TOGETHER_BOOST,
+                )));
+            }
+        }
+    }
     out
+}
+
+/// How much a paragraph where the query's words stand together gains.
+const TOGETHER_BOOST: f32 = 50.0;
+
+/// The units of a query of several unquoted terms, each its own group (no OR), as
+/// one run in the order typed; `None` for any other query.
+fn together(query: &Query) -> Option<Vec<Unit>> {
+    if query.groups.len() < 2 {
+        return None;
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    for group in &query.groups {
+        let [term] = group.as_slice() else {
+            return None;
+        };
+        if term.exact {
+            return None;
+        }
+        let next = units.last().map_or(0, |u| u.pos + 1);
+        let first = term.units.first()?.pos;
+        units.extend(term.units.iter().map(|u| Unit {
+            pos: u.pos - first + next,
+            ..u.clone()
+        }));
+    }
+    Some(units)
 }
 
 fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
@@ -731,6 +848,7 @@ fn hit(
     score: f32,
     terms: &[&Term],
     matched_in: MatchedIn,
+    lexicon: &Lexicon,
 ) -> Result<Hit> {
     let doc: TantivyDocument = searcher
         .doc(address)
@@ -749,12 +867,12 @@ fn hit(
     let footnotes = notes
         .into_iter()
         .map(|n| NoteHit {
-            highlights: highlights(&n.text, terms, &language),
+            highlights: highlights(&n.text, terms, &language, lexicon),
             number: n.number,
             text: n.text,
         })
         .collect();
-    let marks = highlights(&text, terms, &language);
+    let marks = highlights(&text, terms, &language, lexicon);
     Ok(Hit {
         symbol: text_of(f.symbol),
         title: text_of(f.title),
@@ -777,13 +895,28 @@ fn hit(
 
 /// Byte ranges of every occurrence of the terms in `text`: the whole matched run of
 /// units, from its first byte to its last, merged where they overlap.
-pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, usize)> {
+pub fn highlights(
+    text: &str,
+    terms: &[&Term],
+    language: &str,
+    lexicon: &Lexicon,
+) -> Vec<(usize, usize)> {
     let text_units = units(text);
+    // A text word as a query word without diacritics sees it (`État` for `etat`).
+    let plain: Vec<Option<String>> = text_units
+        .iter()
+        .map(|u| analysis::strip_diacritics(&u.norm))
+        .collect();
     // Stems of the text's words, computed once and only when some term matches by stem.
-    let text_stems: Vec<String> = if terms.iter().any(|t| !t.has_cjk()) {
+    let stems_wanted = terms.iter().any(|t| !t.has_cjk() && !t.exact);
+    let text_stems: Vec<(String, Option<String>)> = if stems_wanted {
         text_units
             .iter()
-            .map(|u| analysis::stem(language, &u.norm))
+            .zip(&plain)
+            .map(|(u, p)| {
+                let stemmed = analysis::stem(language, &u.norm);
+                (stemmed, p.as_deref().map(|p| analysis::stem(language, p)))
+            })
             .collect()
     } else {
         Vec::new()
@@ -791,19 +924,32 @@ pub fn highlights(text: &str, terms: &[&Term], language: &str) -> Vec<(usize, us
     let mut ranges = Vec::new();
     for term in terms {
         let k = term.units.len();
-        let term_stems: Vec<String> = if term.has_cjk() || term.exact {
-            Vec::new()
-        } else {
+        let stemmed = !term.has_cjk()
+            && !term.exact
+            && lexicon.languages_of_all(&term.units).contains(&language);
+        let term_stems: Vec<String> = if stemmed {
             term.units
                 .iter()
                 .map(|u| analysis::stem(language, &u.norm))
                 .collect()
+        } else {
+            Vec::new()
         };
+        let first = term.units.first().map_or(0, |u| u.pos);
         for i in 0..text_units.len().saturating_sub(k - 1) {
             let window = &text_units[i..i + k];
             let same = window.iter().enumerate().all(|(j, a)| {
-                a.norm == term.units[j].norm
-                    || (!term_stems.is_empty() && !a.cjk && text_stems[i + j] == term_stems[j])
+                let t = &term.units[j];
+                let in_row = a.pos - window[0].pos == t.pos - first;
+                let unaccented = analysis::strip_diacritics(&t.norm).is_none();
+                let as_typed = a.norm == t.norm
+                    || (unaccented && plain[i + j].as_deref() == Some(t.norm.as_str()));
+                let by_stem = !term_stems.is_empty()
+                    && !a.cjk
+                    && (text_stems[i + j].0 == term_stems[j]
+                        || (unaccented
+                            && text_stems[i + j].1.as_deref() == Some(term_stems[j].as_str())));
+                in_row && (as_typed || by_stem)
             });
             if same {
                 ranges.push((window[0].start, window[k - 1].end));

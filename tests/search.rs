@@ -18,21 +18,39 @@ type Key = (String, String, Kind, u32);
 
 /// The oracle's normalisation, written apart from the engine's: NFKC, lowercase,
 /// each CJK character a unit, each other run of letters and digits a unit, white
-/// space and punctuation nothing.
+/// space nothing, punctuation nothing — except between two CJK characters, where it
+/// ends the Chinese run: a `¦` unit stands for it.
 fn oracle_units(text: &str) -> Vec<String> {
     let folded: String = text.nfkc().collect::<String>().to_lowercase();
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     let mut word = String::new();
+    let mut punct = false;
     for c in folded.chars() {
         let cjk = ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
         if cjk || !c.is_alphanumeric() {
             if !word.is_empty() {
                 out.push(std::mem::take(&mut word));
+                punct = false;
             }
             if cjk {
+                let after_cjk = out.last().is_some_and(|u| {
+                    u.chars().all(|c| {
+                        ('\u{4E00}'..='\u{9FFF}').contains(&c)
+                            || ('\u{3400}'..='\u{4DBF}').contains(&c)
+                    })
+                });
+                if punct && after_cjk {
+                    out.push("¦".to_owned());
+                }
                 out.push(c.to_string());
+                punct = false;
+            } else if !c.is_whitespace() && c != '\u{AD}' {
+                punct = true;
             }
         } else {
+            if word.is_empty() {
+                punct = false;
+            }
             word.push(c);
         }
     }
