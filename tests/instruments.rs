@@ -329,3 +329,21 @@ fn words_split_by_a_stray_space_are_rejoined_where_the_text_is_the_evidence() {
         );
     }
 }
+
+#[test]
+fn odd_paged_texts_read_without_panicking() {
+    let texts = [
+        "\u{C}\u{C}\u{C}",
+        "Article I\n\u{C}Article II\n",
+        "1.\n\u{C}a)\n\n2\n__________________\n1\n\n",
+        "The General Assembly\n...\n4.\n\u{C}1.\n",
+        "准则 A.1\n一.\n\u{C}第一条\n一、\n",
+        "Статья Х\n1 1\n\u{C}ST/SPACE/61/Rev.3\n7/85\n",
+    ];
+    for text in texts {
+        let parsed = parse_text(text, std::path::Path::new("odd.en.txt"));
+        for p in &parsed.document.paragraphs {
+            assert!(!p.r#ref.is_empty(), "{text:?}");
+        }
+    }
+}

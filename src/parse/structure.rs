@@ -448,7 +448,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         if in_preamble {
             let new = match units.last() {
                 Some(u) if u.kind == Kind::Preamble && same_part(u, &st) => {
-                    starts_recital(&texts[i - 2], raw, width)
+                    // The line before this one (`i` has moved past it).
+                    let prev = i.checked_sub(2).and_then(|k| texts.get(k));
+                    prev.is_some_and(|prev| starts_recital(prev, raw, width))
                 }
                 _ => true,
             };
