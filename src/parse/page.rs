@@ -172,8 +172,13 @@ fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
 
 /// Reads a paged text into classified lines and footnotes.
 pub fn read(text: &str) -> Pages {
-    let raw = split_pages(text);
-    let learned = learn_furniture(&raw);
+    classify(&split_pages(text))
+}
+
+/// Classifies pages of lines, whatever source cut them (form feeds in extracted
+/// text now; a PDF reader's pages next): each line is `(line number, text)`.
+pub fn classify(raw: &[Vec<(usize, String)>]) -> Pages {
+    let learned = learn_furniture(raw);
     // Learned heads that an extractor may run into a body line.
     let inline_heads: HashSet<String> = raw
         .iter()
@@ -183,7 +188,7 @@ pub fn read(text: &str) -> Pages {
         .map(str::to_owned)
         .collect();
     let mut out = Pages::default();
-    for page in &raw {
+    for page in raw {
         let edge: HashSet<usize> = edges(page).into_iter().collect();
         let mut lines: Vec<Line> = Vec::with_capacity(page.len());
         for (i, (line_no, text)) in page.iter().enumerate() {
