@@ -410,7 +410,12 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             let n = visible(n);
             let short_end =
                 n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6;
-            !n.starts_with(|c: char| c.is_lowercase()) && !short_end
+            // `ЯИЭ — это…`: an acronym carries the sentence on, it does not open one.
+            let first: Vec<char> = n.split_whitespace().next().unwrap_or("").chars().collect();
+            let acronym = first.len() >= 2
+                && first.iter().all(|c| c.is_uppercase())
+                && first.iter().all(|c| c.is_alphabetic());
+            !n.starts_with(|c: char| c.is_lowercase()) && !short_end && !acronym
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
         if closed
@@ -586,7 +591,7 @@ fn is_heading_line(t: &str, width: usize) -> bool {
         .collect();
     let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
     // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.
-    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']);
+    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']) || t.contains(" — ");
     if inner_colon
         || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
         || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
