@@ -698,4 +698,50 @@ mod tests {
         let body = body_lines(&mut pages);
         assert!(body.iter().all(|l| !l.text.contains("Adopted")));
     }
+
+    #[test]
+    fn reads_notes_whose_texts_ran_together_and_whose_numbers_follow_them() {
+        // Notes 11 and 12 with no blank between, note 13's number before its text,
+        // 11 and 12 printed after all three; a symbol with a full stop is a note.
+        let text = "Principes 11\nL’Assemblée générale,\nAyant examiné les travaux 12, et son rapport 13,\nPrenant note du rapport 14,\n__________________\n\nAdoptés par l’Assemblée générale en 1992.\nDocuments officiels, Supplément nº 20\n(A/47/20).\n13\nIbid., annexe.\n14\nA/AC.105/C.2/101.\n11\n12\n\n46/106\n\nV.24-22756\n";
+        let pages = read(text);
+        let notes: Vec<(u32, &str)> = pages
+            .footnotes
+            .iter()
+            .map(|f| (f.number, f.text.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (11, "Adoptés par l’Assemblée générale en 1992."),
+                (12, "Documents officiels, Supplément nº 20 (A/47/20)."),
+                (13, "Ibid., annexe."),
+                (14, "A/AC.105/C.2/101."),
+            ],
+            "{pages:?}"
+        );
+    }
+
+    #[test]
+    fn a_note_cited_after_a_year_or_before_a_bracket_is_read_and_placed() {
+        // `27` is printed before note 26 and cited after a year, which the
+        // citation scan does not take for a marker: it is next to note 26.
+        let text = "Directives 26\nLe Comité a publié son rapport en 1999 27, puis d’autres.\n__________________\n\nApprouvées par le Comité.\n27\nPublication des Nations Unies.\n26\n\n70/106\n";
+        let mut pages = read(text);
+        let numbers: Vec<u32> = pages.footnotes.iter().map(|f| f.number).collect();
+        assert_eq!(numbers, [26, 27], "{pages:?}");
+        let body = body_lines(&mut pages);
+        let all: String = body.iter().map(|l| l.text.as_str()).collect();
+        let marker = |n: u32| format!("{}{n}", super::super::text::MARK_OPEN);
+        assert!(all.contains(&format!("1999 {}", marker(27))), "{all}");
+        let zh = "框架28\n安全（即保护人与环境30）应当侧重于应用。\n__________________\n28 已获核可。\n29 此处所用一词。\n30 此处所用另一词。\n\n62/85\n";
+        let mut pages = read(zh);
+        let numbers: Vec<u32> = pages.footnotes.iter().map(|f| f.number).collect();
+        assert_eq!(numbers, [28, 29, 30], "{pages:?}");
+        let body = body_lines(&mut pages);
+        assert!(
+            body[1].text.contains(&format!("环境{}", marker(30))),
+            "{body:?}"
+        );
+    }
 }

@@ -985,3 +985,51 @@ const MONTH_NAMES: [[&str; 12]; 3] = [
         "декабря",
     ],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_heading_is_broken_on_purpose_and_ends_a_phrase() {
+        let heading = "Justification des applications de sources d’énergie nucléaire dans l’espace";
+        let next = |s: &str| Some(s.to_owned());
+        assert!(is_long_heading_line(
+            heading,
+            next("La procédure gouvernementale"),
+            86
+        ));
+        // The next word would not have fitted: a full line of text.
+        assert!(!is_long_heading_line(heading, next("Conformément"), 80));
+        // A clause, a line that leads into the next, a name carried on, a dash.
+        for (line, following) in [
+            (
+                "Historically, the primary sources of space debris have been",
+                "Accidental",
+            ),
+            (
+                "These Principles shall be reopened for revision by",
+                "The Committee",
+            ),
+            (
+                "Recomienda a la Comisión sobre la Utilización del Espacio",
+                "Ultraterrestre",
+            ),
+            (
+                "The independent safety evaluation should consider the application",
+                "– including",
+            ),
+        ] {
+            assert!(!is_long_heading_line(line, next(following), 90), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_column_is_not_widened_by_lines_run_together() {
+        let mut texts: Vec<String> = (0..40).map(|i| "x".repeat(70 + i % 6)).collect();
+        texts.extend((0..12).map(|_| "y".repeat(210)));
+        texts.extend((0..10).map(|_| "z".repeat(20)));
+        assert_eq!(column_width(&texts), Some(75));
+        assert!(typical_width(&texts) > 200);
+    }
+}
