@@ -366,7 +366,17 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         }
         let end = i;
         let next = text[end..].chars().next();
-        if start == 0 || !next.is_none_or(|c| c.is_whitespace() || crate::analysis::is_cjk(c)) {
+        // `环境30）`, `》31。`: in Chinese a marker stands before closing punctuation.
+        let after_cjk = text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c));
+        let ends = |c: char| {
+            c.is_whitespace()
+                || crate::analysis::is_cjk(c)
+                || after_cjk && super::text::is_cjk_punct(c)
+        };
+        if start == 0 || !next.is_none_or(ends) {
             continue;
         }
         if text[end..]
@@ -391,6 +401,8 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                     Some(Evidence::AfterPunct)
                 }
                 Some(c) if c.is_alphabetic() => Some(Evidence::Spaced),
+                // `en 1999 27,`: a spaced marker after a year.
+                _ if ends_with_year(before.trim_end()) => Some(Evidence::AfterYear),
                 _ => None,
             }
         } else if prev == '.' {
@@ -450,6 +462,15 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
             });
         }
     }
+}
+
+/// `… en 1999`: the text ends with a year (19xx or 20xx) standing as a word.
+pub(super) fn ends_with_year(text: &str) -> bool {
+    let digits = text.chars().rev().take_while(char::is_ascii_digit).count();
+    let head = &text[..text.len() - digits];
+    digits == 4
+        && (text[head.len()..].starts_with("19") || text[head.len()..].starts_with("20"))
+        && head.ends_with(char::is_whitespace)
 }
 
 /// Finds, for each footnote, the marker that cites it in the body of its page, and

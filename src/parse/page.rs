@@ -172,8 +172,13 @@ fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
 
 /// Reads a paged text into classified lines and footnotes.
 pub fn read(text: &str) -> Pages {
-    let raw = split_pages(text);
-    let learned = learn_furniture(&raw);
+    classify(&split_pages(text))
+}
+
+/// Classifies pages of lines, whatever source cut them (form feeds in extracted
+/// text now; a PDF reader's pages next): each line is `(line number, text)`.
+pub fn classify(raw: &[Vec<(usize, String)>]) -> Pages {
+    let learned = learn_furniture(raw);
     // Learned heads that an extractor may run into a body line.
     let inline_heads: HashSet<String> = raw
         .iter()
@@ -183,7 +188,7 @@ pub fn read(text: &str) -> Pages {
         .map(str::to_owned)
         .collect();
     let mut out = Pages::default();
-    for page in &raw {
+    for page in raw {
         let edge: HashSet<usize> = edges(page).into_iter().collect();
         let mut lines: Vec<Line> = Vec::with_capacity(page.len());
         for (i, (line_no, text)) in page.iter().enumerate() {
@@ -202,7 +207,9 @@ pub fn read(text: &str) -> Pages {
                 }
             } else if SYMBOL_LIKE.is_match(t)
                 && edge.contains(&i)
-                && (inline_heads.contains(t) || near_furniture(page, i) || outermost(page, i))
+                && (inline_heads.contains(t)
+                    // `A/AC.105/C.2/101.`: a note that is a symbol ends with a full stop.
+                    || !t.ends_with('.') && (near_furniture(page, i) || outermost(page, i)))
             {
                 // A symbol alone at a page edge beside a job number or page number:
                 // a running head seen once in this slice of a book.
@@ -256,7 +263,7 @@ fn cited_numbers(lines: &[Line]) -> HashSet<u32> {
                 .captures_iter(&l.text)
                 .filter_map(|c| c[1].parse().ok())
                 .collect();
-            // `сессии 1 9`: a two-digit marker split by the extractor.
+            // `сессии 1 9`, `сессии2 1`: a two-digit marker split by the extractor.
             found.extend(
                 CITED_SPLIT
                     .captures_iter(&l.text)
@@ -270,7 +277,7 @@ fn cited_numbers(lines: &[Line]) -> HashSet<u32> {
 static CITED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s?(\d{1,3})(?:\s|$|\p{Han}|[,.;:])").unwrap());
 static CITED_SPLIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s(\d)\s(\d)(?:\s|$|[,.;:])").unwrap());
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{P}]\s?(\d)\s(\d)(?:\s|$|[,.;:])").unwrap());
 
 /// Finds each page's footnotes: under a rule, or glued at the foot of the page.
 fn read_footnotes(out: &mut Pages) {
@@ -350,6 +357,10 @@ fn read_block(
     let mut numbered: Vec<(u32, String)> = Vec::new();
     let mut open_numbered = false;
     let mut after_blank = true;
+    // Bare numbers neither cited (as the body prints them) nor next after the last
+    // note: a page number, or a note whose marker the body prints in a way not read
+    // as a citation (`1999 27,`, `ambiente 30)`).
+    let mut unsure: Vec<(usize, u32)> = Vec::new();
     for (k, line) in lines.iter_mut().enumerate() {
         let t = line.text.trim().to_owned();
         match line.class {
@@ -365,6 +376,8 @@ fn read_block(
             let plausible = cited.contains(&n) || last.is_some_and(|l| n == l + 1);
             if plausible && !numbers.iter().any(|x| x.1 == n) {
                 numbers.push((k, n));
+            } else if !plausible {
+                unsure.push((k, n));
             }
             line.class = LineClass::PageNumber;
             after_blank = true;
@@ -377,7 +390,12 @@ fn read_block(
         let start = NOTE_START
             .captures(&t)
             .and_then(|c| Some((c[1].parse::<u32>().ok()?, c[2].to_owned())))
-            .filter(|(n, _)| cited.contains(n) || last.is_some_and(|l| *n == l + 1));
+            .filter(|(n, _)| {
+                cited.contains(n)
+                    || last.is_some_and(|l| *n == l + 1)
+                    // The next after a note of this block (`29 …` then `30 …`).
+                    || numbered.last().is_some_and(|(l, _)| *n == l + 1)
+            });
         if let Some((n, text)) = start {
             numbered.push((n, text));
             open_numbered = true;
@@ -402,8 +420,55 @@ fn read_block(
         }
         after_blank = false;
     }
+    // A text still without a number takes an unsure number next to a note's of this
+    // block (`27` printed beside note 26), not a page number far from them.
+    loop {
+        let known: Vec<u32> = numbers
+            .iter()
+            .map(|x| x.1)
+            .chain(numbered.iter().map(|x| x.0))
+            .collect();
+        let Some(at) = unsure.iter().position(|&(_, n)| {
+            !known.contains(&n) && known.iter().any(|&m| n == m + 1 || n + 1 == m)
+        }) else {
+            break;
+        };
+        if numbers.len() >= texts.len() {
+            break;
+        }
+        numbers.push(unsure.remove(at));
+    }
     let mut bare: Vec<(usize, u32)> = numbers;
     bare.sort_by_key(|x| x.1);
+    // More numbers than texts: two notes' texts ran together with no blank between
+    // (`…du 14 décembre 1992.` / `Documents officiels…`, their numbers printed after
+    // them). Split at sentence ends, first to last, until each number has a text.
+    let mut t = 0;
+    while bare.len() > texts.len() && t < texts.len() {
+        let ks = texts[t].0.clone();
+        let cut = (1..ks.len()).find(|&j| {
+            let before = lines[ks[j - 1]].text.trim_end();
+            let after = lines[ks[j]].text.trim_start();
+            before.ends_with(['.', '。'])
+                && after.starts_with(|c: char| c.is_uppercase() || c == '(' || c == '《')
+        });
+        let Some(j) = cut else {
+            t += 1;
+            continue;
+        };
+        let join = |ks: &[usize]| {
+            let mut s = String::new();
+            for &k in ks {
+                super::text::join_line(&mut s, lines[k].text.trim());
+            }
+            s
+        };
+        let (head, tail) = ks.split_at(j);
+        let (head_text, tail_text) = (join(head), join(tail));
+        texts[t] = (head.to_vec(), head_text);
+        texts.insert(t + 1, (tail.to_vec(), tail_text));
+        t += 1;
+    }
     for ((k, n), (_, text)) in bare.iter().zip(texts.iter()) {
         lines[*k].class = LineClass::Footnote;
         numbered.push((*n, text.clone()));
@@ -466,25 +531,32 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
         }
     }
     join_word_runs(&mut body, &mut segments);
-    // `пространстве 1 1`: a two-digit marker the extractor split.
+    // `пространстве 1 1`, `сессии2 1`: a two-digit marker the extractor split, its
+    // first digit spaced from the word or glued to it.
     for (line, &p) in body.iter_mut().zip(&segments) {
         for n in pages.defined[p].iter().filter(|&&n| (10..100).contains(&n)) {
             let digits = n.to_string();
-            let split = format!(" {} {}", &digits[..1], &digits[1..]);
-            if let Some(at) = line.text.find(&split)
+            let glued = format!("{} {}", &digits[..1], &digits[1..]);
+            let split = format!(" {glued}");
+            let found = line
+                .text
+                .find(&split)
+                .map(|at| (at, split.len()))
+                .or_else(|| line.text.find(&glued).map(|at| (at, glued.len())));
+            if let Some((at, len)) = found
                 && line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c))
-                && line.text[at + split.len()..]
+                && line.text[at + len..]
                     .chars()
                     .next()
                     .is_none_or(|c| !c.is_ascii_digit())
             {
-                line.text
-                    .replace_range(at..at + split.len(), &format!(" {digits}"));
+                line.text.replace_range(at..at + len, &format!(" {digits}"));
             }
         }
     }
-    // `Naciones Unidas 6, aprobada`: a spaced marker before punctuation, spaced after
-    // too so that the marker reader sees a number standing alone.
+    // `Naciones Unidas 6, aprobada`, `en 1999 27,`: a spaced marker before
+    // punctuation, spaced after too so that the marker reader sees a number standing
+    // alone.
     for (line, &p) in body.iter_mut().zip(&segments) {
         for n in &pages.defined[p] {
             let spaced = format!(" {n}");
@@ -492,8 +564,9 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             while let Some(at) = line.text[from..].find(&spaced).map(|k| k + from) {
                 let end = at + spaced.len();
                 from = end;
-                let before_letter =
-                    line.text[..at].ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c));
+                let before_letter = line.text[..at]
+                    .ends_with(|c: char| c.is_alphabetic() || ")»”’".contains(c))
+                    || layout::ends_with_year(&line.text[..at]);
                 let punct_after = line.text[end..].starts_with([',', '.', ';', ':', ')']);
                 if before_letter && punct_after {
                     line.text.insert(end, ' ');
@@ -624,5 +697,51 @@ mod tests {
         assert!(pages.footnotes[1].text.ends_with("and Corr.1)."));
         let body = body_lines(&mut pages);
         assert!(body.iter().all(|l| !l.text.contains("Adopted")));
+    }
+
+    #[test]
+    fn reads_notes_whose_texts_ran_together_and_whose_numbers_follow_them() {
+        // Notes 11 and 12 with no blank between, note 13's number before its text,
+        // 11 and 12 printed after all three; a symbol with a full stop is a note.
+        let text = "Principes 11\nL’Assemblée générale,\nAyant examiné les travaux 12, et son rapport 13,\nPrenant note du rapport 14,\n__________________\n\nAdoptés par l’Assemblée générale en 1992.\nDocuments officiels, Supplément nº 20\n(A/47/20).\n13\nIbid., annexe.\n14\nA/AC.105/C.2/101.\n11\n12\n\n46/106\n\nV.24-22756\n";
+        let pages = read(text);
+        let notes: Vec<(u32, &str)> = pages
+            .footnotes
+            .iter()
+            .map(|f| (f.number, f.text.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (11, "Adoptés par l’Assemblée générale en 1992."),
+                (12, "Documents officiels, Supplément nº 20 (A/47/20)."),
+                (13, "Ibid., annexe."),
+                (14, "A/AC.105/C.2/101."),
+            ],
+            "{pages:?}"
+        );
+    }
+
+    #[test]
+    fn a_note_cited_after_a_year_or_before_a_bracket_is_read_and_placed() {
+        // `27` is printed before note 26 and cited after a year, which the
+        // citation scan does not take for a marker: it is next to note 26.
+        let text = "Directives 26\nLe Comité a publié son rapport en 1999 27, puis d’autres.\n__________________\n\nApprouvées par le Comité.\n27\nPublication des Nations Unies.\n26\n\n70/106\n";
+        let mut pages = read(text);
+        let numbers: Vec<u32> = pages.footnotes.iter().map(|f| f.number).collect();
+        assert_eq!(numbers, [26, 27], "{pages:?}");
+        let body = body_lines(&mut pages);
+        let all: String = body.iter().map(|l| l.text.as_str()).collect();
+        let marker = |n: u32| format!("{}{n}", super::super::text::MARK_OPEN);
+        assert!(all.contains(&format!("1999 {}", marker(27))), "{all}");
+        let zh = "框架28\n安全（即保护人与环境30）应当侧重于应用。\n__________________\n28 已获核可。\n29 此处所用一词。\n30 此处所用另一词。\n\n62/85\n";
+        let mut pages = read(zh);
+        let numbers: Vec<u32> = pages.footnotes.iter().map(|f| f.number).collect();
+        assert_eq!(numbers, [28, 29, 30], "{pages:?}");
+        let body = body_lines(&mut pages);
+        assert!(
+            body[1].text.contains(&format!("环境{}", marker(30))),
+            "{body:?}"
+        );
     }
 }

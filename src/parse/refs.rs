@@ -247,7 +247,7 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
         } else {
             UnitKind::Guideline
         };
-        let label = normal_label(kind, &c[2])?;
+        let label = normal_label(&c[2])?;
         return Some(UnitLabel {
             kind,
             label,
@@ -277,7 +277,7 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
     } else {
         kind
     };
-    let label = normal_label(kind, &number)?;
+    let label = normal_label(&number)?;
     let rest = c.get(3).map_or("", |m| m.as_str()).trim().to_owned();
     // A label stands alone or before a title; "Article 4 of the Treaty shall…" is prose.
     if rest.starts_with(|c: char| c.is_lowercase()) {
@@ -297,12 +297,11 @@ fn squash(s: &str) -> String {
 
 /// The label as it goes into a ref: numbers in Arabic digits, guideline numbers as
 /// `B.8` in Latin letters.
-fn normal_label(kind: UnitKind, printed: &str) -> Option<String> {
+fn normal_label(printed: &str) -> Option<String> {
     let folded = fold_lookalikes(printed.trim());
     if let Some(c) = GUIDELINE_NUMBER.captures(&folded) {
         return Some(format!("{}.{}", &c[1], c[2].parse::<u32>().ok()?));
     }
-    let _ = kind;
     number_value(&folded).map(|n| n.to_string())
 }
 
@@ -336,7 +335,7 @@ pub fn parse_spec(spec: &str) -> Option<String> {
         _ => "para",
     };
     let label = if kind == "guideline" || c[2].contains('.') {
-        normal_label(UnitKind::Guideline, &c[2].to_uppercase())?
+        normal_label(&c[2].to_uppercase())?
     } else {
         number_value(&c[2].to_uppercase())?.to_string()
     };

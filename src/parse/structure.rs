@@ -161,6 +161,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         return None;
     }
     let width = typical_width(&texts);
+    let column = column_width(&texts).map_or(width, |c| c.min(width));
     let (title, start) = title(&texts);
     let mut read = Read::default();
     if let Some(title) = &title {
@@ -404,19 +405,38 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         };
         let closed = units
             .last()
-            .is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()));
-        // A heading is followed by a paragraph, not by the short end of a sentence.
+            .is_none_or(|u| closes(&u.text) && !(u.text.is_empty() && u.label.is_some()))
+            || units.last().is_some_and(|u| !u.text.is_empty())
+                && after_fragment(lines, &texts, i - 1, column);
+        // A heading is followed by a paragraph, not by the short end of a sentence
+        // (short against the printed column, which lines run together do not widen).
         let next_opens = texts.get(i).is_some_and(|n| {
             let n = visible(n);
             let short_end =
-                n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < width * 6;
-            !n.starts_with(|c: char| c.is_lowercase()) && !short_end
+                n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < column * 6;
+            // `ЯИЭ — это…`, `ЯИЭ, независимо…`: an acronym carries the sentence on, it
+            // does not open one.
+            let first: Vec<char> = n
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(|c: char| !c.is_alphanumeric())
+                .chars()
+                .collect();
+            let acronym = first.len() >= 2
+                && first.iter().all(|c| c.is_uppercase())
+                && first.iter().all(|c| c.is_alphabetic());
+            !n.starts_with(|c: char| c.is_lowercase()) && !short_end && !acronym
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
         if closed
             && next_opens
             && !sub
-            && is_heading_line(&t, width)
+            && (is_heading_line(&t, width)
+                // Among unnumbered sections already found by their shorter headings.
+                || st.container.is_none()
+                    && st.unlabelled_sections > 0
+                    && is_long_heading_line(&t, texts.get(i).map(|n| visible(n)), column))
             && (!st.resolution || st.operative)
         {
             st.pending_heading.push(t.clone());
@@ -448,7 +468,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         if in_preamble {
             let new = match units.last() {
                 Some(u) if u.kind == Kind::Preamble && same_part(u, &st) => {
-                    starts_recital(&texts[i - 2], raw, width)
+                    // The line before this one (`i` has moved past it).
+                    let prev = i.checked_sub(2).and_then(|k| texts.get(k));
+                    prev.is_some_and(|prev| starts_recital(prev, raw, width))
                 }
                 _ => true,
             };
@@ -562,6 +584,65 @@ fn typical_width(texts: &[String]) -> usize {
     widths.get(widths.len() * 9 / 10).copied().unwrap_or(80)
 }
 
+/// The width of the printed column, in characters (Chinese characters count
+/// double): the widest line of the densest band of line lengths (a band 15 % wide),
+/// where the lines of justified text crowd. Unlike [`typical_width`] it is not
+/// widened by an extractor that runs two or three printed lines into one, as some
+/// Russian pages come. `None` when no band holds enough lines to tell.
+fn column_width(texts: &[String]) -> Option<usize> {
+    let mut widths: Vec<usize> = texts
+        .iter()
+        .map(|t| display_width(t))
+        .filter(|&w| w > 0)
+        .collect();
+    widths.sort_unstable();
+    let mut best = (0, 0);
+    let mut lo = 0;
+    for (hi, &w) in widths.iter().enumerate() {
+        while widths[lo] * 100 < w * 85 {
+            lo += 1;
+        }
+        if hi + 1 - lo >= best.0 {
+            best = (hi + 1 - lo, w);
+        }
+    }
+    (best.0 >= 20).then_some(best.1)
+}
+
+/// A heading as long as a line of text (`Justification des applications de sources
+/// d’énergie nucléaire dans l’espace`): shaped like a heading, the line after it
+/// would have lent it its first word had the line not been broken on purpose, and
+/// it ends on a word that can end a phrase: neither a short word that leads into the
+/// next (`con`, `by`, `des`) nor a capitalised one that a name may carry on
+/// (`del Espacio` / `Ultraterrestre`).
+fn is_long_heading_line(t: &str, next: Option<String>, column: usize) -> bool {
+    let Some(next) = next else { return false };
+    let Some(word) = next.split_whitespace().next() else {
+        return false;
+    };
+    let last: Vec<char> = t.split_whitespace().last().unwrap_or("").chars().collect();
+    let ends_phrase = last.len() > 3 && last.iter().all(|c| c.is_lowercase() || !c.is_alphabetic());
+    // A clause (`Historically, the primary sources…`) is no heading; a heading is
+    // followed by a sentence that opens with a capital, not by a dash or a list.
+    ends_phrase
+        && !t.contains([',', '，'])
+        && word.starts_with(|c: char| c.is_uppercase())
+        && is_heading_line(t, usize::MAX / 10)
+        && display_width(t) + 1 + display_width(word) <= column
+}
+
+/// Lines standing alone between blank lines after a closed paragraph are a fragment
+/// the extractor moved out of its sentence (a sub-paragraph's words printed beside
+/// its letter): the line after them may open a heading though the fragment does not
+/// close. `k` is the index of the line in question.
+fn after_fragment(lines: &[BodyLine], texts: &[String], k: usize, column: usize) -> bool {
+    k >= 2
+        && lines[k].after_blank
+        && lines[k - 1].after_blank
+        && display_width(&texts[k - 1]) * 2 > column
+        && visible_end(&texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
+}
+
 fn display_width(t: &str) -> usize {
     visible(t)
         .chars()
@@ -584,7 +665,7 @@ fn is_heading_line(t: &str, width: usize) -> bool {
         .collect();
     let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
     // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.
-    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']);
+    let inner_colon = t.trim_end_matches([':', '：']).contains([':', '：']) || t.contains(" — ");
     if inner_colon
         || (letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()))
         || (first_word.len() > 2 && first_word.iter().all(|c| c.is_uppercase()))
@@ -904,3 +985,51 @@ const MONTH_NAMES: [[&str; 12]; 3] = [
         "декабря",
     ],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_heading_is_broken_on_purpose_and_ends_a_phrase() {
+        let heading = "Justification des applications de sources d’énergie nucléaire dans l’espace";
+        let next = |s: &str| Some(s.to_owned());
+        assert!(is_long_heading_line(
+            heading,
+            next("La procédure gouvernementale"),
+            86
+        ));
+        // The next word would not have fitted: a full line of text.
+        assert!(!is_long_heading_line(heading, next("Conformément"), 80));
+        // A clause, a line that leads into the next, a name carried on, a dash.
+        for (line, following) in [
+            (
+                "Historically, the primary sources of space debris have been",
+                "Accidental",
+            ),
+            (
+                "These Principles shall be reopened for revision by",
+                "The Committee",
+            ),
+            (
+                "Recomienda a la Comisión sobre la Utilización del Espacio",
+                "Ultraterrestre",
+            ),
+            (
+                "The independent safety evaluation should consider the application",
+                "– including",
+            ),
+        ] {
+            assert!(!is_long_heading_line(line, next(following), 90), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_column_is_not_widened_by_lines_run_together() {
+        let mut texts: Vec<String> = (0..40).map(|i| "x".repeat(70 + i % 6)).collect();
+        texts.extend((0..12).map(|_| "y".repeat(210)));
+        texts.extend((0..10).map(|_| "z".repeat(20)));
+        assert_eq!(column_width(&texts), Some(75));
+        assert!(typical_width(&texts) > 200);
+    }
+}
