@@ -607,7 +607,7 @@ mod tests {
         );
         assert_eq!(
             exact_query_terms(&units("科学、技术")),
-            vec![(0, "科学".into()), (3, "技术".into())]
+            vec![(0, "科学".into()), (2, BREAK.into()), (3, "技术".into())]
         );
     }
 
