@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
 use crate::document::{Document, Kind};
 use crate::index::{self, Library, Options, Progress, Report, UpdateError};
-use crate::{data, query, render, search};
+use crate::{query, render, search};
 
 /// How long a search waits for another unspace's first build of the index.
 const FIRST_BUILD_WAIT: Duration = Duration::from_secs(300);
@@ -152,17 +152,19 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) ->
         // The data folder is checked for changes while the index answers; the answer
         // is shown only if the folder turns out unchanged, else the index is brought
         // up to date and asked again.
+        let existing = Library::open(root)?;
         std::thread::scope(|scope| -> Result<search::Results> {
-            let listing = scope.spawn(|| data::list(data));
-            let existing = Library::open(root)?;
+            let changed = scope.spawn(|| match &existing {
+                Some(library) => index::data_changed(data, &library.payload),
+                None => Ok(true),
+            });
             let early = existing.as_ref().map(run);
-            let files = listing
+            let changed = changed
                 .join()
-                .map_err(|_| anyhow!("listing the data folder failed"))??
-                .files;
+                .map_err(|_| anyhow!("checking the data folder failed"))??;
             match (&existing, early) {
-                (Some(library), Some(Ok(results))) => {
-                    if !index::is_stale(&library.payload, &files) {
+                (Some(_), Some(Ok(results))) => {
+                    if !changed {
                         return Ok(results);
                     }
                     // If the update fails (a full disk, a read-only index), the last

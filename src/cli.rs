@@ -152,8 +152,12 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// Answer from the index as last built, without checking the data folder for
-    /// changes (for scripts that have just run `unspace index`; saves a `stat` of
-    /// every document).
+    /// changes (for scripts that have just run `unspace index`). Without it, a
+    /// search first checks the data folder: every file's size and modification time
+    /// with fewer than 1,000 documents; from 1,000 on only its folders' modification
+    /// times, which change when a document is added, removed, renamed or saved by
+    /// renaming (as editors do) — a document changed in place (appended to,
+    /// overwritten by `cp`) is then seen by `unspace index`.
     #[arg(long)]
     pub no_refresh: bool,
 }

@@ -45,6 +45,27 @@ pub struct Listing {
     pub files: Vec<DataFile>,
     /// One message per skipped entry, naming it and saying why.
     pub skipped: Vec<String>,
+    /// Every folder listed (`""` for the data folder, `"sub/"` below it) with its
+    /// modification time, read before its entries: a later search that finds them
+    /// all unchanged knows no file was added, removed or renamed since.
+    pub folders: Vec<(String, u64)>,
+}
+
+/// True when every folder still has the modification time it had when listed: no
+/// entry was added, removed or renamed in any of them (a new sub-folder changes its
+/// parent). One `stat` per folder, none per file.
+pub fn folders_unchanged(data: &Path, folders: &[(String, u64)]) -> bool {
+    !folders.is_empty()
+        && folders.iter().all(|(key, mtime)| {
+            fs::metadata(data.join(key)).is_ok_and(|m| m.is_dir() && mtime_ns(&m) == *mtime)
+        })
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// True when a file of this name is a document (see the module's comment).
@@ -101,9 +122,10 @@ pub fn list(data: &Path) -> Result<Listing> {
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     let mut seen_dirs = HashSet::new();
     seen_dirs.insert(dir_id(&root_meta));
-    // (folder, its key prefix: "" or "sub/dir/")
-    let mut stack = vec![(data.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = stack.pop() {
+    // (folder, its key prefix: "" or "sub/dir/", its modification time)
+    let mut stack = vec![(data.to_path_buf(), String::new(), mtime_ns(&root_meta))];
+    while let Some((dir, prefix, mtime)) = stack.pop() {
+        listing.folders.push((prefix.clone(), mtime));
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if dir == data => {
@@ -135,14 +157,14 @@ pub fn list(data: &Path) -> Result<Listing> {
                 if let Ok(meta) = entry.metadata()
                     && seen_dirs.insert(dir_id(&meta))
                 {
-                    stack.push((path, format!("{key}/")));
+                    stack.push((path, format!("{key}/"), mtime_ns(&meta)));
                 }
             } else if file_type.is_symlink() {
                 match fs::metadata(&path) {
                     // A link to a folder is followed once (a loop is cut where it closes).
                     Ok(meta) if meta.is_dir() => {
                         if seen_dirs.insert(dir_id(&meta)) {
-                            stack.push((path, format!("{key}/")));
+                            stack.push((path, format!("{key}/"), mtime_ns(&meta)));
                         }
                     }
                     Ok(_) if is_document => found.push((key, path)),
@@ -178,6 +200,7 @@ pub fn list(data: &Path) -> Result<Listing> {
         }
     });
     listing.files.sort_by(|a, b| a.key.cmp(&b.key));
+    listing.folders.sort();
     Ok(listing)
 }
 
@@ -221,16 +244,11 @@ fn data_file(key: &str, path: &Path) -> Result<DataFile, Option<String>> {
             file_kind(&meta)
         )));
     }
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
     Ok(DataFile {
         key: key.to_owned(),
         path: path.to_path_buf(),
         size: meta.len(),
-        mtime_ns,
+        mtime_ns: mtime_ns(&meta),
     })
 }
 

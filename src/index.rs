@@ -142,7 +142,18 @@ pub struct Payload {
     pub fingerprint: String,
     /// The manifest's file in the index folder (`manifest-<hash>.json`).
     pub manifest: String,
+    /// The data folder's folders and their modification times when listed: while
+    /// they are unchanged a search needs no `stat` of any file ([`data_changed`]).
+    #[serde(default)]
+    pub folders: Vec<(String, u64)>,
+    /// How many files the manifest records.
+    #[serde(default)]
+    pub files: usize,
 }
+
+/// From this many documents on, a search checks the data folder's folders rather
+/// than every file (see [`data_changed`]).
+pub const FOLDER_CHECK_FROM: usize = 1000;
 
 /// An opened index with its fields.
 pub struct Library {
@@ -307,7 +318,7 @@ fn read_manifest(index: &Index, dir: &Path) -> Result<Manifest> {
 
 /// Writes the manifest to its own file (by way of a temporary file and a rename,
 /// flushed to disk) and returns the payload that names it.
-fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<Payload> {
+fn write_manifest(dir: &Path, manifest: &Manifest, folders: Vec<(String, u64)>) -> Result<Payload> {
     let json = serde_json::to_vec(manifest).context("could not write the manifest")?;
     let name = format!("manifest-{:032x}.json", xxhash_rust::xxh3::xxh3_128(&json));
     let path = dir.join(&name);
@@ -328,6 +339,8 @@ fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<Payload> {
                 .map(|(k, s)| (k.as_str(), s.size, s.mtime_ns)),
         ),
         manifest: name,
+        folders,
+        files: manifest.files.len(),
     })
 }
 
@@ -357,6 +370,25 @@ pub fn fingerprint<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> Stri
         hasher.update(&mtime_ns.to_le_bytes());
     }
     format!("{:032x}", hasher.digest128())
+}
+
+/// Whether the data folder may differ from what the index holds, as cheaply as it
+/// can be told. With fewer than [`FOLDER_CHECK_FROM`] documents, every file's size
+/// and modification time are compared with the index's record (a few milliseconds).
+/// From that many on, the rule is: while every folder of `data/` keeps the
+/// modification time it had at the last update, no document was added, removed or
+/// renamed (nor saved by writing a new file and renaming it over the old, as most
+/// editors and `mv` do) — one `stat` per folder, none per file; a document changed in
+/// place (appended to, overwritten by `cp`) is then seen by `unspace index`, which
+/// checks every file, or once anything in its folder changes. When a folder changed,
+/// every file is compared.
+pub fn data_changed(data: &Path, payload: &Payload) -> Result<bool> {
+    if payload.files >= FOLDER_CHECK_FROM && crate::data::folders_unchanged(data, &payload.folders)
+    {
+        return Ok(false);
+    }
+    let listing = crate::data::list(data)?;
+    Ok(is_stale(payload, &listing.files) || listing.folders != payload.folders)
 }
 
 /// True when `data/` differs from what the index records, by paths, sizes and
@@ -468,6 +500,7 @@ pub fn update(
     let started = Instant::now();
     let listing = data::list(data)?;
     let files = listing.files;
+    let folders = listing.folders;
     let mut report = Report {
         warnings: listing.skipped,
         ..Report::default()
@@ -660,8 +693,11 @@ pub fn update(
     report.warnings.extend(duplicates(&manifest, data));
     // A fresh index (no manifest yet) is committed even when data/ is empty, so that
     // it opens next time.
-    if changed || old.version != SCHEMA_VERSION {
-        let payload = write_manifest(&dir, &manifest)?;
+    // Folders that changed with no document changing (a hidden file come and gone)
+    // are recorded too, so that searches go back to one stat per folder.
+    let folders_moved = read_payload(&index).map_or(true, |p| p.folders != folders);
+    if changed || folders_moved || old.version != SCHEMA_VERSION {
+        let payload = write_manifest(&dir, &manifest, folders)?;
         let json = serde_json::to_string(&payload).context("could not write the payload")?;
         let mut commit = writer
             .prepare_commit()
