@@ -579,15 +579,17 @@ pub fn update(
     let (_, fields) = Fields::schema();
     let mut changed = rebuild;
     progress.start(files.len());
+    // The files whose stat changed are read, hashed and parsed on every core, a
+    // batch at a time (so memory stays bounded), then taken into the index in order.
+    let mut pending: Vec<&DataFile> = Vec::new();
     for file in &files {
-        progress.file_done(&file.key);
         let previous = old.files.get(&file.key);
         let same_stat = previous.filter(|s| s.size == file.size && s.mtime_ns == file.mtime_ns);
         match same_stat {
             Some(state) if state.error.is_none() => {
                 manifest.files.insert(file.key.clone(), state.clone());
                 report.unchanged += 1;
-                continue;
+                progress.file_done(&file.key);
             }
             Some(state) if !options.retry_failed => {
                 manifest.files.insert(file.key.clone(), state.clone());
@@ -596,90 +598,85 @@ pub fn update(
                     file.path.display(),
                     state.error.as_deref().unwrap_or("")
                 ));
-                continue;
+                progress.file_done(&file.key);
             }
-            _ => {}
+            _ => pending.push(file),
         }
-        let bytes = match data::read(&file.path) {
-            Ok(b) => b,
-            Err(ReadError::Vanished) => {
-                // Gone since it was listed: as if it had never been there.
-                if previous.is_some() {
-                    writer.delete_term(Term::from_field_text(fields.source, &file.key));
-                    report.removed += 1;
-                }
-                changed = true;
-                continue;
-            }
-            Err(ReadError::Failed(why)) => {
-                record_failure(&mut report, &mut manifest, file, previous, why);
-                changed = true;
-                continue;
-            }
-        };
-        let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
-        if let Some(state) = previous.filter(|s| s.hash == hash && s.error.is_none()) {
-            // Touched but not changed: record the new stat, index nothing.
-            let mut state = state.clone();
-            (state.size, state.mtime_ns) = (file.size, file.mtime_ns);
-            manifest.files.insert(file.key.clone(), state);
-            report.unchanged += 1;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 16));
+    for batch in pending.chunks(threads * 8) {
+        let reads = read_batch(batch, &old, threads);
+        for (file, read) in batch.iter().copied().zip(reads) {
+            progress.file_done(&file.key);
             changed = true;
-            continue;
-        }
-        let parsed = match parse::parse_bytes(&bytes, &file.path) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                record_failure(&mut report, &mut manifest, file, previous, format!("{e:#}"));
-                changed = true;
-                continue;
+            let previous = old.files.get(&file.key);
+            let (hash, parsed) = match read {
+                Read::Vanished => {
+                    // Gone since it was listed: as if it had never been there.
+                    if previous.is_some() {
+                        writer.delete_term(Term::from_field_text(fields.source, &file.key));
+                        report.removed += 1;
+                    }
+                    continue;
+                }
+                Read::Failed(why) => {
+                    record_failure(&mut report, &mut manifest, file, previous, why);
+                    continue;
+                }
+                Read::Touched(state) => {
+                    // Touched but not changed: record the new stat, index nothing.
+                    manifest.files.insert(file.key.clone(), state);
+                    report.unchanged += 1;
+                    continue;
+                }
+                Read::Parsed(hash, parsed) => (hash, parsed),
+            };
+            if parsed.document.language == "zh" {
+                // Its words fields need jieba: load it while the next files parse.
+                analysis::preload_jieba();
             }
-        };
-        if parsed.document.language == "zh" {
-            // Its words fields will need jieba: load it while the next files parse.
-            analysis::preload_jieba();
-        }
-        report.warnings.extend(
-            parsed
-                .warnings
-                .iter()
-                .map(|w| format!("{}: {w}", file.path.display())),
-        );
-        writer.delete_term(Term::from_field_text(fields.source, &file.key));
-        for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
-            let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
-            if writer.add_document(doc).is_err() {
-                // An indexing thread stopped (a full disk, say): joining the threads
-                // tells why. Nothing is committed.
-                let why = match writer.prepare_commit() {
-                    Err(e) => format!("{e}"),
-                    Ok(_) => "an indexing thread stopped".to_owned(),
-                };
-                return Err(anyhow::anyhow!(
-                    "{}: could not add a paragraph to the index: {why}",
-                    dir.display()
-                )
-                .into());
+            report.warnings.extend(
+                parsed
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.path.display())),
+            );
+            writer.delete_term(Term::from_field_text(fields.source, &file.key));
+            for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
+                let doc =
+                    paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
+                if writer.add_document(doc).is_err() {
+                    // An indexing thread stopped (a full disk, say): joining the
+                    // threads tells why. Nothing is committed.
+                    let why = match writer.prepare_commit() {
+                        Err(e) => format!("{e}"),
+                        Ok(_) => "an indexing thread stopped".to_owned(),
+                    };
+                    return Err(anyhow::anyhow!(
+                        "{}: could not add a paragraph to the index: {why}",
+                        dir.display()
+                    )
+                    .into());
+                }
             }
+            report.paragraphs += parsed.document.paragraphs.len();
+            if previous.is_some_and(|s| !s.hash.is_empty()) {
+                report.updated += 1;
+            } else {
+                report.added += 1;
+            }
+            manifest.files.insert(
+                file.key.clone(),
+                FileState {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash,
+                    error: None,
+                    symbol: parsed.document.symbol.clone(),
+                    language: parsed.document.language.clone(),
+                },
+            );
         }
-        report.paragraphs += parsed.document.paragraphs.len();
-        if previous.is_some_and(|s| !s.hash.is_empty()) {
-            report.updated += 1;
-        } else {
-            report.added += 1;
-        }
-        manifest.files.insert(
-            file.key.clone(),
-            FileState {
-                size: file.size,
-                mtime_ns: file.mtime_ns,
-                hash,
-                error: None,
-                symbol: parsed.document.symbol.clone(),
-                language: parsed.document.language.clone(),
-            },
-        );
-        changed = true;
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
@@ -713,6 +710,76 @@ pub fn update(
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// What reading one changed file gave.
+enum Read {
+    /// Removed between listing and reading.
+    Vanished,
+    /// Unreadable or not a document: why.
+    Failed(String),
+    /// The same content as indexed, under a new stat: the state to record.
+    Touched(FileState),
+    /// New content: its hash and the document.
+    Parsed(String, parse::Parsed),
+}
+
+/// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
+/// batch's order.
+fn read_batch(batch: &[&DataFile], old: &Manifest, threads: usize) -> Vec<Read> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Read>> = (0..batch.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(batch.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = batch.get(k) else { break };
+                        done.push((k, read_one(file, old.files.get(&file.key))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A worker that panicked (a parser bug) leaves its files unread: they are
+            // reported as failures below, never lost silently.
+            for (k, read) in worker.join().unwrap_or_default() {
+                slots[k] = Some(read);
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or_else(|| Read::Failed("could not be read (an internal error)".into()))
+        })
+        .collect()
+}
+
+/// Reads one changed file: its bytes, their hash, and — when the content is not the
+/// one indexed — the parsed document.
+fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
+    let bytes = match data::read(&file.path) {
+        Ok(b) => b,
+        Err(ReadError::Vanished) => return Read::Vanished,
+        Err(ReadError::Failed(why)) => return Read::Failed(why),
+    };
+    let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+    if let Some(state) = previous.filter(|s| s.hash == hash && s.error.is_none()) {
+        let mut state = state.clone();
+        (state.size, state.mtime_ns) = (file.size, file.mtime_ns);
+        return Read::Touched(state);
+    }
+    match std::panic::catch_unwind(|| parse::parse_bytes(&bytes, &file.path)) {
+        Ok(Ok(parsed)) => Read::Parsed(hash, parsed),
+        Ok(Err(e)) => Read::Failed(format!("{e:#}")),
+        Err(_) => Read::Failed(
+            "could not be read: the reader failed on it (a bug; please report it)".into(),
+        ),
+    }
 }
 
 /// A file that fails keeps what the index held of an earlier state (nothing is
