@@ -263,6 +263,18 @@ pub fn damaged(dir: &Path, why: &str) -> anyhow::Error {
 }
 
 impl Library {
+    /// A searcher over the last commit. Each process searches once, so the reader
+    /// never reloads (and starts no file-watching thread).
+    pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        let reader: tantivy::IndexReader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .context("could not open the index for reading")?;
+        Ok(reader.searcher())
+    }
+
     /// What is wrong with the index's files, if anything: segment files missing, or
     /// whose checksums do not match (a disk error, a stray write). Reads the whole
     /// index, so it is run only by `unspace index` and after a failed search.

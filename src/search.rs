@@ -16,8 +16,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term as IndexTerm,
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
+    Term as IndexTerm,
 };
 
 use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
@@ -122,13 +122,7 @@ pub fn language_code(name: &str) -> Option<&'static str> {
 
 /// The languages the index holds documents in.
 pub fn languages(library: &Library) -> Result<Vec<String>> {
-    let reader: tantivy::IndexReader = library
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("could not open the index for reading")?;
-    Ok(values(&reader.searcher(), library.fields.language)?
+    Ok(values(&library.searcher()?, library.fields.language)?
         .into_iter()
         .map(|v| String::from_utf8_lossy(&v).into_owned())
         .collect())
@@ -255,13 +249,7 @@ pub fn add_parallel(library: &Library, results: &mut Results, languages: &[Strin
     if languages.is_empty() || results.hits.is_empty() {
         return Ok(());
     }
-    let reader = library
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("could not open the index for reading")?;
-    let searcher = reader.searcher();
+    let searcher = library.searcher()?;
     let f = &library.fields;
     for hit in &mut results.hits {
         for language in languages.iter().filter(|l| **l != hit.language) {
@@ -395,14 +383,7 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<Results> {
-    // One search per process: no reloading, so no file-watching thread.
-    let reader = library
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("could not open the index for reading")?;
-    let searcher = reader.searcher();
+    let searcher = library.searcher()?;
     let (filters, notes) = resolve_filters(&searcher, &library.fields, filters)?;
     let filters = &filters;
     // A limit beyond the number of paragraphs means "all": never allocate by it.

@@ -8,8 +8,7 @@ use std::process::{Child, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use common::{Workspace, resolution, stderr, stdout};
-use serde_json::Value;
+use common::{Workspace, resolution, stderr, stdout, total};
 
 const FILES: [&str; 8] = [
     "A-RES-76-76.zh.txt",
@@ -21,18 +20,6 @@ const FILES: [&str; 8] = [
     "A-RES-76-55.en.txt",
     "A-RES-76-231.en.txt",
 ];
-
-fn total(ws: &Workspace, query: &str) -> (i32, u64) {
-    let out = ws.run(&["search", query, "--json", "--limit", "1"]);
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code == 0 || code == 1,
-        "search {query}: exit {code}: {}",
-        stderr(&out)
-    );
-    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
-    (code, v["total"].as_u64().unwrap())
-}
 
 fn index(ws: &Workspace, args: &[&str]) -> (i32, String) {
     let mut all = vec!["index"];
