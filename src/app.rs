@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
+use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs, TraceArgs};
 use crate::document::{Document, Kind};
 use crate::index::{self, Library, Options, Progress, Report, UpdateError};
-use crate::{data, query, render, search};
+use crate::{data, query, render, search, trace};
 
 /// How long a search waits for another unspace's first build of the index.
 const FIRST_BUILD_WAIT: Duration = Duration::from_secs(300);
@@ -119,7 +119,52 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Search(args) => search_command(data, index, args, output),
         Command::Show(args) => show_command(data, args, output),
         Command::Index(args) => index_command(data, index, args),
+        Command::Trace(args) => trace_command(data, index, args, output),
     }
+}
+
+/// `trace SYMBOL REF`: the paragraphs with the same or nearly the same wording, and
+/// the wording's history, from the index brought up to date with the data folder.
+fn trace_command(data: &Path, root: &Path, args: TraceArgs, output: Output) -> Result<Outcome> {
+    let files = data::list(data)?.files;
+    let library = match Library::open(root)? {
+        Some(library) if !index::is_stale(&library.payload, &files) => library,
+        Some(_) => refreshed_library(data, root, true)?,
+        None => refreshed_library(data, root, false)?,
+    };
+    let found = catch_unwind(AssertUnwindSafe(|| {
+        trace::trace(
+            &library,
+            &args.symbol,
+            &args.paragraph,
+            args.lang.as_deref(),
+            args.limit,
+        )
+    }));
+    let found = match found {
+        Ok(answer) => answer?,
+        Err(_) => {
+            let why = library
+                .damage()
+                .unwrap_or_else(|| "it could not be read".to_owned());
+            return Err(index::damaged(&library.dir, &why));
+        }
+    };
+    for note in &found.notes {
+        say(note);
+    }
+    if args.json {
+        let mut out = io::stdout().lock();
+        render::trace_json(&mut out, &found)?;
+        out.flush()?;
+    } else {
+        output.emit(|out| render::trace_text(out, &found, output.style))?;
+    }
+    Ok(if found.total > 0 {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
 }
 
 fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) -> Result<Outcome> {
