@@ -235,7 +235,7 @@ pub fn trace(
 
     // Every paragraph of another document that reaches the threshold in some
     // language, by (symbol, ref): its matches, in seed order.
-    let mut found: BTreeMap<(String, String), Vec<(Unit, f32)>> = BTreeMap::new();
+    let mut found: Found = BTreeMap::new();
     for seed in &seeds {
         for candidate in candidates(&searcher, f, seed)? {
             if candidate.symbol == symbol {
@@ -251,9 +251,23 @@ pub fn trace(
         }
     }
 
+    // Ranked by their best score (then date): only the ones shown are looked up in
+    // the traced language and diffed.
+    let mut ranked: Vec<(&UnitKey, &Matches, f32)> = found
+        .iter()
+        .map(|(key, matches)| {
+            let score = matches.iter().map(|(_, s)| *s).fold(0.0, f32::max);
+            (key, matches, score)
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then_with(|| date_key(&a.1[0].0).cmp(&date_key(&b.1[0].0)))
+            .then_with(|| a.0.cmp(b.0))
+    });
+    let total = ranked.len();
     let mut similar = Vec::new();
-    for ((other, r), matches) in &found {
-        let score = matches.iter().map(|(_, s)| *s).fold(0.0, f32::max);
+    for ((other, r), matches, score) in ranked.into_iter().take(limit) {
         // Shown in the traced language wherever that text exists.
         let shown = match matches.iter().find(|(u, _)| u.language == language) {
             Some((u, _)) => Some(u.clone()),
@@ -294,16 +308,8 @@ pub fn trace(
             unit: shown,
         });
     }
-    similar.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| date_key(&a.unit).cmp(&date_key(&b.unit)))
-            .then_with(|| a.unit.symbol.cmp(&b.unit.symbol))
-    });
 
     let (history_language, history) = history(&seeds, &found, &traced);
-    let total = similar.len();
-    similar.truncate(limit);
     Ok(Trace {
         paragraph: traced,
         languages: seeds.iter().map(|s| s.language.clone()).collect(),
@@ -315,6 +321,16 @@ pub fn trace(
         notes,
     })
 }
+
+/// A unit of a document: (symbol, ref).
+type UnitKey = (String, String);
+
+/// The paragraphs found, by unit: each language's text that reached the threshold,
+/// with its score, in the order of the seeds.
+type Found = BTreeMap<UnitKey, Matches>;
+
+/// A unit's texts that reached the threshold, with their scores.
+type Matches = Vec<(Unit, f32)>;
 
 fn language_rank(language: &str) -> usize {
     LANGUAGE_ORDER
@@ -331,11 +347,7 @@ fn date_key(u: &Unit) -> (bool, &str) {
 /// The history: the traced unit and, per other document, its best match, in the
 /// language that covers most of them, in date order; each step compared with the
 /// one before.
-fn history(
-    seeds: &[Unit],
-    found: &BTreeMap<(String, String), Vec<(Unit, f32)>>,
-    traced: &Unit,
-) -> (String, Vec<Step>) {
+fn history(seeds: &[Unit], found: &Found, traced: &Unit) -> (String, Vec<Step>) {
     let coverage = |language: &str| {
         found
             .values()
@@ -688,6 +700,20 @@ pub fn compare(old: &str, new: &str) -> Comparison {
 /// [`compare`], but a pair whose shared words cannot reach `cutoff` gets only its
 /// bound as score and the whole texts as its diff (no diff is computed).
 fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
+    // Agreed language is mostly carried unchanged.
+    if old == new {
+        return Comparison {
+            score: 1.0,
+            diff: vec![Piece {
+                op: Op::Equal,
+                text: new.to_owned(),
+            }]
+            .into_iter()
+            .filter(|p| !p.text.is_empty())
+            .collect(),
+            changed: 0,
+        };
+    }
     let a = tokens(old);
     let b = tokens(new);
     let words = |t: &[Token]| t.iter().filter(|t| t.kind == TokenKind::Word).count();

@@ -301,7 +301,10 @@ fn a_found_paragraph_is_shown_in_the_traced_language_where_it_exists() {
     );
     assert_eq!(new, s["text"].as_str().unwrap());
     // The same pair from the other end, in English.
-    let (_, v) = json(&ws, &["A/RES/1962/XVIII", "operative:1/para:6", "--lang", "en"]);
+    let (_, v) = json(
+        &ws,
+        &["A/RES/1962/XVIII", "operative:1/para:6", "--lang", "en"],
+    );
     assert!(
         similar(&v).iter().any(|(s, _)| s == "outer-space-treaty"),
         "{:?}",
