@@ -766,7 +766,8 @@ pub fn document_text(
 }
 
 const INSERTED: &str = "\x1b[32m";
-const DELETED: &str = "\x1b[31m";
+/// Red and struck through: readable beside the green insert that replaces it.
+const DELETED: &str = "\x1b[31;9m";
 
 /// How many words (Chinese: characters) of unchanged text a compact diff keeps on
 /// each side of a change.

@@ -48,7 +48,7 @@ const RARE_TERMS: usize = 16;
 /// How many candidates, best by BM25, are compared with the traced text.
 const CANDIDATES: usize = 200;
 /// Time allowed to one diff before it settles for a good-enough answer.
-const DIFF_DEADLINE: Duration = Duration::from_millis(20);
+const DIFF_DEADLINE: Duration = Duration::from_millis(5);
 /// The order in which languages are preferred when none is asked for.
 const LANGUAGE_ORDER: [&str; 6] = ["zh", "en", "fr", "es", "ru", "ar"];
 

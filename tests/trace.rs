@@ -343,7 +343,7 @@ fn terminal_output_marks_the_changes() {
         "always",
     ]);
     let text = stdout(&out);
-    assert!(text.contains("\x1b[31mthe coronavirus disease"), "{text}");
+    assert!(text.contains("\x1b[31;9mthe coronavirus disease"), "{text}");
     assert!(!text.contains("[-"));
 }
 
