@@ -127,8 +127,9 @@ pub enum Command {
     /// paragraph reaches years that exist only in English; each paragraph found is
     /// shown in the traced language wherever that text exists. Similarity is the
     /// share of words (Chinese: characters) two texts have in the same order;
-    /// paragraphs below 0.66 are left out. Exit status 1 when no other paragraph
-    /// carries the wording.
+    /// paragraphs below 0.66 are left out, unless one of the two, 25 words or more,
+    /// lies nearly whole (85%) inside the other. Exit status 1 when no other
+    /// paragraph carries the wording.
     #[command(after_help = TRACE_EXAMPLES)]
     Trace(TraceArgs),
 }

@@ -940,6 +940,12 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
         if let Some(shown) = s.shown_score {
             facts.push(format!("{} in {}", figure(shown), s.unit.language));
         }
+        if s.score < t.threshold {
+            facts.push(format!(
+                "{:.0}% of the shorter text inside the other",
+                (s.contained * 100.0).floor()
+            ));
+        }
         facts.push(format!("matched in {}", matched.join(", ")));
         facts.push(if s.changed == 0 {
             "same wording".to_owned()

@@ -9,10 +9,13 @@
 //!    rarest informative ones make one BM25 query in the paragraph's language, of
 //!    which the best [`CANDIDATES`] are read.
 //! 2. **Similarity.** Each candidate is compared with the traced text token by token
-//!    (words case-folded, punctuation attached; Chinese by character): the score is
-//!    the Dice ratio of their longest common token sequence, 2·common / (a + b), from
-//!    a Myers diff, the same diff that is shown. A cheap bound (shared tokens as a
-//!    multiset) skips the diff for candidates that cannot reach [`THRESHOLD`].
+//!    (words case-folded, punctuation apart; Chinese by character): the score is the
+//!    Dice ratio of their longest common token sequence, 2·common / (a + b), from a
+//!    Myers diff, the same diff that is shown. A paragraph carries the wording when
+//!    the score reaches [`THRESHOLD`], or when one text, [`MIN_QUOTE`] words or more,
+//!    lies nearly whole inside the other ([`CONTAINED`]: a principle repeated in a
+//!    treaty article). A cheap bound (shared tokens as multisets) skips the diff for
+//!    candidates that can do neither.
 //! 3. **Across languages.** The same unit in every other language the index holds
 //!    (same symbol and ref) is traced too; a paragraph found in any language is shown
 //!    in the traced language wherever that text exists
@@ -24,7 +27,6 @@
 //! Plain data only: [`crate::render`] prints it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
@@ -43,12 +45,21 @@ use crate::search;
 /// "nearly the same wording": a paragraph keeps at least two thirds of its tokens
 /// in order. Below it, two resolution paragraphs share formulas but not a text.
 pub const THRESHOLD: f32 = 0.66;
+/// The least share of the shorter text that the longer one must carry, in order,
+/// for a paragraph that quotes another (or is quoted) to count when the two are
+/// not similar as wholes.
+pub const CONTAINED: f32 = 0.85;
+/// Words the shorter text needs for [`CONTAINED`] to apply (two Chinese characters
+/// count one word):
+/// a short formula ("Endorses the report of the Committee") is inside too many
+/// paragraphs to say where wording came from.
+pub const MIN_QUOTE: usize = 25;
 /// How many of the traced text's rarest terms make the candidate query.
 const RARE_TERMS: usize = 16;
 /// How many candidates, best by BM25, are compared with the traced text.
 const CANDIDATES: usize = 200;
-/// Time allowed to one diff before it settles for a good-enough answer.
-const DIFF_DEADLINE: Duration = Duration::from_millis(5);
+/// At most this many history steps are looked up in the traced language.
+const COUNTERPART_LOOKUPS: usize = 100;
 /// The order in which languages are preferred when none is asked for.
 const LANGUAGE_ORDER: [&str; 6] = ["zh", "en", "fr", "es", "ru", "ar"];
 
@@ -99,6 +110,9 @@ pub struct Similar {
     /// `score`: the wording matched in another language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shown_score: Option<f32>,
+    /// How much of the shorter of the two texts shown the longer carries, in order
+    /// (0–1): near 1 when one quotes the other.
+    pub contained: f32,
     /// The languages in which its text reached the threshold, with their scores.
     pub matched_in: Vec<Matched>,
     /// The traced text (in `unit.language`) turned into this one: `delete` is
@@ -241,8 +255,8 @@ pub fn trace(
             if candidate.symbol == symbol {
                 continue;
             }
-            let comparison = compare_above(&seed.text, &candidate.text, THRESHOLD);
-            if comparison.score >= THRESHOLD {
+            let comparison = compare_screened(&seed.text, &candidate.text, true);
+            if comparison.carries() {
                 found
                     .entry((candidate.symbol.clone(), candidate.r#ref.clone()))
                     .or_default()
@@ -303,13 +317,14 @@ pub fn trace(
                     score: *s,
                 })
                 .collect(),
+            contained: comparison.contained,
             diff: comparison.diff,
             changed: comparison.changed,
             unit: shown,
         });
     }
 
-    let (history_language, history) = history(&seeds, &found, &traced);
+    let (history_language, history) = history(&searcher, f, &seeds, &found, &traced)?;
     Ok(Trace {
         paragraph: traced,
         languages: seeds.iter().map(|s| s.language.clone()).collect(),
@@ -347,7 +362,13 @@ fn date_key(u: &Unit) -> (bool, &str) {
 /// The history: the traced unit and, per other document, its best match, in the
 /// language that covers most of them, in date order; each step compared with the
 /// one before.
-fn history(seeds: &[Unit], found: &Found, traced: &Unit) -> (String, Vec<Step>) {
+fn history(
+    searcher: &Searcher,
+    f: &Fields,
+    seeds: &[Unit],
+    found: &Found,
+    traced: &Unit,
+) -> Result<(String, Vec<Step>)> {
     let coverage = |language: &str| {
         found
             .values()
@@ -357,7 +378,7 @@ fn history(seeds: &[Unit], found: &Found, traced: &Unit) -> (String, Vec<Step>) 
     // Seeds are in preference order (the traced language first): ties keep it.
     let most = seeds.iter().map(|s| coverage(&s.language)).max();
     let Some(pivot) = seeds.iter().find(|s| Some(coverage(&s.language)) == most) else {
-        return (traced.language.clone(), Vec::new());
+        return Ok((traced.language.clone(), Vec::new()));
     };
     let language = pivot.language.clone();
     // The best match per document in the pivot language.
@@ -377,19 +398,39 @@ fn history(seeds: &[Unit], found: &Found, traced: &Unit) -> (String, Vec<Step>) 
             .cmp(&date_key(b.0))
             .then_with(|| a.0.symbol.cmp(&b.0.symbol))
     });
-    // The traced language's text of each step, when the history is in another.
-    let in_traced_language = |u: &Unit| -> Option<Unit> {
+    // The traced language's text of each step, when the history is in another: the
+    // one that matched, else looked up on the index (for the first
+    // [`COUNTERPART_LOOKUPS`] steps, which keeps a long history fast).
+    let mut lookups = 0;
+    let mut in_traced_language = |u: &Unit| -> Result<Option<Unit>> {
         if language == traced.language {
-            return None;
+            return Ok(None);
         }
         if u.symbol == traced.symbol {
-            return Some(traced.clone());
+            return Ok(Some(traced.clone()));
         }
-        found
-            .get(&(u.symbol.clone(), u.r#ref.clone()))?
-            .iter()
-            .find(|(m, _)| m.language == traced.language)
-            .map(|(m, _)| m.clone())
+        let matched = found
+            .get(&(u.symbol.clone(), u.r#ref.clone()))
+            .and_then(|m| m.iter().find(|(m, _)| m.language == traced.language));
+        if let Some((m, _)) = matched {
+            return Ok(Some(m.clone()));
+        }
+        if lookups >= COUNTERPART_LOOKUPS {
+            return Ok(None);
+        }
+        lookups += 1;
+        let c = search::counterpart(searcher, f, &u.symbol, &u.r#ref, &traced.language)?;
+        Ok(c.text.map(|text| Unit {
+            symbol: u.symbol.clone(),
+            language: traced.language.clone(),
+            kind: c.kind.unwrap_or(u.kind),
+            number: c.number,
+            r#ref: u.r#ref.clone(),
+            label: c.label,
+            date: u.date.clone(),
+            year: u.year,
+            text,
+        }))
     };
     let mut out: Vec<Step> = Vec::new();
     let mut previous: Option<&Unit> = None;
@@ -412,11 +453,11 @@ fn history(seeds: &[Unit], found: &Found, traced: &Unit) -> (String, Vec<Step>) 
             changed,
             diff,
             traced: is_traced,
-            counterpart: in_traced_language(unit),
+            counterpart: in_traced_language(unit)?,
         });
         previous = Some(unit);
     }
-    (language, out)
+    Ok((language, out))
 }
 
 /// The index's spelling of a symbol typed in any case.
@@ -622,6 +663,20 @@ pub struct Comparison {
     pub diff: Vec<Piece>,
     /// Tokens changed: per change, the larger of what went and what came.
     pub changed: usize,
+    /// Common tokens / tokens of the shorter text: how much of the shorter text the
+    /// longer one carries, in order (a principle repeated inside a treaty article).
+    pub contained: f32,
+    /// Words of the shorter text, two Chinese characters counting one.
+    pub shorter: usize,
+}
+
+impl Comparison {
+    /// True when the second text carries the first's wording: similar as a whole
+    /// ([`THRESHOLD`]), or one of them, long enough to be a text of its own, nearly
+    /// whole inside the other ([`CONTAINED`], [`MIN_QUOTE`]).
+    pub fn carries(&self) -> bool {
+        self.score >= THRESHOLD || (self.contained >= CONTAINED && self.shorter >= MIN_QUOTE)
+    }
 }
 
 /// What a token of a text is.
@@ -691,15 +746,30 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// Words of a text, two CJK characters counting one (a Chinese word is about two
+/// characters).
+fn weight(tokens: &[Token]) -> usize {
+    let (mut words, mut cjk) = (0, 0);
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+        if t.text.chars().next().is_some_and(crate::analysis::is_cjk) {
+            cjk += 1;
+        } else {
+            words += 1;
+        }
+    }
+    words + cjk / 2
+}
+
 /// Compares `old` with `new` (the traced text with another, or a history step with
 /// the next): word by word, case-folded, Chinese character by character.
 pub fn compare(old: &str, new: &str) -> Comparison {
-    compare_above(old, new, 0.0)
+    compare_screened(old, new, false)
 }
 
-/// [`compare`], but a pair whose shared words cannot reach `cutoff` gets only its
-/// bound as score and the whole texts as its diff (no diff is computed).
-fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
+/// [`compare`]; with `screen`, a pair whose shared words cannot make it
+/// [`Comparison::carries`] gets only its bounds as scores and the whole texts as its
+/// diff (no diff is computed).
+fn compare_screened(old: &str, new: &str, screen: bool) -> Comparison {
     // Agreed language is mostly carried unchanged.
     if old == new {
         return Comparison {
@@ -712,6 +782,8 @@ fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
             .filter(|p| !p.text.is_empty())
             .collect(),
             changed: 0,
+            contained: 1.0,
+            shorter: weight(&tokens(new)),
         };
     }
     let a = tokens(old);
@@ -723,8 +795,12 @@ fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
             score: 1.0,
             diff: Vec::new(),
             changed: 0,
+            contained: 1.0,
+            shorter: 0,
         };
     }
+    let share = |common: usize| common as f32 / na.min(nb).max(1) as f32;
+    let shorter = weight(&a).min(weight(&b));
     // Shared tokens as multisets bound the common sequence: most candidates stop here.
     let mut counts: HashMap<&str, i64> = HashMap::new();
     for t in a.iter().filter(|t| t.kind == TokenKind::Word) {
@@ -739,10 +815,18 @@ fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
             shared += 1;
         }
     }
-    let bound = 2.0 * shared as f32 / (na + nb) as f32;
-    if bound < cutoff {
+    let bound = Comparison {
+        score: 2.0 * shared as f32 / (na + nb) as f32,
+        diff: Vec::new(),
+        changed: 0,
+        contained: share(shared),
+        shorter,
+    };
+    if screen && !bound.carries() {
         return Comparison {
-            score: bound,
+            score: bound.score,
+            contained: bound.contained,
+            shorter,
             diff: vec![
                 Piece {
                     op: Op::Delete,
@@ -758,12 +842,9 @@ fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
     }
     let ka: Vec<&str> = a.iter().map(|t| t.key.as_str()).collect();
     let kb: Vec<&str> = b.iter().map(|t| t.key.as_str()).collect();
-    let ops = similar::capture_diff_slices_deadline(
-        Algorithm::Myers,
-        &ka,
-        &kb,
-        Some(Instant::now() + DIFF_DEADLINE),
-    );
+    // No deadline, so that a score never depends on the machine's speed: Myers with
+    // its heuristics bounds the work on a difficult pair by itself.
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &ka, &kb);
     let mut diff: Vec<Piece> = Vec::new();
     let mut push = |op: Op, text: String| {
         if text.is_empty() {
@@ -802,6 +883,8 @@ fn compare_above(old: &str, new: &str, cutoff: f32) -> Comparison {
         score: 2.0 * common as f32 / (na + nb) as f32,
         diff,
         changed,
+        contained: share(common),
+        shorter,
     }
 }
 
@@ -851,6 +934,17 @@ mod tests {
                 .map(|p| p.text.as_str()),
             Some("还")
         );
+    }
+
+    #[test]
+    fn a_short_formula_inside_a_paragraph_is_not_a_quote() {
+        let formula = "Endorses the report of the Committee on its session;";
+        let c = compare(
+            formula,
+            "Endorses the report of the Committee on its session; decides also that the Committee shall review its working methods and report on them to the Assembly at its next session under the item on space.",
+        );
+        assert!(c.contained > 0.99 && c.score < THRESHOLD);
+        assert!(!c.carries());
     }
 
     #[test]
