@@ -126,30 +126,39 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// `trace SYMBOL REF`: the paragraphs with the same or nearly the same wording, and
 /// the wording's history, from the index brought up to date with the data folder.
 fn trace_command(data: &Path, root: &Path, args: TraceArgs, output: Output) -> Result<Outcome> {
-    let files = data::list(data)?.files;
-    let library = match Library::open(root)? {
-        Some(library) if !index::is_stale(&library.payload, &files) => library,
-        Some(_) => refreshed_library(data, root, true)?,
-        None => refreshed_library(data, root, false)?,
-    };
-    let found = catch_unwind(AssertUnwindSafe(|| {
-        trace::trace(
-            &library,
-            &args.symbol,
-            &args.paragraph,
-            args.lang.as_deref(),
-            args.limit,
-        )
-    }));
-    let found = match found {
-        Ok(answer) => answer?,
-        Err(_) => {
+    let run = |library: &Library| {
+        let answer = catch_unwind(AssertUnwindSafe(|| {
+            trace::trace(
+                library,
+                &args.symbol,
+                &args.paragraph,
+                args.lang.as_deref(),
+                args.limit,
+            )
+        }));
+        answer.unwrap_or_else(|_| {
             let why = library
                 .damage()
                 .unwrap_or_else(|| "it could not be read".to_owned());
-            return Err(index::damaged(&library.dir, &why));
-        }
+            Err(index::damaged(&library.dir, &why))
+        })
     };
+    // As for a search: the data folder is listed while the index answers, and the
+    // answer stands only if the folder turns out unchanged.
+    let found = std::thread::scope(|scope| -> Result<trace::Trace> {
+        let listing = scope.spawn(|| data::list(data));
+        let existing = Library::open(root)?;
+        let early = existing.as_ref().map(run);
+        let files = listing
+            .join()
+            .map_err(|_| anyhow!("listing the data folder failed"))??
+            .files;
+        match (&existing, early) {
+            (Some(library), Some(answer)) if !index::is_stale(&library.payload, &files) => answer,
+            (Some(_), _) => run(&refreshed_library(data, root, true)?),
+            (None, _) => run(&refreshed_library(data, root, false)?),
+        }
+    })?;
     for note in &found.notes {
         say(note);
     }

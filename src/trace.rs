@@ -26,6 +26,7 @@
 //!
 //! Plain data only: [`crate::render`] prints it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -694,7 +695,7 @@ enum TokenKind {
 /// A token of a text with its comparison key (case-folded).
 struct Token<'a> {
     text: &'a str,
-    key: String,
+    key: Cow<'a, str>,
     kind: TokenKind,
 }
 
@@ -735,9 +736,11 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
         out.push(Token {
             text: piece,
             key: if kind == TokenKind::Space {
-                " ".to_owned()
+                Cow::Borrowed(" ")
+            } else if piece.chars().any(char::is_uppercase) {
+                Cow::Owned(piece.to_lowercase())
             } else {
-                piece.to_lowercase()
+                Cow::Borrowed(piece)
             },
             kind,
         });
@@ -804,11 +807,11 @@ fn compare_screened(old: &str, new: &str, screen: bool) -> Comparison {
     // Shared tokens as multisets bound the common sequence: most candidates stop here.
     let mut counts: HashMap<&str, i64> = HashMap::new();
     for t in a.iter().filter(|t| t.kind == TokenKind::Word) {
-        *counts.entry(&t.key).or_default() += 1;
+        *counts.entry(t.key.as_ref()).or_default() += 1;
     }
     let mut shared = 0;
     for t in b.iter().filter(|t| t.kind == TokenKind::Word) {
-        if let Some(c) = counts.get_mut(t.key.as_str())
+        if let Some(c) = counts.get_mut(t.key.as_ref())
             && *c > 0
         {
             *c -= 1;
@@ -840,8 +843,8 @@ fn compare_screened(old: &str, new: &str, screen: bool) -> Comparison {
             changed: na.max(nb),
         };
     }
-    let ka: Vec<&str> = a.iter().map(|t| t.key.as_str()).collect();
-    let kb: Vec<&str> = b.iter().map(|t| t.key.as_str()).collect();
+    let ka: Vec<&str> = a.iter().map(|t| t.key.as_ref()).collect();
+    let kb: Vec<&str> = b.iter().map(|t| t.key.as_ref()).collect();
     // No deadline, so that a score never depends on the machine's speed: Myers with
     // its heuristics bounds the work on a difficult pair by itself.
     let ops = similar::capture_diff_slices(Algorithm::Myers, &ka, &kb);
