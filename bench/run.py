@@ -16,7 +16,9 @@ Chinese, half English. Then, in one run:
     (what a user runs: checks data/ for changes, ranks every match, prints the best
     10 and the total), of `unspace search --no-refresh QUERY` (the same without the
     check of data/), and of `rg -F QUERY` over the same files: median and p95 of
-    interleaved runs on a warm cache, and the peak RSS of the searches.
+    interleaved runs on a warm cache, and the peak RSS of the searches;
+  * the whole-process time of `unspace trace SYMBOL REF` on one generated paragraph
+    (the first hit of a Chinese search): median and p95.
 
 Builds the release binaries first. Needs ripgrep (`apt-get install ripgrep` or
 `cargo install ripgrep`). Prints one table; asserts nothing about time.
@@ -145,6 +147,7 @@ def bench_size(mb, runs):
         lines = subprocess.run(["rg", "-F", "-c", "--no-filename", q, data], capture_output=True, text=True)
         rg_lines = sum(int(n) for n in lines.stdout.split())
         searches[label] = (q, ours, cached, theirs, _total(hits), rg_lines)
+    traced = _trace_times(base, work, runs)
     shutil.rmtree(work)
     return {
         "mb": text / 1e6,
@@ -155,7 +158,30 @@ def bench_size(mb, runs):
         "add_s": statistics.median(adds),
         "search_rss": search_rss,
         "searches": searches,
+        "trace": traced,
     }
+
+
+def _trace_times(base, work, runs):
+    """Whole-process times of `unspace trace` on one generated paragraph (the first
+    hit of a Chinese search), and how many paragraphs it found."""
+    out = subprocess.run(
+        base + ["search", "--json", "--limit", "1", "空间碎片"], cwd=work, capture_output=True, text=True
+    ).stdout
+    try:
+        hit = json.loads(out)["hits"][0]
+    except (ValueError, KeyError, IndexError):
+        return None
+    ref = f"p{hit['number']}" if hit["kind"] == "preamble" else str(hit["number"])
+    cmd = base + ["trace", hit["symbol"], ref]
+    measured(cmd, work)  # warm the cache
+    times = [measured(cmd, work)[0] for _ in range(runs)]
+    found = subprocess.run(cmd + ["--json", "-n", "1"], cwd=work, capture_output=True, text=True).stdout
+    try:
+        total = json.loads(found)["total"]
+    except (ValueError, KeyError):
+        total = None
+    return (f"{hit['symbol']} {ref}", times, total)
 
 
 def _total(json_text):
@@ -191,6 +217,18 @@ def table(results, runs):
                     f"{mt * 1e3:.1f}",
                     f"{mt / mo:.1f}× ({mt / mc:.1f}×)",
                     "≥ 5×" if big and stat == "median" else "",
+                ])
+        if r.get("trace"):
+            unit, times, total = r["trace"]
+            for stat, f in (("median", statistics.median), ("p95", p95)):
+                rows.append([
+                    size,
+                    f"trace `{unit}` {stat}, ms" + (f" ({total} similar ¶)" if stat == "median" else ""),
+                    f"{f(times) * 1e3:.1f}",
+                    "",
+                    "",
+                    "",
+                    "≤ 100" if big and stat == "median" else "",
                 ])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     print(

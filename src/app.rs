@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs};
+use crate::cli::{Cli, ColorChoice, Command, IndexArgs, KindArg, SearchArgs, ShowArgs, TraceArgs};
 use crate::document::{Document, Kind};
 use crate::index::{self, Library, Options, Progress, Report, UpdateError};
-use crate::{query, render, search};
+use crate::{query, render, search, trace};
 
 /// How long a search waits for another unspace's first build of the index.
 const FIRST_BUILD_WAIT: Duration = Duration::from_secs(300);
@@ -119,7 +119,46 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Search(args) => search_command(data, index, args, output),
         Command::Show(args) => show_command(data, args, output),
         Command::Index(args) => index_command(data, index, args),
+        Command::Trace(args) => trace_command(data, index, args, output),
     }
+}
+
+/// `trace SYMBOL REF`: the paragraphs with the same or nearly the same wording, and
+/// the wording's history, from the index brought up to date with the data folder.
+fn trace_command(data: &Path, root: &Path, args: TraceArgs, output: Output) -> Result<Outcome> {
+    let run = |library: &Library| {
+        let answer = catch_unwind(AssertUnwindSafe(|| {
+            trace::trace(
+                library,
+                &args.symbol,
+                &args.paragraph,
+                args.lang.as_deref(),
+                args.limit,
+            )
+        }));
+        answer.unwrap_or_else(|_| {
+            let why = library
+                .damage()
+                .unwrap_or_else(|| "it could not be read".to_owned());
+            Err(index::damaged(&library.dir, &why))
+        })
+    };
+    let found = answer_fresh(data, root, run)?;
+    for note in &found.notes {
+        say(note);
+    }
+    if args.json {
+        let mut out = io::stdout().lock();
+        render::trace_json(&mut out, &found)?;
+        out.flush()?;
+    } else {
+        output.emit(|out| render::trace_text(out, &found, output.style))?;
+    }
+    Ok(if found.total > 0 {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
 }
 
 fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) -> Result<Outcome> {
@@ -152,38 +191,7 @@ fn search_command(data: &Path, root: &Path, args: SearchArgs, output: Output) ->
         // The data folder is checked for changes while the index answers; the answer
         // is shown only if the folder turns out unchanged, else the index is brought
         // up to date and asked again.
-        let existing = Library::open(root)?;
-        std::thread::scope(|scope| -> Result<search::Results> {
-            let changed = scope.spawn(|| match &existing {
-                Some(library) => index::data_changed(data, &library.payload),
-                None => Ok(true),
-            });
-            let early = existing.as_ref().map(run);
-            let changed = changed
-                .join()
-                .map_err(|_| anyhow!("checking the data folder failed"))??;
-            match (&existing, early) {
-                (Some(_), Some(Ok(results))) => {
-                    if !changed {
-                        return Ok(results);
-                    }
-                    // If the update fails (a full disk, a read-only index), the last
-                    // commit still answers.
-                    match refreshed_library(data, root, true) {
-                        Ok(library) => run(&library),
-                        Err(e) => {
-                            say(&format!(
-                                "warning: {e:#}; answering from the index as last built"
-                            ));
-                            Ok(results)
-                        }
-                    }
-                }
-                // The index fails to answer: an update does not repair it.
-                (Some(_), Some(Err(e))) => Err(e),
-                _ => run(&refreshed_library(data, root, false)?),
-            }
-        })?
+        answer_fresh(data, root, run)?
     };
     for note in &results.notes {
         say(note);
@@ -212,6 +220,44 @@ fn kind_of(kind: KindArg) -> Kind {
         KindArg::Operative => Kind::Operative,
         KindArg::Paragraph => Kind::Paragraph,
     }
+}
+
+/// Answers with `run` from an index brought up to date with the data folder: the
+/// folder is checked for changes while the index answers, and the answer stands if
+/// it turns out unchanged; else the index is updated and asked again. If that update
+/// fails (a full disk, a read-only index, another unspace updating it), the last
+/// commit's answer stands, with a warning.
+fn answer_fresh<T: Send>(
+    data: &Path,
+    root: &Path,
+    run: impl Fn(&Library) -> Result<T> + Sync,
+) -> Result<T> {
+    let existing = Library::open(root)?;
+    std::thread::scope(|scope| -> Result<T> {
+        let changed = scope.spawn(|| match &existing {
+            Some(library) => index::data_changed(data, &library.payload),
+            None => Ok(true),
+        });
+        let early = existing.as_ref().map(&run);
+        let changed = changed
+            .join()
+            .map_err(|_| anyhow!("checking the data folder failed"))??;
+        match (&existing, early) {
+            (Some(_), Some(Ok(answer))) if !changed => Ok(answer),
+            (Some(_), Some(Ok(answer))) => match refreshed_library(data, root, true) {
+                Ok(library) => run(&library),
+                Err(e) => {
+                    say(&format!(
+                        "warning: {e:#}; answering from the index as last built"
+                    ));
+                    Ok(answer)
+                }
+            },
+            // The index fails to answer: an update does not repair it.
+            (Some(_), Some(Err(e))) => Err(e),
+            _ => run(&refreshed_library(data, root, false)?),
+        }
+    })
 }
 
 /// A search with a panic deep in the index (a damaged segment) turned into an error

@@ -119,6 +119,47 @@ pub enum Command {
     /// Bring the index up to date with the documents in --data.
     #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
+    /// Trace agreed language: the paragraphs of other documents with the same or
+    /// nearly the same wording, most similar first, each with a word-level diff
+    /// (by character for Chinese), and the wording's history in date order.
+    ///
+    /// The same unit in the document's other languages is traced too, so a Chinese
+    /// paragraph reaches years that exist only in English; each paragraph found is
+    /// shown in the traced language wherever that text exists. Similarity is the
+    /// share of words (Chinese: characters) two texts have in the same order;
+    /// paragraphs below 0.66 are left out, unless one of the two, 25 words or more,
+    /// lies nearly whole (85%) inside the other. Exit status 1 when no other
+    /// paragraph carries the wording.
+    #[command(after_help = TRACE_EXAMPLES)]
+    Trace(TraceArgs),
+}
+
+const TRACE_EXAMPLES: &str = "\
+Examples:
+  unspace trace A/RES/76/76 16                  where ¶16's wording came from, and how it changed
+  unspace trace A/RES/76/76 16 --lang en        the English text
+  unspace trace A/RES/76/76 p8 --json | jq '.history[] | .symbol, .change'
+  unspace trace outer-space-treaty 'art. IV'    resolutions that repeat the article";
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Document symbol, e.g. A/RES/76/76.
+    pub symbol: String,
+    /// The paragraph: operative paragraph N, `pN` for preambular paragraph N, or a
+    /// unit as cited (`art. 4`, `principle X`, `guideline B.8`) or its ref
+    /// (`article:4`).
+    #[arg(value_name = "REF")]
+    pub paragraph: String,
+    /// Language of the paragraph, when the index holds the document in several
+    /// (by default the first of zh, en, fr, es, ru, ar it is in).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// How many similar paragraphs to show (the history shows every document).
+    #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,3 +19,4 @@ pub mod parse;
 pub mod query;
 pub mod render;
 pub mod search;
+pub mod trace;
