@@ -88,9 +88,10 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
 
     let mut warnings = layout.warnings;
     if masthead.chapeau.is_none() {
+        let n = body.paragraphs.len();
         warnings.push(format!(
-            "not recognised as a resolution (no \"The General Assembly,\" or \"大会，\"): read as {} plain paragraphs",
-            body.paragraphs.len()
+            "not recognised as a resolution (no \"The General Assembly,\" or \"大会，\"): read as {n} plain paragraph{}",
+            if n == 1 { "" } else { "s" }
         ));
     }
     let language = language_of(path, text);
