@@ -594,42 +594,57 @@ pub fn update(
             changed = true;
             continue;
         }
-        let parsed = match parse::parse_bytes(&bytes, &file.path) {
-            Ok(parsed) => parsed,
+        // One file may hold several documents (a PDF compilation's instruments).
+        let documents = match parse::parse_bytes_many(&bytes, &file.path) {
+            Ok(documents) => documents,
             Err(e) => {
                 record_failure(&mut report, &mut manifest, file, previous, format!("{e:#}"));
                 changed = true;
                 continue;
             }
         };
-        if parsed.document.language == "zh" {
+        let Some(parsed) = documents.first() else {
+            record_failure(
+                &mut report,
+                &mut manifest,
+                file,
+                previous,
+                "holds no document".to_owned(),
+            );
+            changed = true;
+            continue;
+        };
+        if documents.iter().any(|p| p.document.language == "zh") {
             // Its words fields will need jieba: load it while the next files parse.
             analysis::preload_jieba();
         }
-        report.warnings.extend(
-            parsed
-                .warnings
-                .iter()
-                .map(|w| format!("{}: {w}", file.path.display())),
-        );
         writer.delete_term(Term::from_field_text(fields.source, &file.key));
-        for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
-            let doc = paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
-            if writer.add_document(doc).is_err() {
-                // An indexing thread stopped (a full disk, say): joining the threads
-                // tells why. Nothing is committed.
-                let why = match writer.prepare_commit() {
-                    Err(e) => format!("{e}"),
-                    Ok(_) => "an indexing thread stopped".to_owned(),
-                };
-                return Err(anyhow::anyhow!(
-                    "{}: could not add a paragraph to the index: {why}",
-                    dir.display()
-                )
-                .into());
+        for parsed in &documents {
+            report.warnings.extend(
+                parsed
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.path.display())),
+            );
+            for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
+                let doc =
+                    paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
+                if writer.add_document(doc).is_err() {
+                    // An indexing thread stopped (a full disk, say): joining the threads
+                    // tells why. Nothing is committed.
+                    let why = match writer.prepare_commit() {
+                        Err(e) => format!("{e}"),
+                        Ok(_) => "an indexing thread stopped".to_owned(),
+                    };
+                    return Err(anyhow::anyhow!(
+                        "{}: could not add a paragraph to the index: {why}",
+                        dir.display()
+                    )
+                    .into());
+                }
             }
+            report.paragraphs += parsed.document.paragraphs.len();
         }
-        report.paragraphs += parsed.document.paragraphs.len();
         if previous.is_some_and(|s| !s.hash.is_empty()) {
             report.updated += 1;
         } else {
@@ -882,12 +897,12 @@ pub fn read_documents(data: &Path) -> Result<(Vec<parse::Parsed>, Vec<String>)> 
     let mut failed = listing.skipped;
     for file in listing.files {
         let parsed = match data::read(&file.path) {
-            Ok(bytes) => parse::parse_bytes(&bytes, &file.path),
+            Ok(bytes) => parse::parse_bytes_many(&bytes, &file.path),
             Err(ReadError::Vanished) => continue,
             Err(ReadError::Failed(why)) => Err(anyhow::anyhow!(why)),
         };
         match parsed {
-            Ok(p) => docs.push(p),
+            Ok(p) => docs.extend(p),
             Err(e) => failed.push(format!("{}: {e:#}", file.path.display())),
         }
     }

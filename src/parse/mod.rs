@@ -16,6 +16,8 @@
 mod decode;
 mod layout;
 pub mod page;
+pub mod pdf;
+pub mod pdf_layout;
 pub mod refs;
 mod resolution;
 pub mod structure;
@@ -52,12 +54,25 @@ pub fn parse_file(path: &Path) -> Result<Parsed> {
 /// (without the file's name, which the caller adds). Decoding repairs (stray bytes
 /// replaced) come first among the warnings.
 pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Parsed> {
+    if pdf::is_pdf(bytes, path) {
+        return pdf_layout::parse_whole(bytes, path);
+    }
     let decoded = decode(bytes)?;
     let mut parsed = parse_text(&decoded.text, path);
     let mut warnings = decoded.warnings;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
     Ok(parsed)
+}
+
+/// Parses a document's bytes into the documents it holds: one for a text, one or
+/// more for a PDF (a compilation of instruments gives its front matter and each
+/// instrument). Fails as [`parse_bytes`] does.
+pub fn parse_bytes_many(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
+    if pdf::is_pdf(bytes, path) {
+        return pdf_layout::parse(bytes, path);
+    }
+    parse_bytes(bytes, path).map(|p| vec![p])
 }
 
 /// Parses a decoded text; `path` names the source and supplies the language and a
@@ -178,7 +193,7 @@ fn file_stem(path: &Path) -> &str {
 
 /// A UN symbol written with dashes in a file name (`A-RES-76-76`) → `A/RES/76/76`;
 /// any other name is kept as it is.
-fn symbol_from_file_name(path: &Path) -> String {
+pub(crate) fn symbol_from_file_name(path: &Path) -> String {
     let stem = file_stem(path);
     let looks_like_symbol = stem.starts_with(|c: char| c.is_ascii_uppercase())
         && stem.contains('-')
