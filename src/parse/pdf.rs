@@ -61,7 +61,7 @@ pub struct PdfPage {
 }
 
 /// A PDF read into pages, and the pages that could not be read.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct PdfPages {
     pub pages: Vec<PdfPage>,
     pub warnings: Vec<String>,
@@ -406,7 +406,6 @@ fn line_of(glyphs: Vec<Glyph>) -> Option<PdfLine> {
     let mut text = String::new();
     let mut end: Option<f64> = None;
     let mut last_char = ' ';
-    let mut last: Option<(f64, String)> = None;
     let baseline = {
         // The baseline of the line's own glyphs, not of its raised markers.
         let mut ys: Vec<f64> = glyphs
@@ -417,27 +416,50 @@ fn line_of(glyphs: Vec<Glyph>) -> Option<PdfLine> {
         ys.sort_by(f64::total_cmp);
         ys.get(ys.len() / 2).copied().unwrap_or(glyphs[0].y)
     };
+    // Fake bold: the same glyph printed again a hair to the right.
+    let mut kept: Vec<&Glyph> = Vec::with_capacity(glyphs.len());
+    for g in &glyphs {
+        let again = kept
+            .last()
+            .is_some_and(|k| k.text == g.text && (g.x - k.x).abs() < g.size * 0.1);
+        if !again {
+            kept.push(g);
+        }
+    }
+    // A footnote marker: a digit set smaller and raised above the baseline.
+    let superscript = |g: &Glyph| {
+        g.size < size * 0.85
+            && baseline - g.y > size * 0.15
+            && g.text.chars().all(|c| c.is_ascii_digit())
+    };
     // A space glyph counts only where it opens a gap: typesetters also put spaces
     // that take no room (`inter national` is printed with one before the `n`).
     let mut spaced = false;
-    for g in &glyphs {
-        // Fake bold: the same glyph printed again a hair to the right.
-        if last
-            .as_ref()
-            .is_some_and(|(x, t)| *t == g.text && (g.x - x).abs() < g.size * 0.1)
-        {
-            continue;
-        }
-        last = Some((g.x, g.text.clone()));
+    for (i, g) in kept.iter().enumerate() {
         if g.text.chars().all(char::is_whitespace) {
             spaced = true;
             continue;
         }
         let first = g.text.chars().next().unwrap_or(' ');
+        let sup = superscript(g);
+        let sup_starts = sup && (i == 0 || !superscript(kept[i - 1]));
+        let after_sup = !sup && i > 0 && superscript(kept[i - 1]);
         if let Some(e) = end {
             let gap = (g.x - e) / g.size.max(size * 0.8);
             let threshold = if spaced { SPACE_GAP } else { WORD_GAP };
-            if gap > threshold && !(is_wide(last_char) && is_wide(first)) {
+            // A marker before punctuation (`Unies6,` in French) is set apart from
+            // its word, as the page model reads a marker: `Unies 6,`.
+            let before_punct = sup_starts
+                && kept[i..]
+                    .iter()
+                    .find(|k| !superscript(k))
+                    .is_some_and(|k| k.text.starts_with([',', '.', ';', ':', ')']));
+            // A note's number glued to its text (`1United Nations`) is set apart.
+            let after_number = after_sup && first.is_alphabetic();
+            if (gap > threshold && !(is_wide(last_char) && is_wide(first)))
+                || ((before_punct || after_number) && last_char.is_alphabetic())
+                || (after_number && text.chars().all(|c| c.is_ascii_digit()))
+            {
                 text.push(' ');
             }
         }

@@ -29,7 +29,7 @@ use anyhow::Result;
 use regex::Regex;
 
 use super::Parsed;
-use super::pdf::{PdfLine, PdfPage};
+use super::pdf::{PdfLine, PdfPage, PdfPages};
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,4}(?:\s*/\s*\d{1,4})?|[ivxlc]{1,6}|[IVXLC]{1,6}|-\s*\d{1,4}\s*-)$")
@@ -110,8 +110,11 @@ pub fn classify(pages: &[PdfPage]) -> Vec<Classified> {
         for line in &page.lines {
             // A running head is a few words; a footnote that recurs with other
             // numbers (`Treaty Series, vol. 610`) is not one.
-            let short =
-                line.text.split_whitespace().count() <= 5 && line.text.chars().count() <= 40;
+            // Nor is a unit's label that happens to stand at the top of pages
+            // (`Artículo 3`, `Artículo 7`).
+            let short = line.text.split_whitespace().count() <= 5
+                && line.text.chars().count() <= 40
+                && super::refs::unit_label(line.text.trim()).is_none();
             if let Some(top) = margin(page, line).filter(|_| short) {
                 seen.entry((top, shape(&line.text))).or_default().insert(p);
             }
@@ -202,15 +205,26 @@ fn small_run_at_foot(lines: &[(Role, PdfLine)], body: f64) -> Option<f64> {
 
 /// The text of a run of classified pages, as the page model reads it: each page's
 /// body lines, then a rule and its notes; a form feed between pages.
+/// A blank line stands where the space between two body lines is wider than the
+/// document's usual line spacing (a heading set apart, a new block), as a text
+/// extract shows it.
 pub fn page_text(pages: &[Classified]) -> String {
+    let pitch = line_pitch(pages);
     let mut texts: Vec<Vec<String>> = Vec::new();
     for page in pages {
         let mut lines: Vec<String> = Vec::new();
         let mut ruled = false;
+        let mut above: Option<f64> = None;
         for (role, line) in &page.lines {
             match role {
                 Role::Furniture => {}
-                Role::Body => lines.push(line.text.clone()),
+                Role::Body => {
+                    if above.is_some_and(|y| line.y - y > pitch * 1.4) {
+                        lines.push(String::new());
+                    }
+                    above = Some(line.y);
+                    lines.push(line.text.clone());
+                }
                 Role::Note => {
                     if !ruled {
                         lines.push("__________".to_owned());
@@ -228,6 +242,27 @@ pub fn page_text(pages: &[Classified]) -> String {
         .map(|lines| lines.join("\n"))
         .collect::<Vec<_>>()
         .join("\n\u{C}")
+}
+
+/// The usual distance between the baselines of two body lines that follow each
+/// other.
+fn line_pitch(pages: &[Classified]) -> f64 {
+    let mut gaps: Vec<f64> = Vec::new();
+    for page in pages {
+        let body: Vec<&PdfLine> = page
+            .lines
+            .iter()
+            .filter(|(r, _)| *r == Role::Body)
+            .map(|(_, l)| l)
+            .collect();
+        gaps.extend(
+            body.windows(2)
+                .map(|w| w[1].y - w[0].y)
+                .filter(|g| *g > 0.0),
+        );
+    }
+    gaps.sort_by(f64::total_cmp);
+    gaps.get(gaps.len() / 2).copied().unwrap_or(f64::INFINITY)
 }
 
 /// A word broken by a hyphen at a line end whose whole form the document prints and
@@ -449,7 +484,11 @@ fn resolution_symbol(heading: &str) -> Option<String> {
 /// instrument's id (`ST-SPACE-61-Rev3/I.A`), or the resolution symbol its heading
 /// prints; the front matter keeps the file's symbol.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
-    let pages = super::pdf::read(bytes)?;
+    Ok(parse_pages(super::pdf::read(bytes)?, path))
+}
+
+/// [`parse`] of pages already read.
+pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
     let classified = classify(&pages.pages);
     let file_symbol = super::symbol_from_file_name(path);
     let pieces = split(&pages.pages, &classified).unwrap_or_else(|| {
@@ -478,7 +517,7 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
         warnings.append(&mut first.warnings);
         first.warnings = warnings;
     }
-    Ok(out)
+    out
 }
 
 /// The whole PDF as one document, uncut.
