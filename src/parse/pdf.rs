@@ -481,3 +481,113 @@ fn line_of(glyphs: Vec<Glyph>) -> Option<PdfLine> {
         text,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs for `text` set from `x` on baseline `y` in `size`, one per character,
+    /// each as wide as half its size; `gaps` adds space before the characters at
+    /// those indices.
+    fn run(text: &str, x: f64, y: f64, size: f64, gaps: &[(usize, f64)]) -> Vec<Glyph> {
+        let mut at = x;
+        let mut out = Vec::new();
+        for (i, c) in text.chars().enumerate() {
+            at += gaps.iter().find(|g| g.0 == i).map_or(0.0, |g| g.1);
+            out.push(Glyph {
+                x: at,
+                y,
+                advance: size * 0.5,
+                size,
+                text: c.to_string(),
+            });
+            at += size * 0.5;
+        }
+        out
+    }
+
+    fn texts(glyphs: Vec<Glyph>) -> Vec<String> {
+        lines(glyphs).into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn spaces_come_from_gaps_not_from_space_glyphs_that_take_no_room() {
+        // "inter national": a space glyph printed where the next letter stands.
+        let mut glyphs = run("inter", 0.0, 100.0, 10.0, &[]);
+        glyphs.push(Glyph {
+            x: 25.0,
+            y: 100.0,
+            advance: 2.0,
+            size: 10.0,
+            text: " ".into(),
+        });
+        glyphs.extend(run("national law", 25.0, 100.0, 10.0, &[(8, 2.0)]));
+        assert_eq!(texts(glyphs), ["international law"]);
+        // A gap wider than a word space without any space glyph.
+        assert_eq!(
+            texts(run("Outerspace", 0.0, 50.0, 10.0, &[(5, 3.0)])),
+            ["Outer space"]
+        );
+        // Kerning inside a word is no space.
+        assert_eq!(
+            texts(run("Официальные", 0.0, 50.0, 10.0, &[(10, 0.4)])),
+            ["Официальные"]
+        );
+    }
+
+    #[test]
+    fn chinese_never_gets_spaces_and_lines_are_ordered_by_position() {
+        let mut glyphs = run("外层空间", 0.0, 200.0, 10.0, &[(2, 4.0)]);
+        // The footer is written first, as Word does; the body line above it after.
+        let mut footer = run("V.24-22756", 0.0, 800.0, 7.0, &[]);
+        footer.append(&mut glyphs);
+        assert_eq!(texts(footer), ["外层空间", "V.24-22756"]);
+    }
+
+    #[test]
+    fn a_raised_smaller_marker_joins_its_line_and_is_set_before_punctuation() {
+        let mut glyphs = run("Unies", 0.0, 100.0, 10.0, &[]);
+        glyphs.push(Glyph {
+            x: 25.0,
+            y: 96.0,
+            advance: 3.0,
+            size: 6.0,
+            text: "6".into(),
+        });
+        glyphs.extend(run(", adoptée", 28.0, 100.0, 10.0, &[(1, 2.0)]));
+        assert_eq!(texts(glyphs), ["Unies 6, adoptée"]);
+        // Glued to a word before a space: kept glued, as a text extract prints it.
+        let mut glyphs = run("Bodies", 0.0, 100.0, 10.0, &[]);
+        glyphs.push(Glyph {
+            x: 30.0,
+            y: 96.0,
+            advance: 3.0,
+            size: 6.0,
+            text: "1".into(),
+        });
+        glyphs.extend(run(" and", 33.0, 100.0, 10.0, &[(1, 2.5)]));
+        assert_eq!(texts(glyphs), ["Bodies1 and"]);
+    }
+
+    #[test]
+    fn a_glyph_printed_twice_for_bold_is_read_once() {
+        let mut glyphs = run("Article", 0.0, 100.0, 12.0, &[]);
+        glyphs.extend(run("Article", 0.3, 100.0, 12.0, &[]));
+        assert_eq!(texts(glyphs), ["Article"]);
+    }
+
+    #[test]
+    fn what_is_not_a_readable_pdf_says_why() {
+        let err = |bytes: &[u8]| format!("{:#}", read(bytes).unwrap_err());
+        assert!(err(b"%PDF-1.7\n%garbage").contains("damaged or truncated PDF"));
+        assert!(err(b"%PDF-").contains("damaged or truncated PDF"));
+        let name = std::path::Path::new("x.pdf");
+        assert!(is_pdf(b"%PDF-1.4\n", name));
+        assert!(is_pdf(b"\xEF\xBB\xBF%PDF-1.4\n", name));
+        assert!(!is_pdf(
+            b"\xEF\xBB\xBF%PDF-1.4\n",
+            std::path::Path::new("x.txt")
+        ));
+        assert!(!is_pdf(b"The General Assembly,", name));
+    }
+}

@@ -269,10 +269,10 @@ fn line_pitch(pages: &[Classified]) -> f64 {
 /// whose hyphenated form it never does: the hyphen is made soft, so that joining
 /// the lines joins the word. Returns how many.
 fn join_hyphenated(pages: &mut [Vec<String>]) -> usize {
-    let mut words: HashSet<String> = HashSet::new();
+    let mut words: HashMap<String, usize> = HashMap::new();
     for line in pages.iter().flatten() {
         for w in WORD.find_iter(line) {
-            words.insert(w.as_str().to_lowercase());
+            *words.entry(w.as_str().to_lowercase()).or_default() += 1;
         }
     }
     let flat: Vec<(usize, usize)> = pages
@@ -291,9 +291,11 @@ fn join_hyphenated(pages: &mut [Vec<String>]) -> usize {
         };
         let whole = format!("{head}{tail}").to_lowercase();
         let compound = format!("{head}-{tail}").to_lowercase();
-        // `необходи-` / `мых`: a tail that is no word of its own ends a broken word.
-        let evidence = words.contains(&whole) || !words.contains(&tail.to_lowercase());
-        if evidence && !words.contains(&compound) {
+        // `необходи-` / `мых`: a tail that is no word of its own anywhere else (it
+        // is counted once here) ends a broken word.
+        let elsewhere = words.get(&tail.to_lowercase()).copied().unwrap_or(0) > 1;
+        let evidence = words.contains_key(&whole) || !elsewhere;
+        if evidence && !words.contains_key(&compound) {
             let line = &mut pages[p][k];
             line.pop();
             line.push('\u{AD}');
@@ -559,6 +561,76 @@ mod tests {
         for (heading, symbol) in cases {
             assert_eq!(resolution_symbol(heading).as_deref(), symbol, "{heading}");
         }
+    }
+
+    fn line(y: f64, size: f64, text: &str) -> PdfLine {
+        PdfLine {
+            y,
+            x0: 50.0,
+            x1: 400.0,
+            size,
+            text: text.to_owned(),
+        }
+    }
+
+    fn page(lines: Vec<PdfLine>) -> PdfPage {
+        PdfPage {
+            width: 450.0,
+            height: 680.0,
+            lines,
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn furniture_is_learned_from_the_margins_and_notes_from_their_size() {
+        let pages: Vec<PdfPage> = (1..=3)
+            .map(|n| {
+                page(vec![
+                    line(40.0, 8.0, "ST/SPACE/61/Rev.3"),
+                    line(100.0, 11.0, "Article 3"),
+                    line(
+                        120.0,
+                        11.0,
+                        "States shall cooperate in the exploration of outer",
+                    ),
+                    line(133.0, 11.0, &format!("space, including the Moon.{n}")),
+                    line(
+                        600.0,
+                        8.0,
+                        &format!("{n} United Nations, Treaty Series, vol. 610."),
+                    ),
+                    line(650.0, 10.0, &format!("{n}/85")),
+                ])
+            })
+            .collect();
+        let classified = classify(&pages);
+        let roles: Vec<Role> = classified[1].lines.iter().map(|l| l.0).collect();
+        use Role::*;
+        assert_eq!(roles, [Furniture, Body, Body, Body, Note, Furniture]);
+        let text = page_text(&classified);
+        assert!(
+            !text.contains("ST/SPACE") && !text.contains("/85"),
+            "{text}"
+        );
+        assert!(text.contains("__________\n2 United Nations"), "{text}");
+        assert_eq!(text.matches('\u{C}').count(), 2);
+    }
+
+    #[test]
+    fn a_hyphen_at_a_line_end_joins_a_word_but_not_a_compound() {
+        let mut pages = vec![vec![
+            "and technologi-".to_owned(),
+            "cal development, space-".to_owned(),
+            "based systems".to_owned(),
+            "необходи-".to_owned(),
+            "мых средств".to_owned(),
+            "activities based on".to_owned(),
+        ]];
+        assert_eq!(join_hyphenated(&mut pages), 2);
+        assert_eq!(pages[0][0], "and technologi\u{AD}");
+        assert_eq!(pages[0][1], "cal development, space-");
+        assert_eq!(pages[0][3], "необходи\u{AD}");
     }
 
     #[test]
