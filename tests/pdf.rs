@@ -330,21 +330,31 @@ fn fewer_words_are_split_than_in_the_pdftotext_text() {
     assert!(ours_total < theirs_total, "{}", report.join("; "));
 }
 
-/// A PDF with one page and no text on it (a scan without OCR), offsets computed.
+/// A PDF with one page and no text on it (a scan without OCR).
 fn textless_pdf() -> Vec<u8> {
-    let objects = [
+    pdf_of(&["0.5 g 50 50 495 742 re f"])
+}
+
+/// A PDF whose pages have these content streams, Helvetica as `/F1`, offsets
+/// computed.
+fn pdf_of(contents: &[&str]) -> Vec<u8> {
+    let n = contents.len();
+    let kids: Vec<String> = (0..n).map(|k| format!("{} 0 R", 4 + 2 * k)).collect();
+    let mut objects = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>"
-            .to_owned(),
-        {
-            let stream = "0.5 g 50 50 495 742 re f";
-            format!(
-                "<< /Length {} >>\nstream\n{stream}\nendstream",
-                stream.len()
-            )
-        },
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
+    for (k, stream) in contents.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+            5 + 2 * k
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ));
+    }
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (n, body) in objects.iter().enumerate() {
@@ -366,6 +376,35 @@ fn textless_pdf() -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+#[test]
+fn a_small_pdf_is_read_and_a_page_that_fails_does_not_lose_the_others() {
+    let page = |text: &str| format!("BT /F1 11 Tf 72 700 Td ({text}) Tj ET");
+    let bytes = pdf_of(&[
+        &page("The General Assembly,"),
+        // A font the page does not have: the reader fails on this page.
+        "BT /F9 11 Tf 72 700 Td (lost) Tj ET",
+        &page("Recalling its resolution 1721 A and B (XVI),"),
+    ]);
+    let read = pdf::read(&bytes).expect("reads");
+    let lines: Vec<&str> = read
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert!(lines.contains(&"The General Assembly,"), "{lines:?}");
+    assert!(
+        read.warnings.len() == 1 && read.warnings[0].starts_with("page 2 could not be read"),
+        "{:?}",
+        read.warnings
+    );
+    assert!(
+        lines.contains(&"Recalling its resolution 1721 A and B (XVI),"),
+        "{lines:?} {:?}",
+        read.warnings
+    );
 }
 
 #[test]
