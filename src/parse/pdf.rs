@@ -199,11 +199,14 @@ impl OutputDev for Collector {
 
 /// The text of a panic, for the message that names the page.
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
+    let detail = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "the PDF reader stopped".to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned());
+    match detail {
+        Some(d) if !d.is_empty() => format!("the PDF reader stopped at: {d}"),
+        _ => "the PDF reader stopped".to_owned(),
+    }
 }
 
 /// True for the bytes of a PDF: they start with `%PDF-`, or, in a file named
