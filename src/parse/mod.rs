@@ -78,6 +78,12 @@ pub fn parse_bytes_many(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
 /// Parses a decoded text; `path` names the source and supplies the language and a
 /// fallback symbol (`A-RES-76-76.zh.txt` → `A/RES/76/76`, `zh`).
 pub fn parse_text(text: &str, path: &Path) -> Parsed {
+    parse_text_with(text, path, true)
+}
+
+/// [`parse_text`] of a text whose page furniture its source has already taken off
+/// (`learn_furniture` false: the page model learns no running heads).
+pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) -> Parsed {
     let lines: Vec<&str> = text.lines().collect();
     let double_spaced = layout::is_double_spaced(&lines);
     let masthead = resolution::read_masthead(&lines, double_spaced);
@@ -86,7 +92,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
     // of principles or guidelines) by the page layer and the instrument reader.
     if masthead.title.is_none()
         && (text.contains('\u{C}') || masthead.chapeau.is_none())
-        && let Some(parsed) = parse_instrument(text, path)
+        && let Some(parsed) = parse_instrument(text, path, learn_furniture)
     {
         return parsed;
     }
@@ -139,8 +145,8 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
 
 /// Reads an instrument through the page model and the structure reader; `None` when
 /// the text shows no structure.
-fn parse_instrument(text: &str, path: &Path) -> Option<Parsed> {
-    let mut pages = page::read(text);
+fn parse_instrument(text: &str, path: &Path, learn_furniture: bool) -> Option<Parsed> {
+    let mut pages = page::read_with(text, learn_furniture);
     let body = page::body_lines(&mut pages);
     let read = structure::read(&body, pages.pages.len() > 1)?;
     let mut warnings = pages.warnings;

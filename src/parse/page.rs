@@ -172,8 +172,19 @@ fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
 
 /// Reads a paged text into classified lines and footnotes.
 pub fn read(text: &str) -> Pages {
+    read_with(text, true)
+}
+
+/// [`read`], learning running heads from repetition only when `learn` is set: a
+/// source that has taken its furniture off by position (a PDF) passes `false`, so
+/// that a body line that happens to open two pages is not taken for a head.
+pub fn read_with(text: &str, learn: bool) -> Pages {
     let raw = split_pages(text);
-    let learned = learn_furniture(&raw);
+    let learned = if learn {
+        learn_furniture(&raw)
+    } else {
+        HashSet::new()
+    };
     // Learned heads that an extractor may run into a body line.
     let inline_heads: HashSet<String> = raw
         .iter()

@@ -501,7 +501,7 @@ pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
     });
     let mut out = Vec::with_capacity(pieces.len());
     for piece in pieces {
-        let mut parsed = super::parse_text(&piece.text, path);
+        let mut parsed = super::parse_text_with(&piece.text, path, false);
         match &piece.id {
             Some(id) if id.starts_with("A/RES/") => parsed.document.symbol = id.clone(),
             Some(id) => parsed.document.symbol = format!("{file_symbol}/{id}"),
@@ -526,7 +526,7 @@ pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
 pub fn parse_whole(bytes: &[u8], path: &Path) -> Result<Parsed> {
     let pages = super::pdf::read(bytes)?;
     let classified = classify(&pages.pages);
-    let mut parsed = super::parse_text(&page_text(&classified), path);
+    let mut parsed = super::parse_text_with(&page_text(&classified), path, false);
     let mut warnings = pages.warnings;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
