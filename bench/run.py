@@ -4,6 +4,7 @@
     python3 bench/run.py                 # 10 MB and 100 MB generated corpora: one table
     python3 bench/run.py --sizes 10      # only 10 MB (a quick check)
     python3 bench/run.py default         # search over the default corpus (data/) vs rg
+    python3 bench/run.py pdf             # index the five handbook PDFs (zh en fr es ru)
 
 For each size, the corpus generator (examples/gen_corpus) writes that many MB of
 resolutions made from the real ones in ../shared/corpus (or UNSPACE_CORPUS), half
@@ -258,15 +259,42 @@ def bench_default(runs=41):
     shutil.rmtree(work)
 
 
+def bench_pdf(runs=3):
+    """Indexing the handbook's five official PDFs: a full build (every PDF read),
+    and an update with nothing changed (no PDF read again: the manifest's hashes)."""
+    pdfs = sorted((CORPUS / "handbook" / "pdf").glob("*.pdf"))
+    if not pdfs:
+        sys.exit(f"no handbook PDFs in {CORPUS / 'handbook' / 'pdf'}")
+    full, again, rss = [], [], []
+    for _ in range(runs):
+        work = Path(tempfile.mkdtemp(prefix="unspace-bench-"))
+        (work / "data").mkdir()
+        for pdf in pdfs:
+            shutil.copy(pdf, work / "data" / pdf.name)
+        seconds, peak = measured([BIN, "index"], work)
+        full.append(seconds)
+        rss.append(peak)
+        again.append(measured([BIN, "index"], work)[0])
+        shutil.rmtree(work)
+    mb = sum(p.stat().st_size for p in pdfs) / 1e6
+    print(f"indexing the {len(pdfs)} handbook PDFs ({mb:.1f} MB, {runs} runs, medians)")
+    print(f"  full build:            {statistics.median(full):.2f} s  (peak RSS {max(rss):.0f} MB)")
+    print(f"  update, nothing new:   {statistics.median(again)*1e3:.0f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="?", default="scale", choices=["scale", "default"])
+    parser.add_argument("what", nargs="?", default="scale", choices=["scale", "default", "pdf"])
     parser.add_argument("--sizes", default="10,100", help="corpus sizes in MB, comma-separated")
     parser.add_argument("--runs", type=int, default=15, help="search runs per query and tool")
     args = parser.parse_args()
-    need_rg()
     if not (CORPUS / "resolutions").is_dir():
         sys.exit(f"no corpus at {CORPUS}: set UNSPACE_CORPUS")
+    if args.what == "pdf":
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+        bench_pdf()
+        return
+    need_rg()
     build()
     if args.what == "default":
         bench_default()

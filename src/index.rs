@@ -641,37 +641,39 @@ pub fn update(
                     report.unchanged += 1;
                     continue;
                 }
-                Read::Parsed(hash, parsed) => (hash, parsed),
+                Read::Parsed(hash, documents) => (hash, documents),
             };
-            if parsed.document.language == "zh" {
+            if parsed.iter().any(|p| p.document.language == "zh") {
                 // Its words fields need jieba: load it while the next files parse.
                 analysis::preload_jieba();
             }
-            report.warnings.extend(
-                parsed
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {w}", file.path.display())),
-            );
             writer.delete_term(Term::from_field_text(fields.source, &file.key));
-            for (ordinal, paragraph) in parsed.document.paragraphs.iter().enumerate() {
-                let doc =
-                    paragraph_document(&fields, &parsed.document, paragraph, ordinal, &file.key);
-                if writer.add_document(doc).is_err() {
-                    // An indexing thread stopped (a full disk, say): joining the
-                    // threads tells why. Nothing is committed.
-                    let why = match writer.prepare_commit() {
-                        Err(e) => format!("{e}"),
-                        Ok(_) => "an indexing thread stopped".to_owned(),
-                    };
-                    return Err(anyhow::anyhow!(
-                        "{}: could not add a paragraph to the index: {why}",
-                        dir.display()
-                    )
-                    .into());
+            for one in &parsed {
+                report.warnings.extend(
+                    one.warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", file.path.display())),
+                );
+                for (ordinal, paragraph) in one.document.paragraphs.iter().enumerate() {
+                    let doc =
+                        paragraph_document(&fields, &one.document, paragraph, ordinal, &file.key);
+                    if writer.add_document(doc).is_err() {
+                        // An indexing thread stopped (a full disk, say): joining the
+                        // threads tells why. Nothing is committed.
+                        let why = match writer.prepare_commit() {
+                            Err(e) => format!("{e}"),
+                            Ok(_) => "an indexing thread stopped".to_owned(),
+                        };
+                        return Err(anyhow::anyhow!(
+                            "{}: could not add a paragraph to the index: {why}",
+                            dir.display()
+                        )
+                        .into());
+                    }
                 }
+                report.paragraphs += one.document.paragraphs.len();
             }
-            report.paragraphs += parsed.document.paragraphs.len();
+            let parsed = &parsed[0];
             if previous.is_some_and(|s| !s.hash.is_empty()) {
                 report.updated += 1;
             } else {
@@ -732,8 +734,8 @@ enum Read {
     Failed(String),
     /// The same content as indexed, under a new stat: the state to record.
     Touched(FileState),
-    /// New content: its hash and the document.
-    Parsed(String, parse::Parsed),
+    /// New content: its hash and its documents (a PDF compilation holds several).
+    Parsed(String, Vec<parse::Parsed>),
 }
 
 /// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
@@ -785,8 +787,9 @@ fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
         (state.size, state.mtime_ns) = (file.size, file.mtime_ns);
         return Read::Touched(state);
     }
-    match std::panic::catch_unwind(|| parse::parse_bytes(&bytes, &file.path)) {
-        Ok(Ok(parsed)) => Read::Parsed(hash, parsed),
+    match std::panic::catch_unwind(|| parse::parse_bytes_many(&bytes, &file.path)) {
+        Ok(Ok(documents)) if documents.is_empty() => Read::Failed("holds no document".into()),
+        Ok(Ok(documents)) => Read::Parsed(hash, documents),
         Ok(Err(e)) => Read::Failed(format!("{e:#}")),
         Err(_) => Read::Failed(
             "could not be read: the reader failed on it (a bug; please report it)".into(),
@@ -997,12 +1000,12 @@ pub fn read_documents(data: &Path) -> Result<(Vec<parse::Parsed>, Vec<String>)> 
     let mut failed = listing.skipped;
     for file in listing.files {
         let parsed = match data::read(&file.path) {
-            Ok(bytes) => parse::parse_bytes(&bytes, &file.path),
+            Ok(bytes) => parse::parse_bytes_many(&bytes, &file.path),
             Err(ReadError::Vanished) => continue,
             Err(ReadError::Failed(why)) => Err(anyhow::anyhow!(why)),
         };
         match parsed {
-            Ok(p) => docs.push(p),
+            Ok(p) => docs.extend(p),
             Err(e) => failed.push(format!("{}: {e:#}", file.path.display())),
         }
     }

@@ -265,7 +265,10 @@ fn an_excluded_term_is_written_inside_the_query_and_unknown_options_are_errors()
 #[test]
 fn one_is_singular_in_every_message() {
     let ws = seed();
-    ws.write("one.en.txt", "Just one line of notes on the zircon mission.\n");
+    ws.write(
+        "one.en.txt",
+        "Just one line of notes on the zircon mission.\n",
+    );
     let out = ws.run(&["index"]);
     assert!(
         stderr(&out).contains("read as 1 plain paragraph\n"),
@@ -273,5 +276,9 @@ fn one_is_singular_in_every_message() {
         stderr(&out)
     );
     let out = ws.run(&["search", "zircon"]);
-    assert!(stdout(&out).ends_with("1 paragraph matches `zircon`\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with("1 paragraph matches `zircon`\n"),
+        "{}",
+        stdout(&out)
+    );
 }

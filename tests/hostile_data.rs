@@ -187,7 +187,8 @@ fn a_file_that_always_fails_is_reported_once_and_listed_by_index() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(
-        err.matches("scan.pdf: is binary: a PDF").count(),
+        err.matches("scan.pdf: is a damaged or truncated PDF")
+            .count(),
         1,
         "{err}"
     );
@@ -201,7 +202,7 @@ fn a_file_that_always_fails_is_reported_once_and_listed_by_index() {
     let out = ws.run(&["index"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("scan.pdf: is binary: a PDF"),
+        stderr(&out).contains("scan.pdf: is a damaged or truncated PDF"),
         "{}",
         stderr(&out)
     );
@@ -209,7 +210,9 @@ fn a_file_that_always_fails_is_reported_once_and_listed_by_index() {
     ws.write("scan.pdf", b"%PDF-1.7\n%another binary\n");
     let out = ws.run(&["search", "空间碎片"]);
     assert_eq!(
-        stderr(&out).matches("scan.pdf: is binary: a PDF").count(),
+        stderr(&out)
+            .matches("scan.pdf: is a damaged or truncated PDF")
+            .count(),
         1
     );
     let help = stdout(&ws.run(&["--help"]));

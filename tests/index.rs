@@ -118,7 +118,10 @@ fn a_bad_file_is_reported_and_every_other_file_is_indexed() {
     ws.write("empty.txt", b"");
     let (code, err) = index(&ws, &[]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("scan.pdf: is binary"), "{err}");
+    assert!(
+        err.contains("scan.pdf: is a damaged or truncated PDF"),
+        "{err}"
+    );
     assert!(err.contains("empty.txt: is empty"), "{err}");
     assert!(
         err.contains("2 added, 0 updated, 0 removed, 0 unchanged, 2 failed"),

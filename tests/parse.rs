@@ -366,7 +366,7 @@ fn bad_input_is_refused_with_the_file_name_and_the_reason() {
         (
             "scan.pdf",
             b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary",
-            "binary",
+            "damaged or truncated PDF",
         ),
         (
             "latin1.txt",

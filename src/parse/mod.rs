@@ -16,6 +16,8 @@
 mod decode;
 mod layout;
 pub mod page;
+pub mod pdf;
+pub mod pdf_layout;
 pub mod refs;
 mod resolution;
 pub mod structure;
@@ -52,6 +54,9 @@ pub fn parse_file(path: &Path) -> Result<Parsed> {
 /// (without the file's name, which the caller adds). Decoding repairs (stray bytes
 /// replaced) come first among the warnings.
 pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Parsed> {
+    if pdf::is_pdf(bytes, path) {
+        return pdf_layout::parse_whole(bytes, path);
+    }
     let decoded = decode(bytes)?;
     let mut parsed = parse_text(&decoded.text, path);
     let mut warnings = decoded.warnings;
@@ -60,9 +65,25 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Parsed> {
     Ok(parsed)
 }
 
+/// Parses a document's bytes into the documents it holds: one for a text, one or
+/// more for a PDF (a compilation of instruments gives its front matter and each
+/// instrument). Fails as [`parse_bytes`] does.
+pub fn parse_bytes_many(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
+    if pdf::is_pdf(bytes, path) {
+        return pdf_layout::parse(bytes, path);
+    }
+    parse_bytes(bytes, path).map(|p| vec![p])
+}
+
 /// Parses a decoded text; `path` names the source and supplies the language and a
 /// fallback symbol (`A-RES-76-76.zh.txt` → `A/RES/76/76`, `zh`).
 pub fn parse_text(text: &str, path: &Path) -> Parsed {
+    parse_text_with(text, path, true)
+}
+
+/// [`parse_text`] of a text whose page furniture its source has already taken off
+/// (`learn_furniture` false: the page model learns no running heads).
+pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) -> Parsed {
     let lines: Vec<&str> = text.lines().collect();
     let double_spaced = layout::is_double_spaced(&lines);
     let masthead = resolution::read_masthead(&lines, double_spaced);
@@ -71,7 +92,7 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
     // of principles or guidelines) by the page layer and the instrument reader.
     if masthead.title.is_none()
         && (text.contains('\u{C}') || masthead.chapeau.is_none())
-        && let Some(parsed) = parse_instrument(text, path)
+        && let Some(parsed) = parse_instrument(text, path, learn_furniture)
     {
         return parsed;
     }
@@ -125,8 +146,8 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
 
 /// Reads an instrument through the page model and the structure reader; `None` when
 /// the text shows no structure.
-fn parse_instrument(text: &str, path: &Path) -> Option<Parsed> {
-    let mut pages = page::read(text);
+fn parse_instrument(text: &str, path: &Path, learn_furniture: bool) -> Option<Parsed> {
+    let mut pages = page::read_with(text, learn_furniture);
     let body = page::body_lines(&mut pages);
     let read = structure::read(&body, pages.pages.len() > 1)?;
     let mut warnings = pages.warnings;
@@ -179,7 +200,7 @@ fn file_stem(path: &Path) -> &str {
 
 /// A UN symbol written with dashes in a file name (`A-RES-76-76`) → `A/RES/76/76`;
 /// any other name is kept as it is.
-fn symbol_from_file_name(path: &Path) -> String {
+pub(crate) fn symbol_from_file_name(path: &Path) -> String {
     let stem = file_stem(path);
     let looks_like_symbol = stem.starts_with(|c: char| c.is_ascii_uppercase())
         && stem.contains('-')

@@ -172,13 +172,28 @@ fn learn_furniture(pages: &[Vec<(usize, String)>]) -> HashSet<String> {
 
 /// Reads a paged text into classified lines and footnotes.
 pub fn read(text: &str) -> Pages {
-    classify(&split_pages(text))
+    read_with(text, true)
+}
+
+/// [`read`], learning running heads from repetition only when `learn` is set: a
+/// source that has taken its furniture off by position (a PDF) passes `false`, so
+/// that a body line that happens to open two pages is not taken for a head.
+pub fn read_with(text: &str, learn: bool) -> Pages {
+    classify_with(&split_pages(text), learn)
 }
 
 /// Classifies pages of lines, whatever source cut them (form feeds in extracted
-/// text now; a PDF reader's pages next): each line is `(line number, text)`.
+/// text; a PDF reader's pages): each line is `(line number, text)`.
 pub fn classify(raw: &[Vec<(usize, String)>]) -> Pages {
-    let learned = learn_furniture(raw);
+    classify_with(raw, true)
+}
+
+fn classify_with(raw: &[Vec<(usize, String)>], learn: bool) -> Pages {
+    let learned = if learn {
+        learn_furniture(raw)
+    } else {
+        HashSet::new()
+    };
     // Learned heads that an extractor may run into a body line.
     let inline_heads: HashSet<String> = raw
         .iter()
