@@ -241,6 +241,35 @@ impl Directory for ReadOnlyTolerant {
     }
 }
 
+/// A paragraph's stored fields, as read back from the index.
+pub struct Stored(TantivyDocument);
+
+impl Stored {
+    /// Reads the paragraph at `address`.
+    pub fn read(searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Result<Stored> {
+        searcher
+            .doc(address)
+            .map(Stored)
+            .context("could not read a paragraph from the index")
+    }
+
+    /// A text field, empty when absent.
+    pub fn text(&self, field: Field) -> String {
+        use tantivy::schema::Value;
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// A number field.
+    pub fn number(&self, field: Field) -> Option<u64> {
+        use tantivy::schema::Value;
+        self.0.get_first(field).and_then(|v| v.as_u64())
+    }
+}
+
 /// The error for an index that cannot be opened: not allowed to read it, or damaged.
 fn unreadable(dir: &Path, e: &TantivyError) -> anyhow::Error {
     // tantivy wraps the I/O error in several layers; its kind is in the debug form.

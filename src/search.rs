@@ -14,15 +14,14 @@ use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
-    Term as IndexTerm,
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term as IndexTerm,
 };
 
 use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
 use crate::document::{Footnote, Kind};
-use crate::index::{Fields, Library};
+use crate::index::{Fields, Library, Stored};
 use crate::query::{Query, Term};
 
 /// How much more a words-field match weighs than an exact-field match.
@@ -316,15 +315,8 @@ pub fn counterpart(
             number: 0,
         });
     };
-    let doc: TantivyDocument = searcher
-        .doc(*address)
-        .context("could not read a paragraph from the index")?;
-    let text_of = |field: Field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned()
-    };
+    let doc = Stored::read(searcher, *address)?;
+    let text_of = |field: Field| doc.text(field);
     let some = |s: String| (!s.is_empty()).then_some(s);
     Ok(Counterpart {
         language: language.to_owned(),
@@ -336,10 +328,7 @@ pub fn counterpart(
         missing: None,
         label: some(text_of(f.label)),
         kind: Kind::from_name(&text_of(f.kind)),
-        number: doc
-            .get_first(f.number)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0) as u32,
+        number: doc.number(f.number).unwrap_or(0) as u32,
     })
 }
 
@@ -831,16 +820,9 @@ fn hit(
     matched_in: MatchedIn,
     lexicon: &Lexicon,
 ) -> Result<Hit> {
-    let doc: TantivyDocument = searcher
-        .doc(address)
-        .context("could not read a paragraph from the index")?;
-    let text_of = |field: Field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let u64_of = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let doc = Stored::read(searcher, address)?;
+    let text_of = |field: Field| doc.text(field);
+    let u64_of = |field: Field| doc.number(field).unwrap_or(0);
     let language = text_of(f.language);
     let text = text_of(f.text);
     let notes: Vec<Footnote> = serde_json::from_str(&text_of(f.notes))

@@ -34,12 +34,12 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::analysis::units;
 use crate::document::Kind;
-use crate::index::{Fields, Library};
+use crate::index::{Fields, Library, Stored};
 use crate::search;
 
 /// The least similarity (Dice ratio of shared tokens, 0–1) for a paragraph to carry
@@ -186,13 +186,7 @@ pub fn trace(
     language: Option<&str>,
     limit: usize,
 ) -> Result<Trace> {
-    let reader: tantivy::IndexReader = library
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("could not open the index for reading")?;
-    let searcher = reader.searcher();
+    let searcher = library.searcher()?;
     let f = &library.fields;
     let mut notes = Vec::new();
 
@@ -505,16 +499,9 @@ fn units_of(searcher: &Searcher, f: &Fields, symbol: &str) -> Result<Vec<Unit>> 
 }
 
 fn read_unit(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Unit> {
-    let doc: TantivyDocument = searcher
-        .doc(address)
-        .context("could not read a paragraph from the index")?;
-    let text_of = |field: Field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let u64_of = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+    let doc = Stored::read(searcher, address)?;
+    let text_of = |field: Field| doc.text(field);
+    let u64_of = |field: Field| doc.number(field);
     Ok(Unit {
         symbol: text_of(f.symbol),
         language: text_of(f.language),
