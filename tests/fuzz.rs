@@ -11,7 +11,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{Workspace, corpus};
-use unspace::index::{self, Library, Quiet};
 use unspace::{parse, query, search};
 
 /// A small deterministic generator (SplitMix64): the same inputs on every run.
@@ -144,14 +143,7 @@ fn the_reader_ends_every_mutated_document_with_a_result_or_a_clean_error() {
 #[test]
 fn the_query_parser_and_search_end_every_random_query_cleanly() {
     let ws = Workspace::with_resolutions(&["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"]);
-    index::update(
-        &ws.index(),
-        &ws.data(),
-        index::Options::default(),
-        &mut Quiet,
-    )
-    .unwrap();
-    let library = Library::open(&ws.index()).unwrap().unwrap();
+    let library = ws.indexed();
     const PIECES: [&str; 30] = [
         "空间碎片",
         "外层",

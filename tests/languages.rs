@@ -14,7 +14,7 @@ use common::{Workspace, corpus, resolution};
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unspace::document::{Document, Kind};
-use unspace::index::{self, Library, Quiet};
+use unspace::index::Library;
 use unspace::parse::parse_file;
 use unspace::search::{Filters, search};
 
@@ -58,14 +58,7 @@ fn build() -> Fixture {
     for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
         ws.copy(&resolution(name), name);
     }
-    index::update(
-        &ws.index(),
-        &ws.data(),
-        index::Options::default(),
-        &mut Quiet,
-    )
-    .unwrap();
-    let library = Library::open(&ws.index()).unwrap().unwrap();
+    let library = ws.indexed();
     let mut docs: Vec<Document> = std::fs::read_dir(ws.data())
         .unwrap()
         .flatten()

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use common::{Workspace, corpus, resolution, stderr, stdout};
 use serde_json::Value;
-use unspace::index::{self, Library, Quiet};
 use unspace::parse::parse_file;
 
 const LANGUAGES: [&str; 5] = ["zh", "en", "fr", "es", "ru"];
@@ -27,20 +26,14 @@ fn everything() -> Workspace {
     for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
         ws.copy(&resolution(name), name);
     }
-    index::update(
-        &ws.index(),
-        &ws.data(),
-        index::Options::default(),
-        &mut Quiet,
-    )
-    .unwrap();
+    ws.indexed();
     ws
 }
 
 #[test]
 fn every_unit_has_its_counterpart_in_every_other_language_present() {
     let ws = everything();
-    let library = Library::open(&ws.index()).unwrap().unwrap();
+    let library = unspace::index::Library::open(&ws.index()).unwrap().unwrap();
     let reader: tantivy::IndexReader = library.index.reader().unwrap();
     let searcher = reader.searcher();
     // Documents by id, each with its languages' refs, read by the parser.

@@ -8,7 +8,6 @@ mod common;
 
 use common::{Workspace, corpus, stderr, stdout};
 use serde_json::Value;
-use unspace::index::{self, Library, Quiet};
 use unspace::trace::{CONTAINED, Op, THRESHOLD, trace};
 
 /// The three annual resolutions in English, A/RES/76/76 in Chinese too, and the
@@ -382,14 +381,7 @@ fn wrong_paragraphs_and_documents_are_errors_that_say_why() {
 #[test]
 fn every_paragraph_traces_consistently() {
     let ws = resolutions();
-    index::update(
-        &ws.index(),
-        &ws.data(),
-        index::Options::default(),
-        &mut Quiet,
-    )
-    .unwrap();
-    let library = Library::open(&ws.index()).unwrap().unwrap();
+    let library = ws.indexed();
     let mut linked = 0;
     for lang in ["en", "zh"] {
         for spec in (1..=15)

@@ -79,6 +79,22 @@ impl Workspace {
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run unspace")
     }
+
+    /// Brings the index up to date with data/ through the library (as `unspace
+    /// index` does) and opens it.
+    pub fn indexed(&self) -> unspace::index::Library {
+        use unspace::index::{self, Library, Quiet};
+        index::update(
+            &self.index(),
+            &self.data(),
+            index::Options::default(),
+            &mut Quiet,
+        )
+        .expect("the index builds");
+        Library::open(&self.index())
+            .expect("the index opens")
+            .expect("the index was committed")
+    }
 }
 
 /// Standard output as text.
