@@ -81,6 +81,26 @@ pub struct Hit {
     pub date: String,
 }
 
+/// The symbols (document ids) of the index.
+fn symbols(searcher: &Searcher, f: &Fields) -> Result<Vec<String>> {
+    Ok(values(searcher, f.symbol)?
+        .into_iter()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .collect())
+}
+
+/// The index's spelling of a symbol typed in any case (`a/res/76/76`), if some
+/// document has it.
+pub fn indexed_symbol(searcher: &Searcher, f: &Fields, wanted: &str) -> Result<Option<String>> {
+    let wanted = wanted.trim();
+    if searcher.doc_freq(&IndexTerm::from_field_text(f.symbol, wanted))? > 0 {
+        return Ok(Some(wanted.to_owned()));
+    }
+    Ok(symbols(searcher, f)?
+        .into_iter()
+        .find(|s| s.eq_ignore_ascii_case(wanted)))
+}
+
 /// The distinct values of a field of the index (symbols, languages, years), for
 /// checking filters and saying what exists.
 fn values(searcher: &Searcher, field: Field) -> Result<std::collections::BTreeSet<Vec<u8>>> {
@@ -157,18 +177,11 @@ fn resolve_filters(
     let mut out = filters.clone();
     let mut notes = Vec::new();
     if let Some(wanted) = &filters.symbol {
-        let symbols: Vec<String> = values(searcher, f.symbol)?
-            .into_iter()
-            .map(|v| String::from_utf8_lossy(&v).into_owned())
-            .collect();
-        match symbols
-            .iter()
-            .find(|s| s.eq_ignore_ascii_case(wanted.trim()))
-        {
-            Some(symbol) => out.symbol = Some(symbol.clone()),
+        match indexed_symbol(searcher, f, wanted)? {
+            Some(symbol) => out.symbol = Some(symbol),
             None => anyhow::bail!(
                 "--doc {wanted}: no such document in the index; it holds: {}",
-                listed(&symbols)
+                listed(&symbols(searcher, f)?)
             ),
         }
     }

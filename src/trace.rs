@@ -29,7 +29,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
 use similar::{Algorithm, DiffTag};
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -191,7 +191,8 @@ pub fn trace(
     let mut notes = Vec::new();
 
     // The document's units in every language it is in.
-    let symbol = indexed_symbol(&searcher, f, symbol)?;
+    let symbol = search::indexed_symbol(&searcher, f, symbol)?
+        .ok_or_else(|| anyhow!("no document {} in the index", symbol.trim()))?;
     let all = units_of(&searcher, f, &symbol)?;
     let mut present: Vec<String> = Vec::new();
     for u in &all {
@@ -453,31 +454,6 @@ fn history(
         previous = Some(unit);
     }
     Ok((language, out))
-}
-
-/// The index's spelling of a symbol typed in any case.
-fn indexed_symbol(searcher: &Searcher, f: &Fields, wanted: &str) -> Result<String> {
-    let wanted = wanted.trim();
-    let exact = Term::from_field_text(f.symbol, wanted);
-    if searcher.doc_freq(&exact)? > 0 {
-        return Ok(wanted.to_owned());
-    }
-    for segment in searcher.segment_readers() {
-        let index = segment
-            .inverted_index(f.symbol)
-            .context("could not read the index's terms")?;
-        let mut stream = index
-            .terms()
-            .stream()
-            .context("could not read the index's terms")?;
-        while stream.advance() {
-            let key = String::from_utf8_lossy(stream.key());
-            if key.eq_ignore_ascii_case(wanted) {
-                return Ok(key.into_owned());
-            }
-        }
-    }
-    bail!("no document {wanted} in the index")
 }
 
 /// Every unit of a document, in every language, from the index.

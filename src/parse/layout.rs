@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::resolution::MONTHS;
 use super::text::marker;
 use crate::document::Footnote;
 
@@ -331,21 +332,6 @@ struct Candidate {
 /// Counters and units that follow a real number in Chinese text (`21 项准则`,
 /// `阿波罗 11 号`): a number before one of them is never a marker.
 const COUNTERS: &str = "年月日号段卷条项次届个章节款%";
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 const ABBREVIATIONS: [&str; 14] = [
     "no", "nos", "rev", "vol", "para", "paras", "add", "corr", "chap", "sect", "art", "p", "pp",

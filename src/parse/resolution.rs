@@ -48,7 +48,8 @@ static DATE_ZH: LazyLock<Regex> =
 static SUBPARAGRAPH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
 
-const MONTHS: [&str; 12] = [
+/// English month names, as dates are printed.
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
