@@ -437,10 +437,22 @@ pub fn search(
     // paragraph matches anywhere when it matches in its text or in its footnotes, so
     // the footnotes alone need checking; with several groups, each group may match
     // in a different place, so the whole query is run over both.
+    // A paragraph that needs tier 2 has some group matching in its footnotes (were
+    // every group in its text, it would be in tier 1): that small set leads the
+    // intersection, so the text's phrases are checked only on its paragraphs.
     let elsewhere = if query.groups.len() == 1 {
         matching(&[Scope::Notes])
     } else {
-        matching(&[Scope::Text, Scope::Notes])
+        let in_notes = query
+            .groups
+            .iter()
+            .flatten()
+            .map(|t| term_match(f, t, Scope::Notes, languages))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matching(&[Scope::Text, Scope::Notes])),
+            (Occur::Must, union(in_notes)),
+        ]))
     };
     let in_own_text = found.len();
     let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;

@@ -410,3 +410,74 @@ fn a_reference_cited_only_in_footnotes_is_found_through_them() {
         assert!(h.footnotes.iter().any(|n| n.text.contains("A/76/20")));
     }
 }
+
+#[test]
+fn several_terms_match_where_each_is_in_the_text_or_in_a_cited_footnote() {
+    // Pairs of quoted terms, one drawn from a paragraph's text and one from a
+    // footnote it cites (so that many paragraphs match only through the footnote
+    // for one of the two), checked against the oracle: every term in the text or
+    // in a cited footnote.
+    let f = fixture();
+    let mut rng = Lcg(2021);
+    let (mut checked, mut through_notes) = (0, 0);
+    let cited: Vec<(&Document, &unspace::document::Paragraph)> = f
+        .docs
+        .iter()
+        .flat_map(|d| d.paragraphs.iter().map(move |p| (d, p)))
+        .filter(|(_, p)| !p.footnotes.is_empty())
+        .collect();
+    assert!(
+        cited.len() >= 20,
+        "{} paragraphs cite footnotes",
+        cited.len()
+    );
+    let draw = |rng: &mut Lcg, text: &str| -> Option<String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let chars: Vec<char> = text.chars().collect();
+        let piece: String = if words.len() > 3 {
+            let at = rng.below(words.len() - 1);
+            words[at..at + 1 + rng.below(2)].join(" ")
+        } else {
+            let at = rng.below(chars.len());
+            chars[at..(at + 2 + rng.below(4)).min(chars.len())]
+                .iter()
+                .collect()
+        };
+        as_term(&piece)
+    };
+    while checked < 150 {
+        let (doc, p) = cited[rng.below(cited.len())];
+        let note = doc
+            .footnote(p.footnotes[rng.below(p.footnotes.len())])
+            .unwrap();
+        let (Some(a), Some(b)) = (draw(&mut rng, &p.text), draw(&mut rng, &note.text)) else {
+            continue;
+        };
+        let expected: BTreeSet<Key> = f.exact(&a).intersection(&f.exact(&b)).cloned().collect();
+        let query = format!("{a} {b}");
+        assert_eq!(f.found(&query), expected, "query {query}");
+        let in_text_only: BTreeSet<Key> = f
+            .oracle(&b, |_, x, y| x == y)
+            .into_iter()
+            .filter(|k| {
+                let doc = f
+                    .docs
+                    .iter()
+                    .find(|d| d.symbol == k.0 && d.language == k.1)
+                    .unwrap();
+                let p = doc
+                    .paragraphs
+                    .iter()
+                    .find(|p| p.kind == k.2 && p.number == k.3)
+                    .unwrap();
+                contains_run(&oracle_units(&p.text), &oracle_units(&b), |x, y| x == y)
+            })
+            .collect();
+        through_notes += expected.difference(&in_text_only).count();
+        checked += 1;
+    }
+    assert!(
+        through_notes >= 50,
+        "paragraphs matched through a footnote: {through_notes}"
+    );
+}
