@@ -20,3 +20,4 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod trace;
+pub mod word_phrase;

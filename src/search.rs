@@ -23,6 +23,7 @@ use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term
 use crate::document::{Footnote, Kind};
 use crate::index::{Fields, Library, Stored};
 use crate::query::{Query, Term};
+use crate::word_phrase::WordPhraseQuery;
 
 /// How much more a words-field match weighs than an exact-field match.
 const WORDS_BOOST: f32 = 2.0;
@@ -630,13 +631,34 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<d
         Scope::Text => (f.body_exact, f.body_words),
         Scope::Notes => (f.notes_exact, f.notes_words),
     };
-    let mut alternatives = vec![phrase(exact, exact_query_terms(&term.units))];
+    let mut alternatives = vec![exact_match(exact, words, &term.units)];
     if !term.has_cjk() && !term.exact {
         for language in lexicon.languages_of_all(&term.units) {
             alternatives.push(phrase(words, stem_terms(&term.units, language)));
         }
     }
     union(alternatives)
+}
+
+/// `units` in a row in the exact field. A run of three CJK characters or more (a
+/// phrase of bigrams) is read without positions wherever jieba made it a word
+/// ([`WordPhraseQuery`]).
+fn exact_match(exact: Field, words: Field, units: &[Unit]) -> Box<dyn TantivyQuery> {
+    let terms = exact_query_terms(units);
+    let one_run = units.len() >= 3
+        && units.iter().all(|u| u.cjk)
+        && units.windows(2).all(|w| w[1].pos == w[0].pos + 1);
+    if !one_run || terms.len() < 2 {
+        return phrase(exact, terms);
+    }
+    let word: String = units.iter().map(|u| u.norm.as_str()).collect();
+    Box::new(WordPhraseQuery::new(
+        IndexTerm::from_field_text(words, &word),
+        terms
+            .into_iter()
+            .map(|(at, text)| (at, IndexTerm::from_field_text(exact, &text)))
+            .collect(),
+    ))
 }
 
 /// The words-field terms of `units` in `language`, at their relative positions.
