@@ -678,6 +678,9 @@ fn stem_terms(units: &[Unit], language: &str) -> Vec<(usize, String)> {
 pub struct Lexicon {
     by_word: std::collections::HashMap<String, Vec<&'static str>>,
     searched: Vec<&'static str>,
+    /// Chinese words of the query (of two to [`MAX_WORD_CHARS`] characters) that
+    /// the words fields hold.
+    cjk_words: std::collections::HashSet<String>,
 }
 
 impl Lexicon {
@@ -715,7 +718,60 @@ impl Lexicon {
             }
             by_word.insert(unit.norm.clone(), found);
         }
-        Ok(Lexicon { by_word, searched })
+        // The Chinese words of the query that the index holds, for the ranking.
+        let mut cjk_words = std::collections::HashSet::new();
+        for term in query.groups.iter().flatten() {
+            for run in cjk_runs(&term.units) {
+                for len in 2..=run.len().min(MAX_WORD_CHARS) {
+                    for start in 0..=run.len() - len {
+                        let word: String = run[start..start + len]
+                            .iter()
+                            .map(|u| u.norm.as_str())
+                            .collect();
+                        if cjk_words.contains(&word) {
+                            continue;
+                        }
+                        let mut n = 0;
+                        for field in [f.body_words, f.notes_words] {
+                            n += searcher.doc_freq(&IndexTerm::from_field_text(field, &word))?;
+                        }
+                        if n > 0 {
+                            cjk_words.insert(word);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Lexicon {
+            by_word,
+            searched,
+            cjk_words,
+        })
+    }
+
+    /// The words of a run of Chinese characters that rank its matches: those the
+    /// index holds, less any inside a longer one (`外层空间` ranks, not `空间` in it,
+    /// whose paragraphs are many times more and say less about the query).
+    fn ranking_words(&self, run: &[Unit]) -> Vec<String> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for len in (2..=run.len().min(MAX_WORD_CHARS)).rev() {
+            for start in 0..=run.len() - len {
+                let word: String = run[start..start + len]
+                    .iter()
+                    .map(|u| u.norm.as_str())
+                    .collect();
+                let inside = found
+                    .iter()
+                    .any(|&(s, l)| s <= start && start + len <= s + l);
+                if !inside && self.cjk_words.contains(&word) {
+                    found.push((start, len));
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|(s, l)| run[s..s + l].iter().map(|u| u.norm.as_str()).collect())
+            .collect()
     }
 
     /// The languages whose stems `word` matches through.
@@ -738,8 +794,9 @@ impl Lexicon {
     }
 }
 
-/// Scoring clauses: words-field terms for every Chinese sub-word of the query (the
-/// index knows its own vocabulary, so no dictionary is loaded here) and stems.
+/// Scoring clauses: words-field terms for the longest Chinese words of the query that
+/// the index holds ([`Lexicon::ranking_words`]: the index knows its own vocabulary,
+/// so no dictionary is loaded here) and stems.
 fn ranking(
     f: &Fields,
     query: &Query,
@@ -760,13 +817,8 @@ fn ranking(
     };
     for term in query.positive_terms() {
         for run in cjk_runs(&term.units) {
-            for len in 2..=run.len().min(MAX_WORD_CHARS) {
-                for start in 0..=run.len() - len {
-                    add(run[start..start + len]
-                        .iter()
-                        .map(|u| u.norm.as_str())
-                        .collect());
-                }
+            for word in lexicon.ranking_words(run) {
+                add(word);
             }
         }
         for unit in term.units.iter().filter(|u| !u.cjk && !term.exact) {
