@@ -631,13 +631,46 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<d
         Scope::Text => (f.body_exact, f.body_words),
         Scope::Notes => (f.notes_exact, f.notes_words),
     };
-    let mut alternatives = vec![exact_match(exact, words, &term.units)];
-    if !term.has_cjk() && !term.exact {
-        for language in lexicon.languages_of_all(&term.units) {
-            alternatives.push(phrase(words, stem_terms(&term.units, language)));
-        }
+    if term.has_cjk() || term.exact {
+        return exact_match(exact, words, &term.units);
+    }
+    let stemmed = lexicon.languages_of_all(&term.units);
+    let mut alternatives: Vec<Box<dyn TantivyQuery>> = stemmed
+        .iter()
+        .map(|language| phrase(words, stem_terms(&term.units, language)))
+        .collect();
+    if let Some(rest) = in_languages(f, &lexicon.unstemmed(&stemmed)) {
+        alternatives.push(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, exact_match(exact, words, &term.units)),
+            (Occur::Must, rest),
+        ])));
     }
     union(alternatives)
+}
+
+/// Paragraphs in one of `languages`; `None` when there is none.
+///
+/// A term's words in a row, as typed, are also its stems in a row in a paragraph of
+/// a language the words are stemmed in: there the stem phrase finds every paragraph
+/// the exact phrase would, and the exact phrase, which costs as much, is checked only
+/// in the other languages (`long-term sustainability` in English paragraphs is one
+/// phrase to check, not two). The language clause leads the intersection, so the
+/// phrase's positions are read only in those paragraphs.
+fn in_languages(f: &Fields, languages: &[&str]) -> Option<Box<dyn TantivyQuery>> {
+    if languages.is_empty() {
+        return None;
+    }
+    Some(union(
+        languages
+            .iter()
+            .map(|l| -> Box<dyn TantivyQuery> {
+                Box::new(TermQuery::new(
+                    IndexTerm::from_field_text(f.language, l),
+                    IndexRecordOption::Basic,
+                ))
+            })
+            .collect(),
+    ))
 }
 
 /// `units` in a row in the exact field. A run of three CJK characters or more (a
@@ -681,6 +714,8 @@ pub struct Lexicon {
     /// Chinese words of the query (of two to [`MAX_WORD_CHARS`] characters) that
     /// the words fields hold.
     cjk_words: std::collections::HashSet<String>,
+    /// The languages of the index's documents.
+    held: Vec<String>,
 }
 
 impl Lexicon {
@@ -742,10 +777,15 @@ impl Lexicon {
                 }
             }
         }
+        let held = values(searcher, f.language)?
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .collect();
         Ok(Lexicon {
             by_word,
             searched,
             cjk_words,
+            held,
         })
     }
 
@@ -777,6 +817,16 @@ impl Lexicon {
     /// The languages whose stems `word` matches through.
     fn languages_of(&self, word: &str) -> &[&'static str] {
         self.by_word.get(word).map_or(&self.searched, Vec::as_slice)
+    }
+
+    /// The languages of the index's documents other than `stemmed`: where the words
+    /// of a query, written as typed, are not also matched through their stems.
+    fn unstemmed(&self, stemmed: &[&str]) -> Vec<&str> {
+        self.held
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !stemmed.contains(l))
+            .collect()
     }
 
     /// The languages of which every word of `units` is a word.
@@ -831,17 +881,27 @@ fn ranking(
     // that order (`launching State`): the whole query as one phrase, as written and
     // through stems, weighs more than any scatter of its words.
     if let Some(units) = together(query) {
-        out.push(Box::new(BoostQuery::new(
-            phrase(exact, exact_query_terms(&units)),
-            TOGETHER_BOOST,
-        )));
+        let exact_phrase = phrase(exact, exact_query_terms(&units));
         if units.iter().all(|u| !u.cjk) {
-            for language in lexicon.languages_of_all(&units) {
+            let stemmed = lexicon.languages_of_all(&units);
+            for language in &stemmed {
                 out.push(Box::new(BoostQuery::new(
                     phrase(words, stem_terms(&units, language)),
                     TOGETHER_BOOST,
                 )));
             }
+            // As in `term_match`: as typed only where not also through stems.
+            if let Some(rest) = in_languages(f, &lexicon.unstemmed(&stemmed)) {
+                out.push(Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, exact_phrase),
+                        (Occur::Must, rest),
+                    ])),
+                    TOGETHER_BOOST,
+                )));
+            }
+        } else {
+            out.push(Box::new(BoostQuery::new(exact_phrase, TOGETHER_BOOST)));
         }
     }
     out
