@@ -632,7 +632,7 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<d
         Scope::Notes => (f.notes_exact, f.notes_words),
     };
     if term.has_cjk() || term.exact {
-        return exact_match(exact, words, &term.units);
+        return exact_match(exact, words, &term.units, lexicon);
     }
     let stemmed = lexicon.languages_of_all(&term.units);
     let mut alternatives: Vec<Box<dyn TantivyQuery>> = stemmed
@@ -641,7 +641,7 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<d
         .collect();
     if let Some(rest) = in_languages(f, &lexicon.unstemmed(&stemmed)) {
         alternatives.push(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, exact_match(exact, words, &term.units)),
+            (Occur::Must, exact_match(exact, words, &term.units, lexicon)),
             (Occur::Must, rest),
         ])));
     }
@@ -674,9 +674,14 @@ fn in_languages(f: &Fields, languages: &[&str]) -> Option<Box<dyn TantivyQuery>>
 }
 
 /// `units` in a row in the exact field. A run of three CJK characters or more (a
-/// phrase of bigrams) is read without positions wherever jieba made it a word
-/// ([`WordPhraseQuery`]).
-fn exact_match(exact: Field, words: Field, units: &[Unit]) -> Box<dyn TantivyQuery> {
+/// phrase of bigrams) is read without positions wherever jieba made it a word, and
+/// with fewer where jieba made it words that the index holds ([`WordPhraseQuery`]).
+fn exact_match(
+    exact: Field,
+    words: Field,
+    units: &[Unit],
+    lexicon: &Lexicon,
+) -> Box<dyn TantivyQuery> {
     let terms = exact_query_terms(units);
     let one_run = units.len() >= 3
         && units.iter().all(|u| u.cjk)
@@ -684,9 +689,13 @@ fn exact_match(exact: Field, words: Field, units: &[Unit]) -> Box<dyn TantivyQue
     if !one_run || terms.len() < 2 {
         return phrase(exact, terms);
     }
-    let word: String = units.iter().map(|u| u.norm.as_str()).collect();
+    let term = |text: &str| IndexTerm::from_field_text(words, text);
     Box::new(WordPhraseQuery::new(
-        IndexTerm::from_field_text(words, &word),
+        lexicon
+            .cover(units)
+            .into_iter()
+            .map(|(at, word)| (at, term(&word)))
+            .collect(),
         terms
             .into_iter()
             .map(|(at, text)| (at, IndexTerm::from_field_text(exact, &text)))
@@ -787,6 +796,46 @@ impl Lexicon {
             cjk_words,
             held,
         })
+    }
+
+    /// Words that make up a run of Chinese characters, with their offsets: the run
+    /// itself, or the fewest words the index holds that cover it end to end
+    /// (`和平利用外层空间委员会`: `和平利用` `外层空间` `委员会`); the run itself when
+    /// no such words cover it.
+    fn cover(&self, run: &[Unit]) -> Vec<(usize, String)> {
+        let text = |from: usize, to: usize| -> String {
+            run[from..to].iter().map(|u| u.norm.as_str()).collect()
+        };
+        let whole = vec![(0, text(0, run.len()))];
+        if run.len() <= MAX_WORD_CHARS {
+            return whole;
+        }
+        // fewest[i]: the fewest words covering run[..i], and where the last starts.
+        let mut fewest: Vec<Option<(usize, usize)>> = vec![None; run.len() + 1];
+        fewest[0] = Some((0, 0));
+        for end in 2..=run.len() {
+            for len in 2..=end.min(MAX_WORD_CHARS) {
+                let start = end - len;
+                if let Some((n, _)) = fewest[start]
+                    && self.cjk_words.contains(&text(start, end))
+                    && fewest[end].is_none_or(|(m, _)| n + 1 < m)
+                {
+                    fewest[end] = Some((n + 1, start));
+                }
+            }
+        }
+        if fewest[run.len()].is_none() {
+            return whole;
+        }
+        let mut out = Vec::new();
+        let mut end = run.len();
+        while end > 0 {
+            let (_, start) = fewest[end].expect("a cover");
+            out.push((start, text(start, end)));
+            end = start;
+        }
+        out.reverse();
+        out
     }
 
     /// The words of a run of Chinese characters that rank its matches: those the

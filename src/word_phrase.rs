@@ -1,5 +1,5 @@
-//! A Chinese term matched as a phrase of the exact field, read without positions
-//! wherever jieba made it a word.
+//! A Chinese term matched as a phrase of the exact field, read with fewer positions
+//! or none wherever jieba made it words.
 //!
 //! A run of CJK characters is searched as a phrase of bigrams ([`exact_query_terms`]):
 //! every paragraph where the bigrams stand together matches, whatever jieba made of
@@ -7,10 +7,12 @@
 //! common term (`外层空间` in half a million paragraphs). But where the words field
 //! holds the term as a jieba word, the paragraph contains it: jieba cuts words out
 //! of one run of CJK characters (a run ends at punctuation and at anything not CJK,
-//! as the exact field's bigrams do), and a word's characters are that run's
-//! characters in a row. So a paragraph whose words hold the term matches without a
-//! look at positions, and only the others are checked the long way. The set of
-//! matches is exactly the phrase's.
+//! which take a position of their own, as in the exact field), and a word's
+//! characters are that run's characters in a row. So a paragraph whose words hold
+//! the term matches without a look at positions. A longer term (`和平利用外层空间委员会`)
+//! is proved the same way by the words that make it up standing in a row in the
+//! words field (three positions lists to read, not six). Only the other paragraphs
+//! are checked the long way. The set of matches is exactly the phrase's.
 //!
 //! [`exact_query_terms`]: crate::analysis::exact_query_terms
 
@@ -19,23 +21,29 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-/// Paragraphs whose exact field holds `terms` at their offsets; `word`, a term of the
-/// words field, proves the match where a paragraph holds it.
+/// Paragraphs whose exact field holds `terms` at their offsets; `words`, terms of
+/// the words field at their offsets, prove the match where a paragraph holds them.
 #[derive(Clone, Debug)]
 pub struct WordPhraseQuery {
-    word: Term,
+    words: Vec<(u32, Term)>,
     terms: Vec<(u32, Term)>,
 }
 
+fn offsets(terms: Vec<(usize, Term)>) -> Vec<(u32, Term)> {
+    terms
+        .into_iter()
+        .map(|(at, t)| (u32::try_from(at).unwrap_or(u32::MAX), t))
+        .collect()
+}
+
 impl WordPhraseQuery {
-    /// `terms`: the exact-field terms with their offsets in the phrase (at least two).
-    pub fn new(word: Term, terms: Vec<(usize, Term)>) -> WordPhraseQuery {
+    /// `terms`: the exact-field terms with their offsets in the phrase (at least two);
+    /// `words`: words of the words field that make up the same characters, with
+    /// their offsets (one word, or several in a row: `和平利用` `外层空间` `委员会`).
+    pub fn new(words: Vec<(usize, Term)>, terms: Vec<(usize, Term)>) -> WordPhraseQuery {
         WordPhraseQuery {
-            word,
-            terms: terms
-                .into_iter()
-                .map(|(at, t)| (u32::try_from(at).unwrap_or(u32::MAX), t))
-                .collect(),
+            words: offsets(words),
+            terms: offsets(terms),
         }
     }
 }
@@ -66,12 +74,28 @@ impl Weight for WordPhraseQuery {
         }
         // The rarest term leads the intersection.
         terms.sort_by_key(|(_, p)| p.size_hint());
-        let word = reader
-            .inverted_index(self.word.field())?
-            .read_postings(&self.word, IndexRecordOption::Basic)?;
+        // One word needs no positions; words in a row do.
+        let record = if self.words.len() == 1 {
+            IndexRecordOption::Basic
+        } else {
+            IndexRecordOption::WithFreqsAndPositions
+        };
+        let mut words = Vec::with_capacity(self.words.len());
+        for (offset, term) in &self.words {
+            match reader
+                .inverted_index(term.field())?
+                .read_postings(term, record)?
+            {
+                Some(p) => words.push((*offset, p)),
+                None => {
+                    words.clear();
+                    break;
+                }
+            }
+        }
         let mut scorer = WordPhraseScorer {
             terms,
-            word,
+            words,
             doc: 0,
             starts: Vec::new(),
             positions: Vec::new(),
@@ -105,9 +129,9 @@ fn seek_from(postings: &mut SegmentPostings, target: DocId) -> DocId {
 struct WordPhraseScorer {
     /// (offset in the phrase, postings), the rarest first.
     terms: Vec<(u32, SegmentPostings)>,
-    /// The whole term as a word of the words field, if any paragraph of the segment
-    /// holds it.
-    word: Option<SegmentPostings>,
+    /// The words that prove a match, empty when some paragraph of the segment
+    /// lacks one of them.
+    words: Vec<(u32, SegmentPostings)>,
     doc: DocId,
     starts: Vec<u32>,
     positions: Vec<u32>,
@@ -119,7 +143,10 @@ impl WordPhraseScorer {
     fn next_match(&mut self, mut candidate: DocId) -> DocId {
         loop {
             candidate = self.align(candidate);
-            if candidate == TERMINATED || self.holds_word(candidate) || self.in_order() {
+            if candidate == TERMINATED
+                || self.holds_words(candidate)
+                || in_a_row(&mut self.terms, &mut self.starts, &mut self.positions)
+            {
                 return candidate;
             }
             candidate = self.terms[0].1.advance();
@@ -144,39 +171,52 @@ impl WordPhraseScorer {
         }
     }
 
-    fn holds_word(&mut self, doc: DocId) -> bool {
-        self.word.as_mut().is_some_and(|w| seek_from(w, doc) == doc)
-    }
-
-    /// Whether the terms stand at their offsets from one common start.
-    fn in_order(&mut self) -> bool {
-        let (first, rest) = self.terms.split_first_mut().expect("two terms or more");
-        first.1.positions(&mut self.starts);
-        let offset = first.0;
-        self.starts.retain_mut(|p| match p.checked_sub(offset) {
-            Some(start) => {
-                *p = start;
-                true
-            }
-            None => false,
-        });
-        for (offset, postings) in rest {
-            if self.starts.is_empty() {
+    fn holds_words(&mut self, doc: DocId) -> bool {
+        if self.words.is_empty() {
+            return false;
+        }
+        for (_, postings) in &mut self.words {
+            if seek_from(postings, doc) != doc {
                 return false;
             }
-            postings.positions(&mut self.positions);
-            let there = &self.positions;
-            let mut k = 0;
-            self.starts.retain(|&start| {
-                let want = start + *offset;
-                while k < there.len() && there[k] < want {
-                    k += 1;
-                }
-                k < there.len() && there[k] == want
-            });
         }
-        !self.starts.is_empty()
+        self.words.len() == 1 || in_a_row(&mut self.words, &mut self.starts, &mut self.positions)
     }
+}
+
+/// Whether `terms`, all standing on one paragraph, stand there at their offsets from
+/// one common start (`starts` and `positions` are buffers).
+fn in_a_row(
+    terms: &mut [(u32, SegmentPostings)],
+    starts: &mut Vec<u32>,
+    positions: &mut Vec<u32>,
+) -> bool {
+    let (first, rest) = terms.split_first_mut().expect("one term or more");
+    first.1.positions(starts);
+    let offset = first.0;
+    starts.retain_mut(|p| match p.checked_sub(offset) {
+        Some(start) => {
+            *p = start;
+            true
+        }
+        None => false,
+    });
+    for (offset, postings) in rest {
+        if starts.is_empty() {
+            return false;
+        }
+        postings.positions(positions);
+        let there = &*positions;
+        let mut k = 0;
+        starts.retain(|&start| {
+            let want = start + *offset;
+            while k < there.len() && there[k] < want {
+                k += 1;
+            }
+            k < there.len() && there[k] == want
+        });
+    }
+    !starts.is_empty()
 }
 
 impl DocSet for WordPhraseScorer {
