@@ -8,8 +8,8 @@
     python3 bench/run.py pdf             # index the five handbook PDFs (zh en fr es ru)
 
 For each size, the corpus generator (examples/gen_corpus) writes that many MB of
-resolutions made from the real ones in ../shared/corpus (or UNSPACE_CORPUS), half
-Chinese, half English. Then, in one run:
+resolutions made from the real ones in ../shared/corpus (or UNSPACE_CORPUS), in
+Chinese, English, French, Spanish and Russian in turn. Then, in one run:
 
   * a full index build: wall time, MB of text per second, peak RSS;
   * index size / text size;

@@ -1,18 +1,38 @@
 //! Realistic resolutions made from the real ones, for benchmarks at scale.
 //!
-//! The real texts in `../shared/corpus` are read with unspace's own parser into
-//! pools of recitals and operative paragraphs (with the footnotes they cite), one
-//! pool per language (Chinese and English). A generated resolution gets a new
-//! symbol, a title, a date and a random draw of recitals and operative paragraphs
-//! from its language's pool, so paragraphs are recombined across documents and
-//! years. It is then laid out the way the UN's PDFs come out of the extractors the
-//! corpus was made with: pdftotext's double-spaced pages for Chinese, PyMuPDF's
-//! masthead, running heads and page numbers for English, with the footnotes at the
-//! foot of the page that cites them and markers glued to the text.
+//! Every text of `../shared/corpus` (its resolutions and the handbook's eighteen
+//! instruments, in Chinese, English, French, Spanish and Russian) is read with
+//! unspace's own parser into pools of recitals and of operative paragraphs (with the
+//! footnotes they cite), one pool per language. Operative paragraphs include the
+//! instruments' articles, principles and guideline paragraphs, so that the pools,
+//! and the term dictionaries of an index built on the generated corpus, are as large
+//! as the corpus allows. A generated resolution gets a new symbol, a title, a date
+//! and a random draw of recitals and operative paragraphs from its language's pool,
+//! so paragraphs are recombined across documents, instruments and years.
+//!
+//! It is then laid out the way its language's real texts are, in a layout the
+//! parser reads in that language:
+//! - Chinese: pdftotext's double-spaced pages of a UN resolution;
+//! - English: PyMuPDF's masthead, running heads and page numbers;
+//! - French, Spanish and Russian: the handbook's pages as pdftotext gives them (the
+//!   slices in `handbook/instruments/`): a heading with the symbol and the date
+//!   (`Resolución 80/3 de la Asamblea General, de 7 de diciembre de 2025`), the
+//!   title, the chapeau, operative numbers alone on their line, markers spaced after
+//!   their word (or glued to it), notes under a rule with their numbers on lines of
+//!   their own, form feeds. The UN masthead layout is read by the resolution reader, which knows
+//!   only English and Chinese; the handbook's is read by the page model and the
+//!   instrument reader in all five languages, date included (from the heading).
+//!
+//! In every layout the footnotes stand at the foot of the page that cites them.
+//! Where the handbook's layout would let the reader take one thing for another (a
+//! number in the text for a marker, a line for a new recital or a heading), the
+//! generator keeps such paragraphs out or lays the lines out otherwise, and says why
+//! where it does.
 //!
 //! Each generated document carries what it contains, so a test can check that the
 //! parser reads every one back exactly.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -21,6 +41,34 @@ use regex::Regex;
 use anyhow::{Context, Result, bail};
 use unspace::document::{Document, Kind};
 use unspace::parse;
+
+/// The languages of the pools, in the order the generated documents take them.
+pub const LANGUAGES: [&str; 5] = ["zh", "en", "fr", "es", "ru"];
+
+/// Characters in a line of the handbook's text.
+const HANDBOOK_WIDTH: usize = 84;
+
+/// How a language's documents are laid out: the way its real texts came out of the
+/// extractors the corpus was made with, or the way the handbook prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// pdftotext's double-spaced pages of a UN resolution (Chinese).
+    Pdftotext,
+    /// PyMuPDF's pages of a UN resolution with its masthead (English).
+    Pymupdf,
+    /// The handbook's pages as pdftotext gives them (French, Spanish, Russian).
+    Handbook,
+}
+
+impl Layout {
+    pub fn of(language: &str) -> Layout {
+        match language {
+            "zh" => Layout::Pdftotext,
+            "en" => Layout::Pymupdf,
+            _ => Layout::Handbook,
+        }
+    }
+}
 
 /// A paragraph of a real document with the texts of the footnotes it cites.
 #[derive(Debug, Clone)]
@@ -38,10 +86,22 @@ pub struct Pool {
     pub operative: Vec<Piece>,
 }
 
-/// The pools of both languages.
+impl Pool {
+    fn new(language: &str) -> Pool {
+        Pool {
+            language: language.to_owned(),
+            ..Pool::default()
+        }
+    }
+}
+
+/// The pools of the five languages.
 pub struct Pools {
     pub zh: Pool,
     pub en: Pool,
+    pub fr: Pool,
+    pub es: Pool,
+    pub ru: Pool,
 }
 
 /// What a generated document holds, for checking the parser against it.
@@ -86,15 +146,15 @@ impl Rng {
 }
 
 impl Pools {
-    /// Reads the real documents of `corpus` (the shared corpus folder).
+    /// Reads the real documents of `corpus` (the shared corpus folder): every text
+    /// of its resolutions and of the handbook's instruments, in the five languages.
     pub fn read(corpus: &Path) -> Result<Pools> {
-        let mut zh = Pool {
-            language: "zh".into(),
-            ..Pool::default()
-        };
-        let mut en = Pool {
-            language: "en".into(),
-            ..Pool::default()
+        let mut pools = Pools {
+            zh: Pool::new("zh"),
+            en: Pool::new("en"),
+            fr: Pool::new("fr"),
+            es: Pool::new("es"),
+            ru: Pool::new("ru"),
         };
         let mut files = Vec::new();
         for dir in ["resolutions", "handbook/instruments"] {
@@ -108,18 +168,19 @@ impl Pools {
         files.sort();
         for path in files {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let pool = if name.ends_with(".zh.txt") {
-                &mut zh
-            } else if name.ends_with(".en.txt") {
-                &mut en
-            } else {
+            let Some(language) = LANGUAGES
+                .iter()
+                .find(|l| name.ends_with(&format!(".{l}.txt")))
+            else {
                 continue;
             };
             let parsed = parse::parse_file(&path)?;
-            let resolution = path.parent().is_some_and(|d| d.ends_with("resolutions"));
-            add_document(pool, &parsed.document, resolution);
+            add_document(pools.get_mut(language), &parsed.document);
         }
-        for pool in [&zh, &en] {
+        for pool in [&mut pools.fr, &mut pools.es, &mut pools.ru] {
+            drop_split_words(pool);
+        }
+        for pool in pools.all() {
             if pool.recitals.is_empty() || pool.operative.is_empty() || pool.titles.is_empty() {
                 bail!(
                     "{}: too few {} paragraphs to generate from",
@@ -128,61 +189,124 @@ impl Pools {
                 );
             }
         }
-        Ok(Pools { zh, en })
+        Ok(pools)
     }
 
-    /// Generates document `i` of a corpus: even ones in Chinese, odd ones in English.
+    /// The pools in the order of [`LANGUAGES`].
+    pub fn all(&self) -> [&Pool; 5] {
+        [&self.zh, &self.en, &self.fr, &self.es, &self.ru]
+    }
+
+    fn get_mut(&mut self, language: &str) -> &mut Pool {
+        match language {
+            "zh" => &mut self.zh,
+            "en" => &mut self.en,
+            "fr" => &mut self.fr,
+            "es" => &mut self.es,
+            _ => &mut self.ru,
+        }
+    }
+
+    /// Generates document `i` of a corpus, in the languages of [`LANGUAGES`] in turn.
     pub fn generate(&self, i: usize, rng: &mut Rng) -> Generated {
-        let pool = if i.is_multiple_of(2) {
-            &self.zh
-        } else {
-            &self.en
-        };
-        // Sessions from the eightieth on, 250 symbols each, every symbol once in
-        // Chinese and once in English (separate draws, not translations of each
-        // other): symbols never clash with the real documents.
-        let session = 80 + i / 500;
-        let number = (i % 500) / 2 + 1;
+        let languages = LANGUAGES.len();
+        let pool = self.all()[i % languages];
+        // Sessions from the eightieth on, 250 symbols each, every symbol once in each
+        // language (separate draws, not translations of each other): symbols never
+        // clash with the real documents, nor with each other.
+        let session = 80 + i / (250 * languages);
+        let number = (i % (250 * languages)) / languages + 1;
         let year = 1945 + session;
         let title = &pool.titles[rng.range(0, pool.titles.len() - 1)];
         let recitals = draw(&pool.recitals, rng.range(3, 18), rng);
         let operative = draw(&pool.operative, rng.range(4, 40), rng);
         let day = rng.range(1, 20);
         let doc = Draft::new(session, number, year, day, title, &recitals, &operative);
-        let (text, file_name) = match pool.language.as_str() {
-            "zh" => (doc.pdftotext_zh(), doc.file_name("zh")),
-            _ => (doc.pymupdf_en(rng), doc.file_name("en")),
+        let language = pool.language.as_str();
+        let text = match Layout::of(language) {
+            Layout::Pdftotext => doc.pdftotext_zh(),
+            Layout::Pymupdf => doc.pymupdf_en(rng),
+            Layout::Handbook => doc.handbook(language, rng),
         };
         Generated {
-            file_name,
+            file_name: doc.file_name(language),
             text,
-            expected: doc.expected(&pool.language),
+            expected: doc.expected(language),
         }
     }
 }
 
-/// A footnote number left glued in a paragraph's text (`条约1`, `session15`): the
-/// handbook's footnotes are not always found by the parser, and a stray marker
-/// would be taken for one of the new document's.
+/// A footnote number left glued in a paragraph's text (`条约1`, `session15`,
+/// `пространства1`): the handbook's footnotes are not always found by the parser,
+/// and a stray marker would be taken for one of the new document's.
 static STRAY_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{Han}，；。、”》）][0-9]|[a-z][,;.”)]?[0-9]").unwrap());
+    LazyLock::new(|| Regex::new(r"[\p{Han}，；。、”》）][0-9]|\p{Ll}[,;.”»)]?[0-9]").unwrap());
+
+/// A number the marker reader would take for a marker glued to its word or
+/// punctuation (`para.3 `, `196.2 `, `(XVI) 2`, `1, 2 y 3`), which it prefers to any
+/// other: a paragraph that prints one cannot stand in the handbook layout.
+static GLUED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:[^\d\s]\.|\d{3,}\.|[\p{L},;:)”’"»!?]|[,;:.)”’"»]\s+)(\d{1,3})(?:$|[\s,.;:)])"#)
+        .unwrap()
+});
+
+/// A number the marker reader could take for a marker spaced after its word or a
+/// year (`article 4 of`, `en 1999 27,`), as the handbook prints markers: where a
+/// document prints one, the marker of the note with that number is glued to its
+/// word (`Espaciales3 y`, `объектами3 ,`, as the book also prints them), which the
+/// reader prefers.
+static SPACED_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\p{L}\s|(?:19|20)\d\d\s?)(\d{1,3})(?:$|[\s,.;:)])").unwrap());
+
+/// The heading's date and what follows it in a handbook resolution's title, which
+/// the reader runs into the heading (`Résolution 59/115 du 10 décembre 2004
+/// Application…`, `…от 10 декабря 2004 года Применение…`): the title proper opens
+/// with the first capital after the year.
+static AFTER_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^.*?\b(?:19|20)\d\d\b(?:\s+\p{Ll}+)*\s+(\p{Lu}.*)$").unwrap());
+
+/// A document's title without the heading the handbook prints before a resolution's
+/// (a title that states a date has one; `…号决议` ends a Chinese heading).
+fn title_proper(title: &str) -> &str {
+    if parse::structure::instrument_date(title).is_none() {
+        return title;
+    }
+    if let Some(at) = title.rfind("号决议") {
+        return title[at + "号决议".len()..].trim();
+    }
+    AFTER_HEADING
+        .captures(title)
+        .and_then(|c| c.get(1))
+        .map_or(title, |m| m.as_str().trim())
+}
+
+/// A title fit for a new document: no date (the reader of the new document would
+/// take it), no number (it could be read as a footnote marker), short enough to
+/// stand in a running head.
+fn usable_title(title: &str) -> bool {
+    let chars = title.chars().count();
+    chars > 8
+        && chars <= 150
+        && !title.contains(|c: char| c.is_ascii_digit() || c == '\n')
+        && parse::structure::instrument_date(title).is_none()
+}
 
 /// Takes the paragraphs of one real document that can stand in a new one: whole
-/// sentences ending as a paragraph of a resolution ends, not headings or list items.
-fn add_document(pool: &mut Pool, doc: &Document, resolution: bool) {
-    let has_operative = doc.paragraphs.iter().any(|p| p.kind == Kind::Operative);
-    if resolution && has_operative && doc.title.chars().count() > 8 {
-        let title = doc.title.trim().to_owned();
-        if !pool.titles.contains(&title) {
-            pool.titles.push(title);
-        }
+/// sentences ending as a paragraph of a resolution ends, not headings or list items,
+/// from its recitals and operative paragraphs or from its articles, principles or
+/// guidelines alike.
+fn add_document(pool: &mut Pool, doc: &Document) {
+    let title = title_proper(doc.title.trim());
+    if usable_title(title) && !pool.titles.iter().any(|t| t == title) {
+        pool.titles.push(title.to_owned());
     }
-    for p in &doc.paragraphs {
+    let handbook = Layout::of(&pool.language) == Layout::Handbook;
+    for (k, p) in doc.paragraphs.iter().enumerate() {
         let text = p.text.trim();
         let usable = text.chars().count() >= 30
             && text.chars().count() <= 1200
             && !text.contains('\n')
-            && !text.starts_with(|c: char| c.is_ascii_digit() || "(（[“\"".contains(c))
+            && !text.starts_with(|c: char| c.is_ascii_digit() || "(（[“\"«".contains(c))
             && text.ends_with(|c: char| ",;.，；。".contains(c))
             && !text.contains(['_', '\u{FFFD}'])
             && !text.split_whitespace().any(|w| w.starts_with("http"))
@@ -190,12 +314,33 @@ fn add_document(pool: &mut Pool, doc: &Document, resolution: bool) {
         if !usable {
             continue;
         }
-        let notes = p
+        // A recital is told from the one before it by how it opens: with a capital,
+        // or (Russian) with a participle the reader knows. One that opens in lower
+        // case is taken only where the reader told it from a recital before it.
+        let follows_recital = k > 0 && doc.paragraphs[k - 1].kind == Kind::Preamble;
+        if p.kind == Kind::Preamble && text.starts_with(char::is_lowercase) && !follows_recital {
+            continue;
+        }
+        let notes: Vec<String> = p
             .footnotes
             .iter()
             .filter_map(|n| doc.footnote(*n))
             .map(|n| n.text.clone())
             .collect();
+        // In the handbook layout a number in the text could pass for a marker, a
+        // first line could open something new, every marker needs a word to follow,
+        // and a note's number stands on a line of its own before its text, so a
+        // note that opens with a number would read as another note.
+        if handbook
+            && (GLUED_NUMBER.is_match(text)
+                || opens_something(first_line(text, HANDBOOK_WIDTH))
+                || marker_words(text).len() < notes.len()
+                || notes
+                    .iter()
+                    .any(|n| n.is_empty() || n.starts_with(|c: char| c.is_ascii_digit())))
+        {
+            continue;
+        }
         let piece = Piece {
             text: text.to_owned(),
             notes,
@@ -206,6 +351,65 @@ fn add_document(pool: &mut Pool, doc: &Document, resolution: bool) {
             pool.operative.push(piece);
         }
     }
+}
+
+/// Leaves out the pieces with a word the extractor split by a space (`l’espac e`,
+/// `межправительственн ым`) that the reader did not rejoin in its own document: the
+/// page model rejoins such a word where the document is its evidence (the whole word
+/// printed elsewhere, each piece only once), which in a new document it may be. A
+/// pair of words is suspect when, joined, it is a word of the language's pool, and
+/// neither is so common (in a quarter of the pieces: `и`, `y`, `las`) that every
+/// document prints it more than once.
+fn drop_split_words(pool: &mut Pool) {
+    let words = |text: &str| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            let letter = c.is_alphabetic() && !unspace::analysis::is_cjk(c);
+            match (letter, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let pieces = pool.recitals.len() + pool.operative.len();
+    let mut pieces_with: HashMap<String, usize> = HashMap::new();
+    let texts = pool
+        .recitals
+        .iter()
+        .chain(&pool.operative)
+        .map(|p| p.text.as_str())
+        .chain(pool.titles.iter().map(String::as_str))
+        .chain([chapeau(&pool.language)]);
+    for text in texts {
+        let mut here = HashSet::new();
+        for (a, b) in words(text) {
+            here.insert(text[a..b].to_lowercase());
+        }
+        for w in here {
+            *pieces_with.entry(w).or_default() += 1;
+        }
+    }
+    let common = |w: &str| pieces_with.get(&w.to_lowercase()).copied().unwrap_or(0) * 4 >= pieces;
+    let split = |text: &str| {
+        words(text).windows(2).any(|w| {
+            let ((a0, a1), (b0, b1)) = (w[0], w[1]);
+            let (a, b) = (&text[a0..a1], &text[b0..b1]);
+            &text[a1..b0] == " "
+                && !b.starts_with(char::is_uppercase)
+                && !text[b1..].starts_with(['’', '\''])
+                && pieces_with.contains_key(&format!("{a}{b}").to_lowercase())
+                && !common(a)
+                && !common(b)
+        })
+    };
+    pool.recitals.retain(|p| !split(&p.text));
+    pool.operative.retain(|p| !split(&p.text));
 }
 
 /// `n` distinct pieces of `pool` (or all of them when it is smaller), in pool order
@@ -506,6 +710,182 @@ impl Draft {
         out
     }
 
+    /// The handbook's rendering of a resolution (French, Spanish, Russian), as
+    /// pdftotext gives its pages: a heading with the symbol and the date, the title,
+    /// the chapeau, recitals and operative paragraphs in wrapped lines, operative
+    /// numbers alone on their line, markers spaced after their word (`spatiaux 3,`)
+    /// or glued to it ([`SPACED_NUMBER`]),
+    /// each page's footnotes under a rule with their numbers on lines of their own,
+    /// a form feed after every page. French and Russian pages carry the symbol as a
+    /// running head, `n/m` and a job number at their foot; Spanish ones a bare page
+    /// number, as the book's editions do.
+    fn handbook(&self, language: &str, rng: &mut Rng) -> String {
+        let pages = self.handbook_pages(language);
+        self.handbook_text(language, &pages, rng)
+    }
+
+    /// The lines of the heading, the title and the chapeau.
+    fn handbook_head(&self, language: &str) -> Vec<Line> {
+        const WIDTH: usize = 70; // the heading's larger type
+        let (s, n, d, y) = (self.session, self.number, self.day, self.year);
+        let heading = match language {
+            "fr" if d == 1 => format!("Résolution {s}/{n} du 1er décembre {y}"),
+            "fr" => format!("Résolution {s}/{n} du {d} décembre {y}"),
+            "es" => {
+                format!("Resolución {s}/{n} de la Asamblea General, de {d} de diciembre de {y}")
+            }
+            _ => format!("Резолюция {s}/{n} от {d} декабря {y} года"),
+        };
+        let mut lines = Vec::new();
+        for text in [heading.as_str(), self.title.as_str()] {
+            let atoms: Vec<Atom> = split_atoms(text, false)
+                .map(|(_, a)| Atom {
+                    text: a.to_owned(),
+                    notes: Vec::new(),
+                })
+                .collect();
+            lines.extend(wrap_handbook(&atoms, WIDTH, false));
+        }
+        lines.push(Line::text(chapeau(language).to_owned()));
+        lines
+    }
+
+    /// The heading and the body laid out in pages.
+    fn handbook_pages(&self, language: &str) -> Vec<Page> {
+        const PAGE: usize = 44; // lines of a page, notes included
+        let mut body = self.handbook_head(language);
+        // The numbers printed spaced after a word, the day of the heading among them
+        // (`du 7 décembre`: the reader knows only English month names).
+        let spaced: HashSet<u32> = body
+            .iter()
+            .map(|l| l.text.as_str())
+            .chain(self.paragraphs.iter().map(|p| p.text.as_str()))
+            .flat_map(|t| SPACED_NUMBER.captures_iter(t))
+            .filter_map(|c| c[1].parse().ok())
+            .collect();
+        for p in &self.paragraphs {
+            let atoms = handbook_atoms(p, &spaced);
+            if p.kind == Kind::Operative {
+                body.push(Line::text(format!("{}.", p.number)));
+            }
+            body.extend(wrap_handbook(
+                &atoms,
+                HANDBOOK_WIDTH,
+                p.kind == Kind::Preamble,
+            ));
+        }
+        let note_lines = |n: u32| 1 + self.handbook_note_lines(n, HANDBOOK_WIDTH).len();
+        let mut pages: Vec<Page> = Vec::new();
+        let mut lines: Vec<Line> = Vec::new();
+        let mut notes: Vec<u32> = Vec::new();
+        let mut used = 0;
+        for line in body {
+            // The first note of a page brings the rule and the blank lines about it.
+            let cost = |notes: &[u32]| {
+                let rule = if notes.is_empty() && !line.notes.is_empty() {
+                    3
+                } else {
+                    0
+                };
+                1 + rule + line.notes.iter().map(|&n| note_lines(n)).sum::<usize>()
+            };
+            if !lines.is_empty() && used + cost(&notes) > PAGE {
+                pages.push(Page {
+                    lines: std::mem::take(&mut lines),
+                    notes: std::mem::take(&mut notes),
+                });
+                used = 0;
+            }
+            used += cost(&notes);
+            notes.extend(&line.notes);
+            lines.push(line);
+        }
+        pages.push(Page { lines, notes });
+        pages
+    }
+
+    /// The pages printed: running head, text, notes under their rule, page numbers.
+    fn handbook_text(&self, language: &str, pages: &[Page], rng: &mut Rng) -> String {
+        let total = pages.len();
+        let furniture = language != "es";
+        let job = format!("V.{:02}-{:05}", self.year % 100, rng.range(10000, 99999));
+        // The book's page numbers: none that the text prints too, where the reader
+        // could take one for the number of a note.
+        let printed = self.numbers_printed();
+        let mut first_page = rng.range(100, 899);
+        while (first_page..first_page + total).any(|n| printed.contains(&n)) {
+            first_page = rng.range(100, 899);
+        }
+        let mut out = String::new();
+        for (k, Page { lines, notes }) in pages.iter().enumerate() {
+            if k > 0 && furniture {
+                out.push_str(&format!("{}\n\n", self.symbol()));
+            }
+            for line in lines {
+                out.push_str(&line.text);
+                out.push('\n');
+            }
+            if !notes.is_empty() {
+                out.push_str("\n__________________\n\n");
+                for &n in notes {
+                    out.push_str(&format!("{n}\n"));
+                    for line in self.handbook_note_lines(n, HANDBOOK_WIDTH) {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+            }
+            out.push('\n');
+            let page_of = format!("{}/{total}", k + 1);
+            match (furniture, k % 2) {
+                (true, 0) => out.push_str(&format!("{page_of}\n\n{job}\n")),
+                (true, _) => out.push_str(&format!("{job}\n\n{page_of}\n")),
+                // A single page would leave its number alone under the text, where
+                // nothing tells it from a marker glued to the last paragraph: the
+                // reader learns bare page numbers from their repetition.
+                (false, _) if total > 1 => out.push_str(&format!("{}\n", first_page + k)),
+                (false, _) => {}
+            }
+            // pdftotext ends every page with a form feed, the last one too: the
+            // reader takes a text in pages for a book's, whatever its masthead.
+            out.push('\u{C}');
+        }
+        out
+    }
+
+    /// The numbers the text prints, notes and title included.
+    fn numbers_printed(&self) -> std::collections::HashSet<usize> {
+        let texts = self
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .chain(self.footnotes.iter().map(String::as_str))
+            .chain([self.title.as_str()]);
+        let mut out = std::collections::HashSet::new();
+        for text in texts {
+            for run in text.split(|c: char| !c.is_ascii_digit()) {
+                if let Ok(n) = run.parse() {
+                    out.insert(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// The printed lines of footnote `n`'s text (its number stands on the line above).
+    fn handbook_note_lines(&self, n: u32, width: usize) -> Vec<String> {
+        let atoms: Vec<Atom> = split_atoms(&self.footnotes[n as usize - 1], false)
+            .map(|(_, a)| Atom {
+                text: a.to_owned(),
+                notes: Vec::new(),
+            })
+            .collect();
+        wrap_handbook(&atoms, width, false)
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
     /// The printed lines of footnote `n`, opening with `lead` (its number).
     fn note_lines(&self, lead: &str, n: u32, width: usize, cjk_lines: bool) -> Vec<String> {
         let atoms: Vec<Atom> = split_atoms(&self.footnotes[n as usize - 1], cjk_lines)
@@ -528,6 +908,167 @@ impl Draft {
     fn note_lines_en(&self, n: u32, width: usize) -> Vec<String> {
         self.note_lines(&format!("{n}  "), n, width, false)
     }
+}
+
+/// The chapeau of a resolution as the handbook prints it.
+fn chapeau(language: &str) -> &'static str {
+    match language {
+        "fr" => "L’Assemblée générale,",
+        "es" => "La Asamblea General,",
+        _ => "Генеральная Ассамблея,",
+    }
+}
+
+/// What the instrument reader takes a line opening with it for: an annex, a section
+/// (`IV.`), a group (`B.`), a sub-paragraph (`(a)`, `b)`), an ellipsis, a chapeau.
+static OPENS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:Annex|Annexe|Anexo|Приложение)\b|[IVX]{1,5}\s*\.|[A-H]\s*\.|\(?(?:[a-z]{1,2}|[ivxl]+|[а-я])\)|(?:\.\s*){3}|…|(?:L[’']Assemblée générale|La Asamblea General|Генеральная Ассамблея)\s*,?$)")
+        .unwrap()
+});
+
+/// Would a line beginning with `line` open something new for the instrument reader
+/// (a number, a unit label such as `Article IV`, an annex, a section…) rather than
+/// carry on the paragraph before it?
+fn opens_something(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with(|c: char| c.is_ascii_digit())
+        || parse::refs::unit_label(t).is_some()
+        || OPENS.is_match(t)
+}
+
+/// The start of `text` as its first printed line would show it.
+fn first_line(text: &str, width: usize) -> &str {
+    let (mut end, mut used) = (0, 0);
+    for (start, atom) in split_atoms(text, false) {
+        let word = char_count(atom.trim_end());
+        if start > 0 && used + word > width {
+            break;
+        }
+        used += char_count(atom);
+        end = start + atom.len();
+    }
+    &text[..end]
+}
+
+/// The atoms (words) of `text` after which the handbook layout may print a marker:
+/// a word ending with a letter, maybe before punctuation, not before a number.
+fn marker_words(text: &str) -> Vec<usize> {
+    let atoms: Vec<&str> = split_atoms(text, false).map(|(_, a)| a).collect();
+    (0..atoms.len())
+        .filter(|&k| {
+            let core = atoms[k].trim_end().trim_end_matches([',', ';', ':', '.']);
+            core.ends_with(char::is_alphabetic)
+                && atoms
+                    .get(k + 1)
+                    .is_none_or(|next| !next.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// A paragraph's atoms for the handbook layout, each marker spaced after its word
+/// and before the punctuation that follows it (`spatiaux 3,`), or glued to it where
+/// the document prints the same number spaced after a word (`spatiaux3 ,`); the
+/// markers spread through the paragraph, the last on its last word that can carry
+/// one.
+fn handbook_atoms(p: &Para, spaced: &HashSet<u32>) -> Vec<Atom> {
+    let mut atoms: Vec<Atom> = split_atoms(&p.text, false)
+        .map(|(_, a)| Atom {
+            text: a.to_owned(),
+            notes: Vec::new(),
+        })
+        .collect();
+    let words = marker_words(&p.text);
+    // Preferably after words that close a clause (`spatiaux 3,`), as notes are cited.
+    let last = words.last().copied();
+    let mut spots: Vec<usize> = words
+        .iter()
+        .copied()
+        .filter(|&k| atoms[k].text.trim_end().ends_with([',', ';']) && Some(k) != last)
+        .chain(last)
+        .collect();
+    let count = p.markers.len();
+    if spots.len() < count {
+        spots = words;
+    }
+    for (k, &(n, _)) in p.markers.iter().enumerate() {
+        let at = spots[(spots.len() - 1) * (k + 1) / count];
+        let atom = &mut atoms[at];
+        let core = atom
+            .text
+            .trim_end()
+            .trim_end_matches([',', ';', ':', '.'])
+            .len();
+        let marker = if spaced.contains(&n) {
+            format!("{n} ")
+        } else {
+            format!(" {n}")
+        };
+        atom.text.insert_str(core, &marker);
+        // Glued before a space alone, the marker does not leave two.
+        if atom.text.ends_with("  ") {
+            atom.text.pop();
+        }
+        atom.notes.push(n);
+    }
+    atoms
+}
+
+/// Lays `atoms` out in lines of at most `width` characters, breaking only where the
+/// instrument reader reads the next line as carrying on the paragraph: never before
+/// a line that would open something ([`opens_something`]), and, in a recital, never
+/// after punctuation, where a line that opens with a capital (or a Russian
+/// participle) begins the next recital. Nor does a line stop short, at six words or
+/// fewer without punctuation: the page model would take it for a running head where
+/// the same words stand at the edges of pages (`Государствам и международным
+/// межправительственным организациям рекомендуется`, which opens many guidelines).
+/// A line that cannot be broken runs long.
+fn wrap_handbook(atoms: &[Atom], width: usize, recital: bool) -> Vec<Line> {
+    let joined = |from: usize, to: usize| -> String {
+        atoms[from..to].iter().map(|a| a.text.as_str()).collect()
+    };
+    let may_break = |start: usize, b: usize| {
+        let end = atoms[b - 1].text.trim_end();
+        let after_punct = end.ends_with([',', ';', ':', '.']);
+        if (recital && after_punct) || (b - start <= 6 && !after_punct && !end.ends_with(')')) {
+            return false;
+        }
+        // The line that would begin at `b`, as far as it matters.
+        let mut next = String::new();
+        for a in &atoms[b..] {
+            if !next.is_empty() && char_count(&next) + char_count(a.text.trim_end()) > width {
+                break;
+            }
+            next.push_str(&a.text);
+        }
+        !opens_something(&next)
+    };
+    let mut starts = vec![0];
+    let mut start = 0;
+    let mut k = 0;
+    while k < atoms.len() {
+        let long = char_count(joined(start, k + 1).trim_end()) > width;
+        if long
+            && k > start
+            && let Some(b) = (start + 1..=k).rev().find(|&b| may_break(start, b))
+        {
+            starts.push(b);
+            start = b;
+            continue;
+        }
+        k += 1;
+    }
+    starts.push(atoms.len());
+    starts
+        .windows(2)
+        .map(|w| Line {
+            text: joined(w[0], w[1]).trim_end().to_owned(),
+            notes: atoms[w[0]..w[1]]
+                .iter()
+                .flat_map(|a| a.notes.iter().copied())
+                .collect(),
+            starts: w[0] == 0,
+        })
+        .collect()
 }
 
 /// Where the markers of up to `count` footnotes go in `text`, as distinct byte
@@ -583,6 +1124,12 @@ fn split_atoms(text: &str, cjk_lines: bool) -> impl Iterator<Item = (usize, &str
         start = end;
         piece
     })
+}
+
+/// A printed page: its lines of text and the footnotes they cite, printed at its foot.
+struct Page {
+    lines: Vec<Line>,
+    notes: Vec<u32>,
 }
 
 /// An unbreakable piece of a line and the footnotes whose markers it carries.

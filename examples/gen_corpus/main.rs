@@ -52,14 +52,16 @@ fn main() -> Result<()> {
         paragraphs += doc.expected.paragraphs.len();
         files += 1;
     }
+    let sizes: Vec<String> = pools
+        .all()
+        .iter()
+        .map(|p| format!("{} {}+{}", p.language, p.recitals.len(), p.operative.len()))
+        .collect();
     println!(
-        "{}: {files} documents, {paragraphs} paragraphs, {:.1} MB (pools: zh {}+{}, en {}+{} paragraphs)",
+        "{}: {files} documents, {paragraphs} paragraphs, {:.1} MB (pools: {} paragraphs)",
         out.display(),
         written as f64 / 1e6,
-        pools.zh.recitals.len(),
-        pools.zh.operative.len(),
-        pools.en.recitals.len(),
-        pools.en.operative.len(),
+        sizes.join(", "),
     );
     Ok(())
 }
