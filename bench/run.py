@@ -47,7 +47,7 @@ BIN = ROOT / "target" / "release" / "unspace"
 GNU_TIME = "/usr/bin/time"
 GEN = ROOT / "target" / "release" / "examples" / "gen_corpus"
 
-# Common and rare terms, phrases, Chinese and English, references.
+# Common and rare terms, phrases, in the five languages; references.
 QUERIES = [
     ("zh common", "外层空间"),
     ("zh rare", "开放月球基金会"),
@@ -56,6 +56,9 @@ QUERIES = [
     ("en common", "space"),
     ("en rare", "Lunar"),
     ("en phrase", "long-term sustainability"),
+    ("fr phrase", "débris spatiaux"),
+    ("es phrase", "Estado de lanzamiento"),
+    ("ru common", "космического пространства"),
     ("reference", "75/92"),
     ("symbol", "A/AC.105/1240"),
 ]
