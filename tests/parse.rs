@@ -453,3 +453,52 @@ fn the_english_76_76_loses_and_duplicates_no_word() {
     let off: Vec<_> = tally.into_iter().filter(|(_, n)| *n != 0).collect();
     assert!(off.is_empty(), "words lost (+) or duplicated (-): {off:?}");
 }
+
+#[test]
+fn a_day_before_a_french_spanish_or_russian_month_is_a_date_not_a_note_marker() {
+    // A handbook-style resolution whose heading prints its date: the day must not be
+    // taken for the marker of note 1, which the recital cites.
+    let cases = [
+        (
+            "A-RES-80-3.es.txt",
+            "Resolución 80/3 de la Asamblea General, de 1 de diciembre de 2025",
+            "La Asamblea General,",
+            "Recordando el Convenio sobre Registro 1,",
+            "Decide seguir examinando la cuestión.",
+            "Naciones Unidas, Treaty Series, vol. 1023.",
+        ),
+        (
+            "A-RES-80-4.fr.txt",
+            "Résolution 80/4 du 1 décembre 2025",
+            "L’Assemblée générale,",
+            "Rappelant la Convention sur l’immatriculation 1,",
+            "Décide de poursuivre l’examen de la question.",
+            "Nations Unies, Recueil des Traités, vol. 1023.",
+        ),
+        (
+            "A-RES-80-5.ru.txt",
+            "Резолюция 80/5 от 1 декабря 2025 года",
+            "Генеральная Ассамблея,",
+            "ссылаясь на Конвенцию о регистрации 1,",
+            "постановляет продолжить рассмотрение этого вопроса.",
+            "Организация Объединенных Наций, Сборник договоров, т. 1023.",
+        ),
+    ];
+    for (name, heading, chapeau, recital, operative, note) in cases {
+        let text = format!(
+            "{heading}\nTítulo\n{chapeau}\n{recital}\n1.\n{operative}\n\n__________________\n\n1\n{note}\n\u{c}"
+        );
+        let parsed = parse_text(&text, Path::new(name));
+        let doc = &parsed.document;
+        assert_eq!(
+            doc.date.as_deref(),
+            Some("2025-12-01"),
+            "{name}: {:?}",
+            parsed.warnings
+        );
+        let first = &doc.paragraphs[0];
+        assert_eq!(first.kind, Kind::Preamble, "{name}");
+        assert_eq!(first.footnotes, vec![1], "{name}: {:?}", doc.paragraphs);
+        assert_eq!(doc.footnotes.len(), 1, "{name}");
+    }
+}

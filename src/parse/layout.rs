@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::resolution::MONTHS;
+use super::structure::MONTH_NAMES;
 use super::text::marker;
 use crate::document::Footnote;
 
@@ -338,6 +339,23 @@ const ABBREVIATIONS: [&str; 14] = [
     "sess",
 ];
 
+/// Whether `rest` (what follows a number) begins with a month's name, in any of the
+/// languages dates are printed in, or in Spanish after `de`.
+fn month_follows(rest: &str) -> bool {
+    let mut words = rest
+        .split_whitespace()
+        .map(|w| w.trim_end_matches([',', '.']));
+    let mut next = words.next().unwrap_or("");
+    if next == "de" {
+        next = words.next().unwrap_or("");
+    }
+    let lower = next.to_lowercase();
+    MONTHS.contains(&next)
+        || MONTH_NAMES
+            .iter()
+            .any(|names| names.contains(&lower.as_str()))
+}
+
 fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -371,11 +389,9 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         {
             continue;
         }
-        // `2015, 12 October`: a day before its month is a date, not a marker.
-        let next_word = text[end..].split_whitespace().next().unwrap_or("");
-        if text[end..].starts_with(char::is_whitespace)
-            && MONTHS.contains(&next_word.trim_end_matches([',', '.']))
-        {
+        // `2015, 12 October`, `du 8 décembre`, `de 1 de diciembre`, `от 9 декабря`:
+        // a day before its month is a date, not a marker.
+        if text[end..].starts_with(char::is_whitespace) && month_follows(&text[end..]) {
             continue;
         }
         let digits = &text[start..end];

@@ -941,7 +941,8 @@ pub fn instrument_date(text: &str) -> Option<String> {
     None
 }
 
-const MONTH_NAMES: [[&str; 12]; 3] = [
+/// Month names in French, Spanish and Russian (genitive), as dates are printed.
+pub(super) const MONTH_NAMES: [[&str; 12]; 3] = [
     [
         "janvier",
         "février",
