@@ -2,7 +2,7 @@
 """Benchmarks of unspace at scale, each figure beside a peer measured in the same run.
 
     python3 bench/run.py                 # 10 MB and 100 MB generated corpora: one table
-    python3 bench/run.py --gb            # 10 MB, 100 MB and 1 GB (opt-in: ~15 min, 4 GB disk)
+    python3 bench/run.py --gb            # 10 MB, 100 MB and 1 GB (opt-in: ~20 min, 5 GB of disk)
     python3 bench/run.py --sizes 10      # only 10 MB (a quick check)
     python3 bench/run.py default         # search over the default corpus (data/) vs rg
     python3 bench/run.py pdf             # index the five handbook PDFs (zh en fr es ru)
