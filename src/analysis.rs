@@ -151,7 +151,15 @@ pub fn scan(text: &str, emit: &mut Emit) {
             continue;
         }
         folded.clear();
-        folded.extend(std::iter::once(c).nfkc());
+        // Most letters (`é`, `д`) are their own NFKC form: a table lookup says so
+        // without running the normaliser.
+        if unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+        {
+            folded.push(c);
+        } else {
+            folded.extend(std::iter::once(c).nfkc());
+        }
         for f in folded.chars() {
             if is_cjk(f) {
                 flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
@@ -189,6 +197,13 @@ fn flush_word(
     }
     if *ascii_word {
         emit(word, start, end, false); // already lowercase; NFKC leaves ASCII alone
+    } else if unicode_normalization::is_nfkc_quick(word.chars())
+        == unicode_normalization::IsNormalized::Yes
+        && word
+            .chars()
+            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
+    {
+        emit(word, start, end, false); // already folded: NFKC and lowercase
     } else {
         let norm: String = word.nfkc().collect::<String>().to_lowercase();
         emit(&norm, start, end, false);

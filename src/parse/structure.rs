@@ -643,17 +643,34 @@ fn after_fragment(lines: &[BodyLine], texts: &[String], k: usize, column: usize)
         && visible_end(&texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
 }
 
+///
+/// Counted on the line as it stands, without building its visible text: marker
+/// sentinels count nothing, a run of white space one column, none at either end. (The
+/// visible text also drops a space between two Chinese characters or before a comma,
+/// one column that no comparison against a column's width turns on.)
 fn display_width(t: &str) -> usize {
-    visible(t)
-        .chars()
-        .map(|c| {
-            if crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c) {
-                2
-            } else {
-                1
+    use super::text::{MARK_CLOSE, MARK_OPEN};
+    let (mut width, mut in_marker, mut space, mut soft) = (0, false, false, false);
+    for c in t.trim().chars() {
+        match c {
+            MARK_OPEN => in_marker = true,
+            MARK_CLOSE => in_marker = false,
+            _ if in_marker => {}
+            // A soft hyphen is invisible, and so is the space an extractor left after it.
+            '\u{AD}' => soft = true,
+            _ if c.is_whitespace() => space = !soft,
+            _ => {
+                width += usize::from(space);
+                (space, soft) = (false, false);
+                width += if crate::analysis::is_cjk(c) || super::text::is_cjk_punct(c) {
+                    2
+                } else {
+                    1
+                };
             }
-        })
-        .sum()
+        }
+    }
+    width
 }
 
 /// A line that could be a heading: short, no closing punctuation, not a continuation.

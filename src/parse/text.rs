@@ -170,7 +170,7 @@ pub fn normalise_spaces(text: &str) -> String {
 /// anywhere else (`по этому` stays: `по` is a word). Words are compared in lower case; a piece that starts with a
 /// capital starts a new word and is never joined. Returns how many were rejoined.
 pub fn rejoin_split_words(texts: &mut [String]) -> usize {
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap;
     let words = |s: &str| -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut start = None;
@@ -190,10 +190,24 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
         }
         out
     };
-    let mut count: HashMap<String, usize> = HashMap::new();
+    // Counted by lowercase form, without allocating for words already lowercase.
+    fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+        if s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
+            std::borrow::Cow::Borrowed(s)
+        } else {
+            std::borrow::Cow::Owned(s.to_lowercase())
+        }
+    }
+    let mut count: FxHashMap<String, usize> = FxHashMap::default();
     for t in texts.iter() {
         for (a, b) in words(t) {
-            *count.entry(t[a..b].to_lowercase()).or_default() += 1;
+            let w = lower(&t[a..b]);
+            match count.get_mut(w.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    count.insert(w.into_owned(), 1);
+                }
+            }
         }
     }
     let mut joined = 0;
@@ -212,9 +226,8 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
             if b.starts_with(char::is_uppercase) || elided {
                 continue;
             }
-            let whole = format!("{a}{b}").to_lowercase();
-            let here = |w: &str| count.get(&w.to_lowercase()).copied().unwrap_or(0);
-            if here(&whole) >= 1 && here(a) == 1 && here(b) == 1 {
+            let here = |w: &str| count.get(lower(w).as_ref()).copied().unwrap_or(0);
+            if here(a) == 1 && here(b) == 1 && here(&format!("{a}{b}")) >= 1 {
                 cuts.push(a1);
             }
         }
