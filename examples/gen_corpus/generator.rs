@@ -361,22 +361,8 @@ fn add_document(pool: &mut Pool, doc: &Document) {
 /// neither is so common (in a quarter of the pieces: `и`, `y`, `las`) that every
 /// document prints it more than once.
 fn drop_split_words(pool: &mut Pool) {
-    let words = |text: &str| -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            let letter = c.is_alphabetic() && !unspace::analysis::is_cjk(c);
-            match (letter, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    out.push((s, i));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        out
-    };
+    // The parser's own words: the pairs it would rejoin.
+    let words = unspace::parse::word_spans;
     let pieces = pool.recitals.len() + pool.operative.len();
     let mut pieces_with: HashMap<String, usize> = HashMap::new();
     let texts = pool

@@ -30,6 +30,7 @@ use anyhow::{Context, Result};
 pub use decode::{Decoded, decode};
 pub use resolution::parse_date;
 pub use text::rejoin_split_words as text_rejoin;
+pub use text::word_spans;
 
 use crate::document::{Document, DocumentKind};
 

@@ -164,6 +164,27 @@ pub fn normalise_spaces(text: &str) -> String {
     out
 }
 
+/// Byte ranges of the words of `text`: runs of letters that are not CJK.
+pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let letter = c.is_alphabetic() && !is_cjk(c);
+        match (letter, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push((st, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, text.len()));
+    }
+    out
+}
+
 /// Rejoins words the extractor split with a stray space (`Официальны е`,
 /// `l’u tilisation`, `spatia ux`) when the text itself is the evidence: the joined
 /// form occurs as a word elsewhere in the same texts, and neither piece occurs
@@ -171,25 +192,7 @@ pub fn normalise_spaces(text: &str) -> String {
 /// capital starts a new word and is never joined. Returns how many were rejoined.
 pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     use rustc_hash::FxHashMap;
-    let words = |s: &str| -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut start = None;
-        for (i, c) in s.char_indices() {
-            let letter = c.is_alphabetic() && !is_cjk(c);
-            match (letter, start) {
-                (true, None) => start = Some(i),
-                (false, Some(st)) => {
-                    out.push((st, i));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(st) = start {
-            out.push((st, s.len()));
-        }
-        out
-    };
+    let words = word_spans;
     // Counted by lowercase form, without allocating for words already lowercase.
     fn lower(s: &str) -> std::borrow::Cow<'_, str> {
         if s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
