@@ -160,8 +160,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     if !has_structure && !paged {
         return None;
     }
-    let width = typical_width(&texts);
-    let column = column_width(&texts).map_or(width, |c| c.min(width));
+    let widths = line_widths(&texts);
+    let width = typical_width(&widths);
+    let column = column_width(&widths).map_or(width, |c| c.min(width));
     let (title, start) = title(&texts);
     let mut read = Read::default();
     if let Some(title) = &title {
@@ -572,15 +573,21 @@ fn numbered(raw: &str) -> Option<(u32, String)> {
     Some((n.parse().ok()?, rest))
 }
 
-/// The width of a full line: the 90th percentile of line lengths, in characters
-/// (Chinese characters count double).
-fn typical_width(texts: &[String]) -> usize {
+/// The widths of the lines that are not empty, in characters (Chinese characters
+/// count double), shortest first: what [`typical_width`] and [`column_width`] read.
+fn line_widths(texts: &[String]) -> Vec<usize> {
     let mut widths: Vec<usize> = texts
         .iter()
         .map(|t| display_width(t))
         .filter(|&w| w > 0)
         .collect();
     widths.sort_unstable();
+    widths
+}
+
+/// The width of a full line: the 90th percentile of line lengths (`widths` from
+/// [`line_widths`]).
+fn typical_width(widths: &[usize]) -> usize {
     widths.get(widths.len() * 9 / 10).copied().unwrap_or(80)
 }
 
@@ -589,13 +596,7 @@ fn typical_width(texts: &[String]) -> usize {
 /// where the lines of justified text crowd. Unlike [`typical_width`] it is not
 /// widened by an extractor that runs two or three printed lines into one, as some
 /// Russian pages come. `None` when no band holds enough lines to tell.
-fn column_width(texts: &[String]) -> Option<usize> {
-    let mut widths: Vec<usize> = texts
-        .iter()
-        .map(|t| display_width(t))
-        .filter(|&w| w > 0)
-        .collect();
-    widths.sort_unstable();
+fn column_width(widths: &[usize]) -> Option<usize> {
     let mut best = (0, 0);
     let mut lo = 0;
     for (hi, &w) in widths.iter().enumerate() {
@@ -1047,7 +1048,8 @@ mod tests {
         let mut texts: Vec<String> = (0..40).map(|i| "x".repeat(70 + i % 6)).collect();
         texts.extend((0..12).map(|_| "y".repeat(210)));
         texts.extend((0..10).map(|_| "z".repeat(20)));
-        assert_eq!(column_width(&texts), Some(75));
-        assert!(typical_width(&texts) > 200);
+        let widths = line_widths(&texts);
+        assert_eq!(column_width(&widths), Some(75));
+        assert!(typical_width(&widths) > 200);
     }
 }
