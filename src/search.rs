@@ -768,10 +768,7 @@ impl Lexicon {
             for run in cjk_runs(&term.units) {
                 for len in 2..=run.len().min(MAX_WORD_CHARS) {
                     for start in 0..=run.len() - len {
-                        let word: String = run[start..start + len]
-                            .iter()
-                            .map(|u| u.norm.as_str())
-                            .collect();
+                        let word = folded(&run[start..start + len]);
                         if cjk_words.contains(&word) {
                             continue;
                         }
@@ -803,9 +800,7 @@ impl Lexicon {
     /// (`和平利用外层空间委员会`: `和平利用` `外层空间` `委员会`); the run itself when
     /// no such words cover it.
     fn cover(&self, run: &[Unit]) -> Vec<(usize, String)> {
-        let text = |from: usize, to: usize| -> String {
-            run[from..to].iter().map(|u| u.norm.as_str()).collect()
-        };
+        let text = |from: usize, to: usize| folded(&run[from..to]);
         let whole = vec![(0, text(0, run.len()))];
         if run.len() <= MAX_WORD_CHARS {
             return whole;
@@ -842,25 +837,19 @@ impl Lexicon {
     /// index holds, less any inside a longer one (`外层空间` ranks, not `空间` in it,
     /// whose paragraphs are many times more and say less about the query).
     fn ranking_words(&self, run: &[Unit]) -> Vec<String> {
-        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut found: Vec<(usize, usize, String)> = Vec::new();
         for len in (2..=run.len().min(MAX_WORD_CHARS)).rev() {
             for start in 0..=run.len() - len {
-                let word: String = run[start..start + len]
-                    .iter()
-                    .map(|u| u.norm.as_str())
-                    .collect();
+                let word = folded(&run[start..start + len]);
                 let inside = found
                     .iter()
-                    .any(|&(s, l)| s <= start && start + len <= s + l);
+                    .any(|&(s, l, _)| s <= start && start + len <= s + l);
                 if !inside && self.cjk_words.contains(&word) {
-                    found.push((start, len));
+                    found.push((start, len, word));
                 }
             }
         }
-        found
-            .into_iter()
-            .map(|(s, l)| run[s..s + l].iter().map(|u| u.norm.as_str()).collect())
-            .collect()
+        found.into_iter().map(|(_, _, word)| word).collect()
     }
 
     /// The languages whose stems `word` matches through.
@@ -981,6 +970,11 @@ fn together(query: &Query) -> Option<Vec<Unit>> {
         }));
     }
     Some(units)
+}
+
+/// The folded text of `units` written together (a Chinese run: `外层空间`).
+fn folded(units: &[Unit]) -> String {
+    units.iter().map(|u| u.norm.as_str()).collect()
 }
 
 fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
