@@ -17,6 +17,7 @@ pub mod document;
 pub mod index;
 pub mod parse;
 pub mod query;
+pub mod ranked;
 pub mod render;
 pub mod search;
 pub mod trace;

@@ -23,6 +23,7 @@ use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term
 use crate::document::{Footnote, Kind};
 use crate::index::{Fields, Library, Stored};
 use crate::query::{Query, Term};
+use crate::ranked::RankedQuery;
 use crate::word_phrase::WordPhraseQuery;
 
 /// How much more a words-field match weighs than an exact-field match.
@@ -626,6 +627,13 @@ fn build_match(
 
 /// A term in one scope: its units in a row in the exact field, or — for terms without
 /// Chinese characters — its stems in a row in the words field.
+///
+/// Stems alone find every paragraph the words as typed would: a document's words
+/// field holds, at each word's position, the word as written (`fr=débris`) beside
+/// its stem, both under the document's language, and every document's language is
+/// one the [`Lexicon`] looks words up in. So a paragraph holding the words in a row
+/// is in a language where each of them occurs ([`Lexicon::languages_of_all`]), and
+/// holds their stems in a row there.
 fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<dyn TantivyQuery> {
     let (exact, words) = match scope {
         Scope::Text => (f.body_exact, f.body_words),
@@ -634,43 +642,13 @@ fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<d
     if term.has_cjk() || term.exact {
         return exact_match(exact, words, &term.units, lexicon);
     }
-    let stemmed = lexicon.languages_of_all(&term.units);
-    let mut alternatives: Vec<Box<dyn TantivyQuery>> = stemmed
-        .iter()
-        .map(|language| phrase(words, stem_terms(&term.units, language)))
-        .collect();
-    if let Some(rest) = in_languages(f, &lexicon.unstemmed(&stemmed)) {
-        alternatives.push(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, exact_match(exact, words, &term.units, lexicon)),
-            (Occur::Must, rest),
-        ])));
-    }
-    union(alternatives)
-}
-
-/// Paragraphs in one of `languages`; `None` when there is none.
-///
-/// A term's words in a row, as typed, are also its stems in a row in a paragraph of
-/// a language the words are stemmed in: there the stem phrase finds every paragraph
-/// the exact phrase would, and the exact phrase, which costs as much, is checked only
-/// in the other languages (`long-term sustainability` in English paragraphs is one
-/// phrase to check, not two). The language clause leads the intersection, so the
-/// phrase's positions are read only in those paragraphs.
-fn in_languages(f: &Fields, languages: &[&str]) -> Option<Box<dyn TantivyQuery>> {
-    if languages.is_empty() {
-        return None;
-    }
-    Some(union(
-        languages
+    union(
+        lexicon
+            .languages_of_all(&term.units)
             .iter()
-            .map(|l| -> Box<dyn TantivyQuery> {
-                Box::new(TermQuery::new(
-                    IndexTerm::from_field_text(f.language, l),
-                    IndexRecordOption::Basic,
-                ))
-            })
+            .map(|language| phrase(words, stem_terms(&term.units, language)))
             .collect(),
-    ))
+    )
 }
 
 /// `units` in a row in the exact field. A run of three CJK characters or more (a
@@ -723,8 +701,6 @@ pub struct Lexicon {
     /// Chinese words of the query (of two to [`MAX_WORD_CHARS`] characters) that
     /// the words fields hold.
     cjk_words: std::collections::HashSet<String>,
-    /// The languages of the index's documents.
-    held: Vec<String>,
 }
 
 impl Lexicon {
@@ -783,15 +759,10 @@ impl Lexicon {
                 }
             }
         }
-        let held = values(searcher, f.language)?
-            .into_iter()
-            .map(|v| String::from_utf8_lossy(&v).into_owned())
-            .collect();
         Ok(Lexicon {
             by_word,
             searched,
             cjk_words,
-            held,
         })
     }
 
@@ -857,16 +828,6 @@ impl Lexicon {
         self.by_word.get(word).map_or(&self.searched, Vec::as_slice)
     }
 
-    /// The languages of the index's documents other than `stemmed`: where the words
-    /// of a query, written as typed, are not also matched through their stems.
-    fn unstemmed(&self, stemmed: &[&str]) -> Vec<&str> {
-        self.held
-            .iter()
-            .map(String::as_str)
-            .filter(|l| !stemmed.contains(l))
-            .collect()
-    }
-
     /// The languages of which every word of `units` is a word.
     fn languages_of_all(&self, units: &[Unit]) -> Vec<&'static str> {
         self.searched
@@ -919,27 +880,19 @@ fn ranking(
     // that order (`launching State`): the whole query as one phrase, as written and
     // through stems, weighs more than any scatter of its words.
     if let Some(units) = together(query) {
-        let exact_phrase = phrase(exact, exact_query_terms(&units));
         if units.iter().all(|u| !u.cjk) {
-            let stemmed = lexicon.languages_of_all(&units);
-            for language in &stemmed {
+            // As in `term_match`: the stems in a row find the words in a row.
+            for language in lexicon.languages_of_all(&units) {
                 out.push(Box::new(BoostQuery::new(
                     phrase(words, stem_terms(&units, language)),
                     TOGETHER_BOOST,
                 )));
             }
-            // As in `term_match`: as typed only where not also through stems.
-            if let Some(rest) = in_languages(f, &lexicon.unstemmed(&stemmed)) {
-                out.push(Box::new(BoostQuery::new(
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Must, exact_phrase),
-                        (Occur::Must, rest),
-                    ])),
-                    TOGETHER_BOOST,
-                )));
-            }
         } else {
-            out.push(Box::new(BoostQuery::new(exact_phrase, TOGETHER_BOOST)));
+            out.push(Box::new(BoostQuery::new(
+                phrase(exact, exact_query_terms(&units)),
+                TOGETHER_BOOST,
+            )));
         }
     }
     out
@@ -985,10 +938,8 @@ fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
 }
 
 /// `matching` must hold; the scoring clauses only add to the score.
-fn ranked(matching: Box<dyn TantivyQuery>, scoring: Vec<Box<dyn TantivyQuery>>) -> BooleanQuery {
-    let mut clauses = vec![(Occur::Must, matching)];
-    clauses.extend(scoring.into_iter().map(|q| (Occur::Should, q)));
-    BooleanQuery::new(clauses)
+fn ranked(matching: Box<dyn TantivyQuery>, scoring: Vec<Box<dyn TantivyQuery>>) -> RankedQuery {
+    RankedQuery::new(matching, scoring)
 }
 
 fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
