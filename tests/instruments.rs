@@ -303,6 +303,37 @@ fn show_finds_units_as_they_are_cited_and_cites_them_as_the_language_prints_them
     }
 }
 
+/// Text copied out of a PDF by a tool that drops form feeds: the page numbers the
+/// book prints alone between blank lines (`66/106`, `67`) still show where pages
+/// end, so the same units are read, furniture and footnotes kept out of them.
+#[test]
+fn instruments_whose_text_lost_its_form_feeds_read_as_with_them() {
+    let mut same = 0;
+    let mut all = 0;
+    for slug in slugs() {
+        for language in LANGUAGES {
+            let path = instruments().join(format!("{slug}.{language}.txt"));
+            let raw = std::fs::read_to_string(&path).expect("UTF-8 text");
+            let flat = raw.replace('\u{C}', "");
+            let paged = read(&slug, language);
+            let doc = parse_text(&flat, &path).document;
+            assert_clean(&format!("{slug}.{language} without form feeds"), &raw, &doc);
+            all += 1;
+            if refs(&doc) == refs(&paged) {
+                same += 1;
+            }
+            // A resolution under the book's dated heading keeps its title and date.
+            if slug == "A-RES-68-74" {
+                assert_eq!(refs(&doc), refs(&paged), "{slug}.{language}");
+                assert_eq!(doc.title, paged.title, "{slug}.{language}");
+                assert_eq!(doc.date.as_deref(), Some("2013-12-11"), "{slug}.{language}");
+            }
+        }
+    }
+    assert_eq!(all, 90);
+    assert!(same >= 85, "{same} of {all} read to the same units");
+}
+
 #[test]
 fn a_resolution_that_adopts_a_declaration_keeps_its_paragraphs_under_the_operative_one() {
     let text = "The General Assembly\n\nRecalling its resolution entitled\n“Prevention of an arms race in outer space”,\n\n1. Adopts the following declaration:\n\n1. Outer space shall be free for exploration.\n\n2. States shall cooperate.\n";

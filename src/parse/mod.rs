@@ -90,9 +90,15 @@ pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) ->
     let masthead = resolution::read_masthead(&lines, double_spaced);
     // A resolution with its UN masthead ("76/76. Title") is read by the resolution
     // reader; anything else that shows structure (a paged book text, a treaty, a set
-    // of principles or guidelines) by the page layer and the instrument reader.
+    // of principles or guidelines, a resolution under the book's heading, with its
+    // form feeds or without) by the page layer and the instrument reader.
+    let dated_heading = || {
+        masthead
+            .chapeau
+            .is_some_and(|c| structure::instrument_date(&lines[..c].join(" ")).is_some())
+    };
     if masthead.title.is_none()
-        && (text.contains('\u{C}') || masthead.chapeau.is_none())
+        && (masthead.chapeau.is_none() || dated_heading() || page::paged(text, &lines))
         && let Some(parsed) = parse_instrument(text, path, learn_furniture)
     {
         return parsed;

@@ -95,8 +95,107 @@ fn split_pages(text: &str) -> Vec<Vec<(usize, String)>> {
             page.push((line_no, clean.trim_end().to_owned()));
         }
     }
+    if let [page] = pages.as_slice() {
+        let lines: Vec<&str> = page.iter().map(|(_, l)| l.as_str()).collect();
+        let breaks = inferred_breaks(&lines);
+        if !breaks.is_empty() {
+            let page = pages.pop().expect("one page");
+            let mut cut = 0;
+            for at in breaks {
+                pages.push(page[cut..at].to_vec());
+                cut = at;
+            }
+            pages.push(page[cut..].to_vec());
+        }
+    }
     pages
 }
+
+/// Whether `lines` come in pages: form feeds, or page numbers where they stood.
+pub fn paged(text: &str, lines: &[&str]) -> bool {
+    text.contains('\u{C}') || !inferred_breaks(lines).is_empty()
+}
+
+/// The fewest non-blank lines a printed page holds between two page numbers.
+const MIN_PAGE_LINES: usize = 15;
+
+/// Where the pages of a text that lost its form feeds end (the index of the line
+/// that opens the next page): after its page numbers, each on a line of its own
+/// before a blank one, as an extractor prints them. A page-of-pages number (`66/106`) is one wherever it
+/// stands. Bare numbers (`67`) are taken when they count up one by one a page's
+/// worth of lines apart, the longest such run, two at least: numbers of notes or
+/// paragraphs on a line of their own stand closer or out of sequence.
+fn inferred_breaks(page: &[&str]) -> Vec<usize> {
+    let blank = |i: usize| page.get(i).is_none_or(|l| l.trim().is_empty());
+    let mut breaks = Vec::new();
+    // Bare numbers: (line index, number, non-blank lines before it).
+    let mut bare: Vec<(usize, u32, usize)> = Vec::new();
+    let mut filled = 0;
+    for (i, line) in page.iter().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        filled += 1;
+        if !blank(i + 1) {
+            continue;
+        }
+        if PAGE_OF.is_match(t) {
+            breaks.push(i + 1);
+        } else if BARE_NUMBER.is_match(t)
+            && let Ok(n) = t.parse()
+        {
+            bare.push((i, n, filled));
+        }
+    }
+    // chain[k]: the length of the longest run ending at bare number k, and the one
+    // before it.
+    let mut chain: Vec<(usize, Option<usize>)> = Vec::with_capacity(bare.len());
+    for (k, &(_, n, at)) in bare.iter().enumerate() {
+        let best = (0..k)
+            .filter(|&j| {
+                let (_, m, before) = bare[j];
+                m.checked_add(1) == Some(n) && at - before >= MIN_PAGE_LINES
+            })
+            .max_by_key(|&j| chain[j].0);
+        chain.push(best.map_or((1, None), |j| (chain[j].0 + 1, Some(j))));
+    }
+    if let Some(last) = (0..chain.len()).max_by_key(|&k| (chain[k].0, std::cmp::Reverse(k)))
+        && chain[last].0 >= 2
+    {
+        let mut k = Some(last);
+        while let Some(at) = k {
+            breaks.push(bare[at].0 + 1);
+            k = chain[at].1;
+        }
+    }
+    // The next page opens with its running head where the book prints one (a symbol
+    // on two pages or more): the job number and the foot's notes that an extractor
+    // may put after the page number stay on the page they belong to.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for line in page {
+        let t = line.trim();
+        if SYMBOL_LIKE.is_match(t) {
+            *seen.entry(t).or_default() += 1;
+        }
+    }
+    for at in &mut breaks {
+        let head = (*at..page.len())
+            .filter(|&j| !blank(j))
+            .take(HEAD_WITHIN)
+            .find(|&j| seen.get(page[j].trim()).is_some_and(|&n| n >= 2));
+        if let Some(j) = head {
+            *at = j;
+        }
+    }
+    breaks.sort_unstable();
+    breaks.dedup();
+    breaks.retain(|&at| at < page.len());
+    breaks
+}
+
+/// How many lines after a page number the next page's running head may stand.
+const HEAD_WITHIN: usize = 4;
 
 /// The shape of a line for learning furniture: digits as `#`, spaces squashed.
 fn shape(line: &str) -> String {
