@@ -417,18 +417,25 @@ pub fn search(
     // Tier 1, matches in the paragraph's own text: every one of them (to count them
     // and to keep them out of tier 2) and the best, in one pass — phrase matching is
     // most of a search's time, so each phrase is checked once per paragraph.
+    // The words standing together are looked for (positions read) only in the best
+    // paragraphs by their words, a window of RESCORE_WINDOW or the limit: a common
+    // query's matches are too many to read every one's positions, and a paragraph
+    // that holds the words together ranks high by its words as well.
     let ranked_text = ranked(
         in_text.box_clone(),
         ranking(f, query, Scope::Text, languages),
     );
+    let window = limit.saturating_add(excluded.len()).max(RESCORE_WINDOW);
     let (mut text_hits, best) = searcher.search(
         &ranked_text,
-        &(
-            AllMatches,
-            TopDocs::with_limit(limit.saturating_add(excluded.len()).max(1)).order_by_score(),
-        ),
+        &(AllMatches, TopDocs::with_limit(window).order_by_score()),
     )?;
     text_hits.remove(&excluded);
+    let best = rescored(
+        &searcher,
+        &together_ranking(f, query, Scope::Text, languages),
+        best,
+    )?;
     let mut found: Vec<(f32, DocAddress)> = best
         .into_iter()
         .filter(|(_, d)| !excluded.contains(*d))
@@ -462,7 +469,9 @@ pub fn search(
     notes_only.remove(&excluded);
     let total = text_hits.len() + notes_only.len();
     if found.len() < limit && !notes_only.is_empty() {
-        let ranked_notes = ranked(elsewhere, ranking(f, query, Scope::Notes, languages));
+        let mut scoring = ranking(f, query, Scope::Notes, languages);
+        scoring.extend(together_ranking(f, query, Scope::Notes, languages));
+        let ranked_notes = ranked(elsewhere, scoring);
         let wanted = (limit - found.len()).min(notes_only.len());
         let skip = text_hits.len() + excluded.len();
         let hits: Vec<(f32, DocAddress)> = searcher.search(
@@ -852,9 +861,9 @@ fn ranking(
     scope: Scope,
     lexicon: &Lexicon,
 ) -> Vec<Box<dyn TantivyQuery>> {
-    let (exact, words) = match scope {
-        Scope::Text => (f.body_exact, f.body_words),
-        Scope::Notes => (f.notes_exact, f.notes_words),
+    let words = match scope {
+        Scope::Text => f.body_words,
+        Scope::Notes => f.notes_words,
     };
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
@@ -876,9 +885,23 @@ fn ranking(
             }
         }
     }
-    // Words typed one after the other rank first where they stand together, in
-    // that order (`launching State`): the whole query as one phrase, as written and
-    // through stems, weighs more than any scatter of its words.
+    out
+}
+
+/// Scoring clauses for words typed one after the other, which rank first where they
+/// stand together, in that order (`launching State`): the whole query as one
+/// phrase, as written and through stems, weighs more than any scatter of its words.
+fn together_ranking(
+    f: &Fields,
+    query: &Query,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Vec<Box<dyn TantivyQuery>> {
+    let (exact, words) = match scope {
+        Scope::Text => (f.body_exact, f.body_words),
+        Scope::Notes => (f.notes_exact, f.notes_words),
+    };
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     if let Some(units) = together(query) {
         if units.iter().all(|u| !u.cjk) {
             // As in `term_match`: the stems in a row find the words in a row.
@@ -896,6 +919,55 @@ fn ranking(
         }
     }
     out
+}
+
+/// How many of the best paragraphs by their words are ranked again by the words
+/// standing together ([`together_ranking`]); all of them when there are fewer.
+const RESCORE_WINDOW: usize = 1000;
+
+/// `candidates` with the score of each of `boosts` that matches them added (each
+/// looked up once, in document order), best first.
+fn rescored(
+    searcher: &Searcher,
+    boosts: &[Box<dyn TantivyQuery>],
+    mut candidates: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    if boosts.is_empty() {
+        return Ok(candidates);
+    }
+    let weights = boosts
+        .iter()
+        .map(|q| {
+            q.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                searcher,
+            ))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| candidates[i].1);
+    let mut segment = None;
+    let mut scorers = Vec::new();
+    for i in order {
+        let address = candidates[i].1;
+        if segment != Some(address.segment_ord) {
+            let reader = searcher.segment_reader(address.segment_ord);
+            scorers = weights
+                .iter()
+                .map(|w| w.scorer(reader, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            segment = Some(address.segment_ord);
+        }
+        for scorer in &mut scorers {
+            if scorer.doc() < address.doc_id {
+                scorer.seek(address.doc_id);
+            }
+            if scorer.doc() == address.doc_id {
+                candidates[i].0 += scorer.score();
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(candidates)
 }
 
 /// How much a paragraph where the query's words stand together gains.

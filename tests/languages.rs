@@ -416,4 +416,22 @@ fn words_typed_together_rank_first_where_they_stand_together() {
     );
     let first: BTreeSet<Key> = hits[..adjacent.len()].iter().cloned().collect();
     assert_eq!(first, adjacent, "the paragraphs with the phrase come first");
+    // With a limit, as a user searches: the best few are paragraphs with the phrase,
+    // in the order of the full ranking.
+    let parsed = unspace::query::parse("launching State").unwrap();
+    let best = search(
+        &f.library,
+        "launching State",
+        &parsed,
+        &Filters::default(),
+        5,
+    )
+    .unwrap();
+    assert_eq!(best.total, hits.len());
+    let best: Vec<Key> = best
+        .hits
+        .into_iter()
+        .map(|h| (h.symbol, h.language, h.kind, h.number, h.r#ref))
+        .collect();
+    assert_eq!(best, hits[..5], "the first five, limited or not");
 }
