@@ -51,8 +51,13 @@ const MERGE_THREADS: usize = 1;
 /// Segments are merged only when there are more than this many...
 const MERGE_ABOVE_SEGMENTS: usize = 8;
 
-/// ...the smallest few together, at most this many at once...
+/// ...the smallest few together, at most this many at once, each past
+/// [`SMALL_SEGMENT`] paragraphs at most this many times the size of those before it
+/// (the one-paragraph segment of a small update waits for others of its size rather
+/// than rewrite a big one)...
 const MERGE_AT_MOST: usize = 4;
+const MERGE_SIZE_RATIO: u32 = 4;
+const SMALL_SEGMENT: u32 = 10_000;
 
 /// ...and never into a segment of more paragraphs than this (about 100 MB of
 /// text): a merge maps the segments it reads, so the largest merge sets a build's
@@ -63,7 +68,7 @@ const MERGE_AT_MOST: usize = 4;
 const MERGE_UP_TO_DOCS: u32 = 200_000;
 
 /// The merge policy above ([`MERGE_ABOVE_SEGMENTS`], [`MERGE_AT_MOST`],
-/// [`MERGE_UP_TO_DOCS`]).
+/// [`MERGE_SIZE_RATIO`], [`SMALL_SEGMENT`], [`MERGE_UP_TO_DOCS`]).
 #[derive(Debug)]
 struct BoundedMerges;
 
@@ -81,7 +86,9 @@ impl tantivy::indexer::MergePolicy for BoundedMerges {
         let mut docs: u32 = 0;
         for segment in by_size {
             let total = docs.saturating_add(segment.num_docs());
-            if chosen.len() == MERGE_AT_MOST || total > MERGE_UP_TO_DOCS {
+            let outgrows = !chosen.is_empty()
+                && segment.num_docs() > docs.saturating_mul(MERGE_SIZE_RATIO).max(SMALL_SEGMENT);
+            if chosen.len() == MERGE_AT_MOST || total > MERGE_UP_TO_DOCS || outgrows {
                 break;
             }
             docs = total;
@@ -1167,6 +1174,17 @@ mod tests {
         assert!(
             merged(&[174_000; 12]).is_empty(),
             "no two segments that would pass the cap together"
+        );
+        let mut update = vec![174_000; 12];
+        update.push(1);
+        assert!(merged(&update).is_empty(), "a small update's segment waits");
+        update.push(30);
+        assert_eq!(merged(&update), [vec![1, 30]], "and joins other small ones");
+        let mut build = vec![174_000; 11];
+        build.extend([12_000, 2_000]);
+        assert!(
+            merged(&build).is_empty(),
+            "a build's last flushes keep their size"
         );
     }
 }
