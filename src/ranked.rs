@@ -113,15 +113,21 @@ impl DocSet for RankedScorer {
 impl Scorer for RankedScorer {
     fn score(&mut self) -> Score {
         let doc = self.matching.doc();
-        let mut score = self.matching.score();
-        for scorer in &mut self.scoring {
-            if scorer.doc() < doc {
-                scorer.seek(doc);
-            }
-            if scorer.doc() == doc {
-                score += scorer.score();
-            }
-        }
-        score
+        self.matching.score() + score_at(&mut self.scoring, doc)
     }
+}
+
+/// The sum of the scores of `scorers` that match `doc`, each moved to it (or past
+/// it) with its own seek; calls come in increasing `doc` order.
+pub fn score_at(scorers: &mut [Box<dyn Scorer>], doc: DocId) -> Score {
+    let mut score = 0.0;
+    for scorer in scorers {
+        if scorer.doc() < doc {
+            scorer.seek(doc);
+        }
+        if scorer.doc() == doc {
+            score += scorer.score();
+        }
+    }
+    score
 }

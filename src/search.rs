@@ -23,7 +23,7 @@ use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term
 use crate::document::{Footnote, Kind};
 use crate::index::{Fields, Library, Stored};
 use crate::query::{Query, Term};
-use crate::ranked::RankedQuery;
+use crate::ranked::{self, RankedQuery};
 use crate::word_phrase::WordPhraseQuery;
 
 /// How much more a words-field match weighs than an exact-field match.
@@ -379,6 +379,16 @@ enum Scope {
     Notes,
 }
 
+impl Scope {
+    /// The scope's exact and words fields.
+    fn fields(self, f: &Fields) -> (Field, Field) {
+        match self {
+            Scope::Text => (f.body_exact, f.body_words),
+            Scope::Notes => (f.notes_exact, f.notes_words),
+        }
+    }
+}
+
 /// Runs a parsed query.
 pub fn search(
     library: &Library,
@@ -421,7 +431,7 @@ pub fn search(
     // paragraphs by their words, a window of RESCORE_WINDOW or the limit: a common
     // query's matches are too many to read every one's positions, and a paragraph
     // that holds the words together ranks high by its words as well.
-    let ranked_text = ranked(
+    let ranked_text = RankedQuery::new(
         in_text.box_clone(),
         ranking(f, query, Scope::Text, languages),
     );
@@ -471,7 +481,7 @@ pub fn search(
     if found.len() < limit && !notes_only.is_empty() {
         let mut scoring = ranking(f, query, Scope::Notes, languages);
         scoring.extend(together_ranking(f, query, Scope::Notes, languages));
-        let ranked_notes = ranked(elsewhere, scoring);
+        let ranked_notes = RankedQuery::new(elsewhere, scoring);
         let wanted = (limit - found.len()).min(notes_only.len());
         let skip = text_hits.len() + excluded.len();
         let hits: Vec<(f32, DocAddress)> = searcher.search(
@@ -644,10 +654,7 @@ fn build_match(
 /// is in a language where each of them occurs ([`Lexicon::languages_of_all`]), and
 /// holds their stems in a row there.
 fn term_match(f: &Fields, term: &Term, scope: Scope, lexicon: &Lexicon) -> Box<dyn TantivyQuery> {
-    let (exact, words) = match scope {
-        Scope::Text => (f.body_exact, f.body_words),
-        Scope::Notes => (f.notes_exact, f.notes_words),
-    };
+    let (exact, words) = scope.fields(f);
     if term.has_cjk() || term.exact {
         return exact_match(exact, words, &term.units, lexicon);
     }
@@ -861,10 +868,7 @@ fn ranking(
     scope: Scope,
     lexicon: &Lexicon,
 ) -> Vec<Box<dyn TantivyQuery>> {
-    let words = match scope {
-        Scope::Text => f.body_words,
-        Scope::Notes => f.notes_words,
-    };
+    let (_, words) = scope.fields(f);
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
         let q = TermQuery::new(
@@ -897,10 +901,7 @@ fn together_ranking(
     scope: Scope,
     lexicon: &Lexicon,
 ) -> Vec<Box<dyn TantivyQuery>> {
-    let (exact, words) = match scope {
-        Scope::Text => (f.body_exact, f.body_words),
-        Scope::Notes => (f.notes_exact, f.notes_words),
-    };
+    let (exact, words) = scope.fields(f);
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     if let Some(units) = together(query) {
         if units.iter().all(|u| !u.cjk) {
@@ -957,14 +958,7 @@ fn rescored(
                 .collect::<tantivy::Result<Vec<_>>>()?;
             segment = Some(address.segment_ord);
         }
-        for scorer in &mut scorers {
-            if scorer.doc() < address.doc_id {
-                scorer.seek(address.doc_id);
-            }
-            if scorer.doc() == address.doc_id {
-                candidates[i].0 += scorer.score();
-            }
-        }
+        candidates[i].0 += ranked::score_at(&mut scorers, address.doc_id);
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(candidates)
@@ -1007,11 +1001,6 @@ fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
         .split(|u| !u.cjk)
         .filter(|run| !run.is_empty())
         .collect()
-}
-
-/// `matching` must hold; the scoring clauses only add to the score.
-fn ranked(matching: Box<dyn TantivyQuery>, scoring: Vec<Box<dyn TantivyQuery>>) -> RankedQuery {
-    RankedQuery::new(matching, scoring)
 }
 
 fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
