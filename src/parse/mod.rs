@@ -98,7 +98,7 @@ pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) ->
             .is_some_and(|c| structure::instrument_date(&lines[..c].join(" ")).is_some())
     };
     if masthead.title.is_none()
-        && (masthead.chapeau.is_none() || dated_heading() || page::paged(text, &lines))
+        && (masthead.chapeau.is_none() || dated_heading() || page::paged(text))
         && let Some(parsed) = parse_instrument(text, path, learn_furniture)
     {
         return parsed;

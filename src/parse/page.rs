@@ -111,9 +111,10 @@ fn split_pages(text: &str) -> Vec<Vec<(usize, String)>> {
     pages
 }
 
-/// Whether `lines` come in pages: form feeds, or page numbers where they stood.
-pub fn paged(text: &str, lines: &[&str]) -> bool {
-    text.contains('\u{C}') || !inferred_breaks(lines).is_empty()
+/// Whether `text` comes in pages: form feeds, or page numbers where they stood
+/// (the pages [`read`] would cut).
+pub fn paged(text: &str) -> bool {
+    text.contains('\u{C}') || split_pages(text).len() > 1
 }
 
 /// The fewest non-blank lines a printed page holds between two page numbers.
@@ -121,10 +122,11 @@ const MIN_PAGE_LINES: usize = 15;
 
 /// Where the pages of a text that lost its form feeds end (the index of the line
 /// that opens the next page): after its page numbers, each on a line of its own
-/// before a blank one, as an extractor prints them. A page-of-pages number (`66/106`) is one wherever it
-/// stands. Bare numbers (`67`) are taken when they count up one by one a page's
-/// worth of lines apart, the longest such run, two at least: numbers of notes or
-/// paragraphs on a line of their own stand closer or out of sequence.
+/// before a blank one, as an extractor prints them. A page-of-pages number
+/// (`66/106`) is one wherever it stands. Bare numbers (`67`) are taken when they
+/// count up one by one a page's worth of lines apart, the longest such run, two at
+/// least: numbers of notes or paragraphs on a line of their own stand closer or out
+/// of sequence.
 fn inferred_breaks(page: &[&str]) -> Vec<usize> {
     let blank = |i: usize| page.get(i).is_none_or(|l| l.trim().is_empty());
     let mut breaks = Vec::new();
