@@ -8,7 +8,7 @@
     python3 bench/run.py pdf             # index the five handbook PDFs (zh en fr es ru)
 
 For each size, the corpus generator (examples/gen_corpus) writes that many MB of
-resolutions made from the real ones in ../shared/corpus (or UNSPACE_CORPUS), in
+resolutions made from the real ones in tests/corpus (the repository's own copy), in
 Chinese, English, French, Spanish and Russian in turn. Then, in one run:
 
   * a full index build: wall time, MB of text per second, peak RSS;
@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("UNSPACE_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS = ROOT / "tests" / "corpus"
 BIN = ROOT / "target" / "release" / "unspace"
 GNU_TIME = "/usr/bin/time"
 GEN = ROOT / "target" / "release" / "examples" / "gen_corpus"
@@ -337,7 +337,7 @@ def main():
     parser.add_argument("--runs", type=int, default=15, help="search runs per query and tool")
     args = parser.parse_args()
     if not (CORPUS / "resolutions").is_dir():
-        sys.exit(f"no corpus at {CORPUS}: set UNSPACE_CORPUS")
+        sys.exit(f"no corpus at {CORPUS}")
     if args.what == "pdf":
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
         bench_pdf()

@@ -319,18 +319,72 @@ fn sub_paragraphs_stay_inside_their_operative_paragraph() {
     );
 }
 
+/// Every file of the default corpus (`data/`) is listed in its SHA256SUMS with the
+/// sum it has, and is an unedited copy of a file of the source corpus (the same sum
+/// as in `tests/corpus/SHA256SUMS`).
 #[test]
-fn the_default_corpus_is_a_copy_of_the_shared_seed() {
-    for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
-        let data = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("data")
-                .join(name),
-        )
-        .unwrap();
-        let shared = std::fs::read(corpus().join("resolutions").join(name)).unwrap();
-        assert!(data == shared, "data/{name} differs from the shared corpus");
+fn the_default_corpus_is_a_copy_of_the_source_corpus() {
+    use std::collections::HashSet;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sums = |path: &Path| -> Vec<(String, String)> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once("  "))
+            .map(|(sum, name)| (sum.to_owned(), name.trim_start_matches("./").to_owned()))
+            .collect()
+    };
+    let source: HashSet<String> = sums(&corpus().join("SHA256SUMS"))
+        .into_iter()
+        .map(|(sum, _)| sum)
+        .collect();
+    let listed = sums(&root.join("data/SHA256SUMS"));
+    let mut on_disk = 0;
+    for entry in walk(&root.join("data")) {
+        if entry.extension().is_some_and(|e| e == "txt" || e == "pdf") {
+            on_disk += 1;
+        }
     }
+    assert_eq!(listed.len(), on_disk, "every document of data/ is listed");
+    assert!(listed.len() >= 100, "the default corpus: {} files", listed.len());
+    for (sum, name) in &listed {
+        let bytes = std::fs::read(root.join("data").join(name)).unwrap();
+        assert_eq!(&sha256_hex(&bytes), sum, "data/{name} has the sum SHA256SUMS gives");
+        assert!(source.contains(sum), "data/{name} is a copy of a source-corpus file");
+    }
+    // The seed resolution itself, in both languages.
+    for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
+        let data = std::fs::read(root.join("data/resolutions").join(name)).unwrap();
+        let shared = std::fs::read(corpus().join("resolutions").join(name)).unwrap();
+        assert!(data == shared, "data/resolutions/{name} differs from the source corpus");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// SHA-256 of `bytes`, by the `sha256sum` tool (coreutils), so that the test does
+/// not compute the sums the way the files were listed.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha256sum runs");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
 }
 
 #[test]

@@ -11,14 +11,9 @@ use std::process::Command;
 use common::{Workspace, stderr, stdout};
 use serde_json::Value;
 
-/// The default corpus (data/ of the project) in a fresh workspace.
-fn default_corpus() -> Workspace {
-    let ws = Workspace::new();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap() {
-        let path = entry.unwrap().path();
-        ws.copy(&path, path.file_name().unwrap().to_str().unwrap());
-    }
-    ws
+/// The seed resolution, A/RES/76/76 in Chinese and English, in a fresh workspace.
+fn seed_corpus() -> Workspace {
+    Workspace::with_resolutions(&["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"])
 }
 
 /// Runs unspace with `args` in a pseudo-terminal of `cols` columns (stdin, stdout and
@@ -61,7 +56,7 @@ fn columns(line: &str) -> usize {
 
 #[test]
 fn output_wraps_to_the_terminal_with_a_hanging_indent() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     assert_eq!(ws.run(&["index"]).status.code(), Some(0));
     for query in ["'space debris'", "空间碎片"] {
         let shown = plain(&in_terminal(
@@ -110,7 +105,7 @@ fn output_wraps_to_the_terminal_with_a_hanging_indent() {
 
 #[test]
 fn long_output_is_paged_in_a_terminal_and_never_when_piped() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     let pager = [("PAGER", "echo PAGED-BY-PAGER; cat")];
     let shown = in_terminal(&ws, 80, &pager, "search 外层空间");
     assert!(shown.contains("PAGED-BY-PAGER"), "{shown}");
@@ -150,7 +145,7 @@ fn long_output_is_paged_in_a_terminal_and_never_when_piped() {
 
 #[test]
 fn the_list_shows_one_line_per_paragraph_with_the_match() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     let out = ws.run(&["search", "space debris", "--list", "-n", "50"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -187,7 +182,7 @@ fn the_list_shows_one_line_per_paragraph_with_the_match() {
 
 #[test]
 fn quotes_mean_the_words_exactly_as_typed() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     let found = |q: &str| -> Vec<String> {
         let out = ws.run(&["search", q, "--json", "-n", "1000", "--lang", "en"]);
         let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -226,7 +221,7 @@ fn quotes_mean_the_words_exactly_as_typed() {
 
 #[test]
 fn filters_that_match_nothing_say_what_exists() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     let total = |args: &[&str]| -> u64 {
         let mut all = vec!["search", "空间碎片", "--json"];
         all.extend_from_slice(args);
@@ -283,7 +278,7 @@ fn filters_that_match_nothing_say_what_exists() {
 
 #[test]
 fn json_says_where_it_matched_and_gives_character_offsets() {
-    let ws = default_corpus();
+    let ws = seed_corpus();
     let out = ws.run(&["search", "空间碎片", "--json"]);
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     for hit in v["hits"].as_array().unwrap() {
@@ -314,7 +309,7 @@ fn json_says_where_it_matched_and_gives_character_offsets() {
 
 #[test]
 fn every_readme_example_answers_on_a_fresh_clone() {
-    let ws = default_corpus();
+    let ws = Workspace::default_corpus();
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut ran = 0;

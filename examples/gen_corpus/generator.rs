@@ -1,6 +1,6 @@
 //! Realistic resolutions made from the real ones, for benchmarks at scale.
 //!
-//! Every text of `../shared/corpus` (its resolutions and the handbook's eighteen
+//! Every text of `tests/corpus` (its resolutions and the handbook's eighteen
 //! instruments, in Chinese, English, French, Spanish and Russian) is read with
 //! unspace's own parser into pools of recitals and of operative paragraphs (with the
 //! footnotes they cite), one pool per language. Operative paragraphs include the
@@ -146,7 +146,7 @@ impl Rng {
 }
 
 impl Pools {
-    /// Reads the real documents of `corpus` (the shared corpus folder): every text
+    /// Reads the real documents of `corpus` (the test corpus folder): every text
     /// of its resolutions and of the handbook's instruments, in the five languages.
     pub fn read(corpus: &Path) -> Result<Pools> {
         let mut pools = Pools {

@@ -4,8 +4,8 @@
 //! cargo run --release --example gen_corpus -- OUT_DIR MEGABYTES [--seed N] [--corpus PATH]
 //! ```
 //!
-//! The documents are made from the real ones in the shared corpus (`../shared/corpus`
-//! or `UNSPACE_CORPUS`): see `generator.rs`. The same seed gives the same files.
+//! The documents are made from the real ones in the repository's test corpus
+//! (`tests/corpus`, or `--corpus DIR`): see `generator.rs`. The same seed gives the same files.
 
 // `Expected` is read by tests/generator.rs, not here.
 #[allow(dead_code)]
@@ -19,9 +19,7 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let mut positional = Vec::new();
     let mut seed = 2021_u64;
-    let mut corpus = std::env::var_os("UNSPACE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
+    let mut corpus = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus"));
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--seed" => seed = args.next().context("--seed needs a number")?.parse()?,

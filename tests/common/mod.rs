@@ -10,15 +10,14 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
-/// The shared corpus: `UNSPACE_CORPUS`, or `../shared/corpus` from the project root.
-/// Tests that need it fail (never skip) when it is missing.
+/// The real corpus that ships with the repository (`tests/corpus`, a copy of the
+/// project's source corpus with its SHA-256 sums). Tests that need it fail (never
+/// skip) when it is missing.
 pub fn corpus() -> PathBuf {
-    let dir = std::env::var_os("UNSPACE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     assert!(
         dir.join("resolutions").is_dir(),
-        "the shared corpus is missing at {}: set UNSPACE_CORPUS or put it at ../shared/corpus",
+        "the test corpus is missing at {}",
         dir.display()
     );
     dir
@@ -47,6 +46,14 @@ impl Workspace {
         for name in names {
             ws.copy(&resolution(name), name);
         }
+        ws
+    }
+
+    /// A workspace whose data/ is a copy of the project's default corpus (`data/`),
+    /// as a fresh clone has it.
+    pub fn default_corpus() -> Workspace {
+        let ws = Workspace::new();
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), &ws.data());
         ws
     }
 
@@ -94,6 +101,20 @@ impl Workspace {
         Library::open(&self.index())
             .expect("the index opens")
             .expect("the index was committed")
+    }
+}
+
+/// Copies the folder `from` into `to` (made if missing), recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("make folder");
+    for entry in fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
     }
 }
 
