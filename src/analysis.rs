@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
-use rust_stemmers::{Algorithm, Stemmer};
+use rust_stemmers::Stemmer;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -299,15 +299,9 @@ pub fn words_value(language: &str, text: &str) -> String {
 }
 
 fn stemmer(language: &str) -> Option<Stemmer> {
-    let algorithm = match language {
-        "en" => Algorithm::English,
-        "fr" => Algorithm::French,
-        "es" => Algorithm::Spanish,
-        "ru" => Algorithm::Russian,
-        "ar" => Algorithm::Arabic,
-        _ => return None,
-    };
-    Some(Stemmer::create(algorithm))
+    crate::model::Language::from_code(language)?
+        .stemmer()
+        .map(Stemmer::create)
 }
 
 /// Tokens of one text, their texts packed into one string; handed out through one

@@ -110,7 +110,7 @@ const SEARCH_THREADS: usize = 16;
 const PARALLEL_SEARCH_FROM: u64 = 50_000;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles of every field, built once with the schema.
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +130,11 @@ pub struct Fields {
     pub date: Field,
     pub text: Field,
     pub notes: Field,
+    /// The footnote numbers the unit cites, in order of citation.
+    pub cites: Field,
+    /// On a document's first unit only: what the document holds beyond its units
+    /// ([`DocumentHead`], JSON), so that `show` answers from the index alone.
+    pub head: Field,
     pub body_exact: Field,
     pub body_words: Field,
     pub notes_exact: Field,
@@ -162,6 +167,8 @@ impl Fields {
             date: b.add_text_field("date", STORED),
             text: b.add_text_field("text", STORED),
             notes: b.add_text_field("notes", STORED),
+            cites: b.add_u64_field("cites", STORED),
+            head: b.add_text_field("head", STORED),
             body_exact: b.add_text_field("body_exact", positions(GRAMS)),
             body_words: b.add_text_field("body_words", positions(WORDS)),
             notes_exact: b.add_text_field("notes_exact", positions(GRAMS)),
@@ -226,6 +233,9 @@ pub struct Library {
     pub index: Index,
     pub fields: Fields,
     pub payload: Payload,
+    /// The one reader of this commit, made on the first search and shared by every
+    /// search after it (threads included).
+    reader: std::sync::OnceLock<tantivy::IndexReader>,
 }
 
 /// The folder of the index of this program's schema inside `root`.
@@ -255,6 +265,7 @@ impl Library {
             index,
             fields,
             payload,
+            reader: std::sync::OnceLock::new(),
         }))
     }
 }
@@ -305,7 +316,7 @@ impl Directory for ReadOnlyTolerant {
     }
 }
 
-/// A paragraph's stored fields, as read back from the index.
+/// A paragraph's stored fields, as read back from the index (see [`StoredUnit`]).
 pub struct Stored(TantivyDocument);
 
 impl Stored {
@@ -334,6 +345,91 @@ impl Stored {
     }
 }
 
+/// What a document holds beyond its units, stored with its first unit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DocumentHead {
+    pub kind: crate::document::DocumentKind,
+    pub meeting: Option<String>,
+    /// The file it was read from, as the parser named it.
+    pub source: String,
+    /// Every footnote of the document, cited by a unit or not.
+    pub footnotes: Vec<Footnote>,
+    pub title_footnotes: Vec<u32>,
+}
+
+/// One unit (paragraph) as the index stores it: the one reader of the stored fields,
+/// which search hits, parallel texts, `show` and `trace` all use.
+#[derive(Debug, Clone)]
+pub struct StoredUnit {
+    /// The data file's key (its path inside the data folder).
+    pub file: String,
+    pub symbol: String,
+    pub language: String,
+    pub title: String,
+    /// Adoption date, `YYYY-MM-DD`; empty when the document states none.
+    pub date: String,
+    pub year: Option<u32>,
+    /// The unit's place in its document.
+    pub ordinal: u64,
+    pub paragraph: Paragraph,
+    /// The footnotes the unit cites, with their text.
+    pub notes: Vec<Footnote>,
+    /// The document head, on the document's first unit.
+    pub head: Option<DocumentHead>,
+}
+
+impl StoredUnit {
+    /// Reads the unit at `address`.
+    pub fn read(
+        searcher: &tantivy::Searcher,
+        f: &Fields,
+        address: tantivy::DocAddress,
+    ) -> Result<StoredUnit> {
+        use tantivy::schema::Value;
+        let doc = Stored::read(searcher, address)?;
+        let text = |field: Field| doc.text(field);
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        let notes: Vec<Footnote> = serde_json::from_str(&text(f.notes))
+            .context("a paragraph's stored footnotes are unreadable")?;
+        let head = match some(text(f.head)) {
+            Some(json) => Some(
+                serde_json::from_str(&json).context("a document's stored head is unreadable")?,
+            ),
+            None => None,
+        };
+        let cites = doc
+            .0
+            .get_all(f.cites)
+            .filter_map(|v| v.as_u64())
+            .filter_map(|n| u32::try_from(n).ok())
+            .collect();
+        Ok(StoredUnit {
+            file: text(f.source),
+            symbol: text(f.symbol),
+            language: text(f.language),
+            title: text(f.title),
+            date: text(f.date),
+            year: doc
+                .number(f.year)
+                .filter(|&y| y > 0)
+                .and_then(|y| u32::try_from(y).ok()),
+            ordinal: doc.number(f.ordinal).unwrap_or(0),
+            paragraph: Paragraph {
+                kind: crate::document::Kind::from_name(&text(f.kind))
+                    .unwrap_or(crate::document::Kind::Paragraph),
+                number: doc.number(f.number).unwrap_or(0) as u32,
+                text: text(f.text),
+                footnotes: cites,
+                r#ref: text(f.r#ref),
+                heading: some(text(f.heading)),
+                label: some(text(f.label)),
+            },
+            notes,
+            head,
+        })
+    }
+}
+
 /// The error for an index that cannot be opened: not allowed to read it, or damaged.
 fn unreadable(dir: &Path, e: &TantivyError) -> anyhow::Error {
     // tantivy wraps the I/O error in several layers; its kind is in the debug form.
@@ -347,23 +443,34 @@ fn unreadable(dir: &Path, e: &TantivyError) -> anyhow::Error {
     }
 }
 
-/// The error for an index that cannot be read: it says what to run.
+/// The error for an index that cannot be read ([`crate::error::Error::Damaged`]).
 pub fn damaged(dir: &Path, why: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}: the index is damaged ({why}); run `unspace index --rebuild` to rebuild it from the data folder",
-        dir.display()
-    )
+    crate::error::Error::Damaged {
+        dir: dir.to_owned(),
+        why: why.to_owned(),
+    }
+    .into()
 }
 
 impl Library {
-    /// A searcher over the last commit. Each process searches once, so the reader
-    /// never reloads (and starts no file-watching thread).
+    /// A searcher over the commit this library was opened on. The reader is made
+    /// once, on the first call, and never reloads (nor starts a file-watching
+    /// thread): a caller that wants a later commit opens the library again (as
+    /// [`crate::engine::Engine`] does after each update).
     ///
     /// An index of several segments is searched one segment per core: a common term
     /// costs by the number of its matches, and on two cores two segments take half
     /// the time. One segment (every small corpus) stays on the calling thread, which
     /// spares a search the start of a thread pool.
     pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader.searcher());
+        }
+        let reader = self.new_reader()?;
+        Ok(self.reader.get_or_init(|| reader).searcher())
+    }
+
+    fn new_reader(&self) -> Result<tantivy::IndexReader> {
         let metas = self
             .index
             .searchable_segment_metas()
@@ -382,7 +489,7 @@ impl Library {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .context("could not open the index for reading")?;
-        Ok(reader.searcher())
+        Ok(reader)
     }
 
     /// What is wrong with the index's files, if anything: segment files missing, or
@@ -1085,6 +1192,22 @@ fn paragraph_document(
         fields.notes,
         serde_json::to_string(&notes).expect("footnotes serialise"),
     );
+    for cited in &paragraph.footnotes {
+        d.add_u64(fields.cites, u64::from(*cited));
+    }
+    if ordinal == 0 {
+        let head = DocumentHead {
+            kind: doc.kind,
+            meeting: doc.meeting.clone(),
+            source: doc.source.clone(),
+            footnotes: doc.footnotes.clone(),
+            title_footnotes: doc.title_footnotes.clone(),
+        };
+        d.add_text(
+            fields.head,
+            serde_json::to_string(&head).expect("a document head serialises"),
+        );
+    }
     d.add_text(fields.r#ref, &paragraph.r#ref);
     d.add_text(fields.heading, paragraph.heading.as_deref().unwrap_or(""));
     d.add_text(fields.label, paragraph.label.as_deref().unwrap_or(""));

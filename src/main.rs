@@ -6,14 +6,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 
 use clap::Parser;
-use unspace::app::{self, Outcome, say};
-use unspace::cli::Cli;
+use unspace::cli::{self, Cli, Outcome, say};
 
 fn main() -> ExitCode {
     // Panics are reported once, below, not by the default hook.
     std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
-    let outcome = match catch_unwind(AssertUnwindSafe(|| app::run(cli))) {
+    let outcome = match catch_unwind(AssertUnwindSafe(|| cli::run(cli))) {
         Ok(outcome) => outcome,
         Err(panic) => {
             let message = panic

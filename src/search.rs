@@ -21,7 +21,9 @@ use tantivy::{
 
 use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, units, word_term};
 use crate::document::{Footnote, Kind};
-use crate::index::{Fields, Library, Stored};
+use crate::error::{Error, listed};
+use crate::index::{Fields, Library, StoredUnit};
+use crate::model::Language;
 use crate::query::{Query, Term};
 use crate::ranked::{self, RankedQuery};
 use crate::word_phrase::WordPhraseQuery;
@@ -84,7 +86,7 @@ pub struct Hit {
 }
 
 /// The symbols (document ids) of the index.
-fn symbols(searcher: &Searcher, f: &Fields) -> Result<Vec<String>> {
+pub fn symbols(searcher: &Searcher, f: &Fields) -> Result<Vec<String>> {
     Ok(values(searcher, f.symbol)?
         .into_iter()
         .map(|v| String::from_utf8_lossy(&v).into_owned())
@@ -122,23 +124,9 @@ fn values(searcher: &Searcher, field: Field) -> Result<std::collections::BTreeSe
     Ok(out)
 }
 
-/// Language names a user may type for a code.
-const LANGUAGE_NAMES: [(&str, &[&str]); 6] = [
-    ("zh", &["chinese", "中文", "汉语", "zho", "chi"]),
-    ("en", &["english", "eng"]),
-    ("fr", &["french", "français", "francais", "fra", "fre"]),
-    ("es", &["spanish", "español", "espanol", "spa"]),
-    ("ru", &["russian", "русский", "rus"]),
-    ("ar", &["arabic", "العربية", "ara"]),
-];
-
 /// The code of a language given by code or name (`zh`, `Chinese`, `中文`).
 pub fn language_code(name: &str) -> Option<&'static str> {
-    let folded = name.trim().to_lowercase();
-    LANGUAGE_NAMES
-        .iter()
-        .find(|(code, names)| *code == folded || names.contains(&folded.as_str()))
-        .map(|(code, _)| *code)
+    Language::parse(name).map(Language::code)
 }
 
 /// The languages the index holds documents in.
@@ -147,23 +135,6 @@ pub fn languages(library: &Library) -> Result<Vec<String>> {
         .into_iter()
         .map(|v| String::from_utf8_lossy(&v).into_owned())
         .collect())
-}
-
-/// A list for a message: the first dozen values, and how many more.
-fn listed(values: &[String]) -> String {
-    let mut out = values
-        .iter()
-        .take(12)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if values.len() > 12 {
-        out.push_str(&format!(", … ({} more)", values.len() - 12));
-    }
-    if out.is_empty() {
-        out.push_str("nothing yet");
-    }
-    out
 }
 
 /// Checks the filters against what the index holds: a symbol in any case is the
@@ -181,32 +152,32 @@ fn resolve_filters(
     if let Some(wanted) = &filters.symbol {
         match indexed_symbol(searcher, f, wanted)? {
             Some(symbol) => out.symbol = Some(symbol),
-            None => anyhow::bail!(
-                "--doc {wanted}: no such document in the index; it holds: {}",
-                listed(&symbols(searcher, f)?)
-            ),
+            None => {
+                return Err(Error::UnknownDocument {
+                    wanted: wanted.trim().to_owned(),
+                    known: symbols(searcher, f)?,
+                }
+                .into());
+            }
         }
     }
     if let Some(wanted) = &filters.language {
-        let folded = wanted.trim().to_lowercase();
-        let code = LANGUAGE_NAMES
-            .iter()
-            .find(|(code, names)| *code == folded || names.contains(&folded.as_str()))
-            .map_or(folded.clone(), |(code, _)| (*code).to_owned());
+        let language = Language::parse(wanted);
         let languages: Vec<String> = values(searcher, f.language)?
             .into_iter()
             .map(|v| String::from_utf8_lossy(&v).into_owned())
             .collect();
-        let known = LANGUAGE_NAMES.iter().any(|(c, _)| *c == code);
-        if !known {
-            anyhow::bail!(
-                "--lang {wanted}: not a language unspace knows (zh, en, fr, es, ru, ar); the index has: {}",
-                listed(&languages)
-            );
-        }
+        let Some(language) = language else {
+            return Err(Error::UnknownLanguage {
+                wanted: wanted.trim().to_owned(),
+                known: languages,
+            }
+            .into());
+        };
+        let code = language.code().to_owned();
         if !languages.contains(&code) {
             notes.push(format!(
-                "--lang {wanted}: no documents in that language; the index has: {}",
+                "language {wanted}: no documents in that language; the index has: {}",
                 listed(&languages)
             ));
         }
@@ -220,13 +191,13 @@ fn resolve_filters(
             .collect();
         if !years.contains(&u64::from(year)) {
             let message = format!(
-                "--year {year}: no document of that year in the index; it has documents of: {}",
+                "year {year}: no document of that year in the index; it has documents of: {}",
                 listed(&years.iter().map(u64::to_string).collect::<Vec<_>>())
             );
             // The United Nations adopts texts since 1946: a year outside that is a
             // typing slip (21 for 2021), not a question.
             if !(1945..=2200).contains(&year) {
-                anyhow::bail!("{message}");
+                return Err(Error::BadFilter(message).into());
             }
             notes.push(message);
         }
@@ -330,20 +301,17 @@ pub fn counterpart(
             number: 0,
         });
     };
-    let doc = Stored::read(searcher, *address)?;
-    let text_of = |field: Field| doc.text(field);
-    let some = |s: String| (!s.is_empty()).then_some(s);
+    let unit = StoredUnit::read(searcher, f, *address)?;
     Ok(Counterpart {
         language: language.to_owned(),
         r#ref: r.to_owned(),
-        heading: some(text_of(f.heading)),
-        text: Some(text_of(f.text)),
-        footnotes: serde_json::from_str(&text_of(f.notes))
-            .context("a paragraph's stored footnotes are unreadable")?,
+        heading: unit.paragraph.heading,
+        text: Some(unit.paragraph.text),
+        footnotes: unit.notes,
         missing: None,
-        label: some(text_of(f.label)),
-        kind: Kind::from_name(&text_of(f.kind)),
-        number: doc.number(f.number).unwrap_or(0) as u32,
+        label: unit.paragraph.label,
+        kind: Some(unit.paragraph.kind),
+        number: unit.paragraph.number,
     })
 }
 
@@ -1034,14 +1002,12 @@ fn hit(
     matched_in: MatchedIn,
     lexicon: &Lexicon,
 ) -> Result<Hit> {
-    let doc = Stored::read(searcher, address)?;
-    let text_of = |field: Field| doc.text(field);
-    let u64_of = |field: Field| doc.number(field).unwrap_or(0);
-    let language = text_of(f.language);
-    let text = text_of(f.text);
-    let notes: Vec<Footnote> = serde_json::from_str(&text_of(f.notes))
-        .context("a paragraph's stored footnotes are unreadable")?;
-    let footnotes = notes
+    let unit = StoredUnit::read(searcher, f, address)?;
+    let language = unit.language;
+    let p = unit.paragraph;
+    let text = p.text;
+    let footnotes = unit
+        .notes
         .into_iter()
         .map(|n| NoteHit {
             highlights: highlights(&n.text, terms, &language, lexicon),
@@ -1051,13 +1017,13 @@ fn hit(
         .collect();
     let marks = highlights(&text, terms, &language, lexicon);
     Ok(Hit {
-        symbol: text_of(f.symbol),
-        title: text_of(f.title),
-        kind: Kind::from_name(&text_of(f.kind)).unwrap_or(Kind::Paragraph),
-        number: u64_of(f.number) as u32,
-        r#ref: text_of(f.r#ref),
-        heading: Some(text_of(f.heading)).filter(|h| !h.is_empty()),
-        label: Some(text_of(f.label)).filter(|h| !h.is_empty()),
+        symbol: unit.symbol,
+        title: unit.title,
+        kind: p.kind,
+        number: p.number,
+        r#ref: p.r#ref,
+        heading: p.heading,
+        label: p.label,
         score,
         highlights_chars: char_ranges(&text, &marks),
         highlights: marks,
@@ -1065,7 +1031,7 @@ fn hit(
         parallel: Vec::new(),
         text,
         footnotes,
-        date: text_of(f.date),
+        date: unit.date,
         language,
     })
 }

@@ -29,7 +29,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use serde::Serialize;
 use similar::{Algorithm, DiffTag};
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -39,7 +39,9 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use crate::analysis::units;
 use crate::document::Kind;
-use crate::index::{Fields, Library, Stored};
+use crate::error::Error;
+use crate::index::{Fields, Library, StoredUnit};
+use crate::model::{Language, language, unit_ref};
 use crate::search;
 
 /// The least similarity (Dice ratio of shared tokens, 0–1) for a paragraph to carry
@@ -61,8 +63,6 @@ const RARE_TERMS: usize = 16;
 const CANDIDATES: usize = 200;
 /// At most this many history steps are looked up in the traced language.
 const COUNTERPART_LOOKUPS: usize = 100;
-/// The order in which languages are preferred when none is asked for.
-const LANGUAGE_ORDER: [&str; 6] = ["zh", "en", "fr", "es", "ru", "ar"];
 
 /// A unit of a document, as the index stores it.
 #[derive(Debug, Clone, Serialize)]
@@ -191,8 +191,16 @@ pub fn trace(
     let mut notes = Vec::new();
 
     // The document's units in every language it is in.
-    let symbol = search::indexed_symbol(&searcher, f, symbol)?
-        .ok_or_else(|| anyhow!("no document {} in the index", symbol.trim()))?;
+    let symbol = match search::indexed_symbol(&searcher, f, symbol)? {
+        Some(found) => found,
+        None => {
+            return Err(Error::UnknownDocument {
+                wanted: symbol.trim().to_owned(),
+                known: search::symbols(&searcher, f)?,
+            }
+            .into());
+        }
+    };
     let all = units_of(&searcher, f, &symbol)?;
     let mut present: Vec<String> = Vec::new();
     for u in &all {
@@ -200,17 +208,22 @@ pub fn trace(
             present.push(u.language.clone());
         }
     }
-    present.sort_by_key(|l| language_rank(l));
+    language::sort_codes(&mut present);
     let language = match language {
         Some(name) => {
-            let code = search::language_code(name).ok_or_else(|| {
-                anyhow!("--lang {name}: not a language unspace knows (zh, en, fr, es, ru, ar)")
-            })?;
+            let code = Language::parse(name)
+                .ok_or_else(|| Error::UnknownLanguage {
+                    wanted: name.trim().to_owned(),
+                    known: present.clone(),
+                })?
+                .code();
             if !present.iter().any(|l| l == code) {
-                bail!(
-                    "{symbol} is not in {code} in the index; it is in: {}",
-                    present.join(", ")
-                );
+                return Err(Error::NotInLanguage {
+                    document: symbol.clone(),
+                    language: code.to_owned(),
+                    available: present,
+                }
+                .into());
             }
             code.to_owned()
         }
@@ -230,7 +243,7 @@ pub fn trace(
         }
     };
     let own: Vec<&Unit> = all.iter().filter(|u| u.language == language).collect();
-    let traced = find_unit(&own, spec, &symbol, &mut notes)?.clone();
+    let traced = find_unit(&own, spec, &symbol, &language, &mut notes)?.clone();
 
     // The seeds: the traced unit, then the same unit in each other language.
     let mut seeds: Vec<Unit> = vec![traced.clone()];
@@ -342,13 +355,6 @@ type Found = BTreeMap<UnitKey, Matches>;
 
 /// A unit's texts that reached the threshold, with their scores.
 type Matches = Vec<(Unit, f32)>;
-
-fn language_rank(language: &str) -> usize {
-    LANGUAGE_ORDER
-        .iter()
-        .position(|l| *l == language)
-        .unwrap_or(LANGUAGE_ORDER.len())
-}
 
 /// Sorts undated units after dated ones.
 fn date_key(u: &Unit) -> (bool, &str) {
@@ -475,84 +481,55 @@ fn units_of(searcher: &Searcher, f: &Fields, symbol: &str) -> Result<Vec<Unit>> 
 }
 
 fn read_unit(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Unit> {
-    let doc = Stored::read(searcher, address)?;
-    let text_of = |field: Field| doc.text(field);
-    let u64_of = |field: Field| doc.number(field);
+    let u = StoredUnit::read(searcher, f, address)?;
     Ok(Unit {
-        symbol: text_of(f.symbol),
-        language: text_of(f.language),
-        kind: Kind::from_name(&text_of(f.kind)).unwrap_or(Kind::Paragraph),
-        number: u64_of(f.number).unwrap_or(0) as u32,
-        r#ref: text_of(f.r#ref),
-        label: Some(text_of(f.label)).filter(|l| !l.is_empty()),
-        date: text_of(f.date),
-        year: u64_of(f.year)
-            .filter(|&y| y > 0)
-            .and_then(|y| u32::try_from(y).ok()),
-        text: text_of(f.text),
+        symbol: u.symbol,
+        language: u.language,
+        kind: u.paragraph.kind,
+        number: u.paragraph.number,
+        r#ref: u.paragraph.r#ref,
+        label: u.paragraph.label,
+        date: u.date,
+        year: u.year,
+        text: u.paragraph.text,
     })
 }
 
-/// The unit `spec` names among one language's units of a document: `16` is
-/// operative paragraph 16 (plain paragraph 16 in a text without operative
-/// paragraphs), `p8` preambular paragraph 8; anything else a unit as cited or a ref.
-/// A unit with several paragraphs (`art. 14`) gives its first, with a note.
+/// The unit `spec` names among one language's units of a document (see
+/// [`unit_ref::resolve`]). A unit with several paragraphs (`art. 14`) gives its
+/// first, with a note.
 fn find_unit<'a>(
     units: &[&'a Unit],
     spec: &str,
     symbol: &str,
+    language: &str,
     notes: &mut Vec<String>,
 ) -> Result<&'a Unit> {
-    let spec = spec.trim();
-    let (kind, digits) = match spec.strip_prefix("pp").or_else(|| spec.strip_prefix('p')) {
-        Some(rest) => (Kind::Preamble, rest),
-        None if units.iter().any(|u| u.kind == Kind::Operative) => (Kind::Operative, spec),
-        None => (Kind::Paragraph, spec),
-    };
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        let number: u32 = digits
-            .parse()
-            .map_err(|_| anyhow!("paragraph `{spec}`: the number is too large"))?;
-        let count = units.iter().filter(|u| u.kind == kind).count();
-        return units
-            .iter()
-            .copied()
-            .find(|u| u.kind == kind && u.number == number)
-            .ok_or_else(|| {
-                anyhow!(
-                    "{symbol} has no {} paragraph {number} (it has {count})",
-                    kind.as_str()
-                )
-            });
+    let found = unit_ref::resolve(units, spec, symbol, language)?;
+    if let [first, second, ..] = found.as_slice() {
+        notes.push(format!(
+            "{} has {} paragraphs; tracing {} (give {} for the next)",
+            spec.trim(),
+            found.len(),
+            first.r#ref,
+            second.r#ref
+        ));
     }
-    let r = crate::parse::refs::parse_spec(spec).ok_or_else(|| {
-        anyhow!("paragraph `{spec}`: give a number (16), p and a number for a preambular paragraph (p8), or a unit (art. 4, article IV, principle X, guideline B.8, art. 14.2)")
-    })?;
-    if let Some(u) = units.iter().copied().find(|u| u.r#ref == r) {
-        return Ok(u);
+    Ok(found[0])
+}
+
+impl unit_ref::Addressed for Unit {
+    fn kind(&self) -> Kind {
+        self.kind
     }
-    let under: Vec<&Unit> = units
-        .iter()
-        .copied()
-        .filter(|u| {
-            let p = u.r#ref.as_str();
-            p.starts_with(&format!("{r}/"))
-                || p.ends_with(&format!("/{r}"))
-                || p.contains(&format!("/{r}/"))
-        })
-        .collect();
-    match under.as_slice() {
-        [] => bail!("{symbol} has no unit {r}"),
-        [one] => Ok(one),
-        [first, rest @ ..] => {
-            notes.push(format!(
-                "{r} has {} paragraphs; tracing {} (give {} for the next)",
-                rest.len() + 1,
-                first.r#ref,
-                rest[0].r#ref
-            ));
-            Ok(first)
-        }
+    fn number(&self) -> u32 {
+        self.number
+    }
+    fn unit_ref(&self) -> &str {
+        &self.r#ref
+    }
+    fn label(&self) -> Option<&str> {
+        self.label.as_deref()
     }
 }
 

@@ -223,14 +223,13 @@ pub(crate) fn symbol_from_file_name(path: &Path) -> String {
 
 /// The language: from the file name (`*.zh.txt`), else from the script.
 fn language_of(path: &Path, text: &str) -> String {
-    const LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "es", "ru"];
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if let Some(lang) = name
         .split('.')
         .skip(1)
-        .find(|part| LANGUAGES.contains(&part.to_ascii_lowercase().as_str()))
+        .find_map(|part| crate::model::Language::from_code(&part.to_ascii_lowercase()))
     {
-        return lang.to_ascii_lowercase();
+        return lang.code().to_owned();
     }
     let (mut han, mut cyrillic, mut arabic, mut latin) = (0, 0, 0, 0);
     for c in text.chars().take(20_000) {

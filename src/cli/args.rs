@@ -1,5 +1,5 @@
 //! Command-line types (clap derive). Their doc comments are the `--help` text; they
-//! hold no logic — [`crate::app`] turns them into validated options.
+//! hold no logic — [`crate::cli`] turns them into validated options.
 
 use std::path::PathBuf;
 
@@ -119,6 +119,9 @@ pub enum Command {
     /// Bring the index up to date with the documents in --data.
     #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
+    /// List the documents the index holds: symbol, date, languages, units, title.
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
     /// Trace agreed language: the paragraphs of other documents with the same or
     /// nearly the same wording, most similar first, each with a word-level diff
     /// (by character for Chinese), and the wording's history in date order.
@@ -132,6 +135,25 @@ pub enum Command {
     /// paragraph carries the wording.
     #[command(after_help = TRACE_EXAMPLES)]
     Trace(TraceArgs),
+}
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  unspace list                                  every document, with its languages
+  unspace list --lang fr                        titles in French where there is a French text
+  unspace list --json | jq '.[].symbol'";
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Give each title in this language where the document has it.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer from the index as last built, without checking the data folder.
+    #[arg(long)]
+    pub no_refresh: bool,
 }
 
 const TRACE_EXAMPLES: &str = "\
