@@ -214,7 +214,8 @@ fn help_has_examples() {
 fn the_readme_search_runs_on_a_fresh_clone_of_the_default_corpus() {
     let ws = Workspace::new();
     ws.copy(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/resolutions/A-RES-76-76.zh.txt"),
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/resolutions/A-RES-76-76.zh.txt"),
         "A-RES-76-76.zh.txt",
     );
     let out = ws.run(&["search", "空间碎片"]);

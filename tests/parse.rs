@@ -346,17 +346,31 @@ fn the_default_corpus_is_a_copy_of_the_source_corpus() {
         }
     }
     assert_eq!(listed.len(), on_disk, "every document of data/ is listed");
-    assert!(listed.len() >= 100, "the default corpus: {} files", listed.len());
+    assert!(
+        listed.len() >= 100,
+        "the default corpus: {} files",
+        listed.len()
+    );
     for (sum, name) in &listed {
         let bytes = std::fs::read(root.join("data").join(name)).unwrap();
-        assert_eq!(&sha256_hex(&bytes), sum, "data/{name} has the sum SHA256SUMS gives");
-        assert!(source.contains(sum), "data/{name} is a copy of a source-corpus file");
+        assert_eq!(
+            &sha256_hex(&bytes),
+            sum,
+            "data/{name} has the sum SHA256SUMS gives"
+        );
+        assert!(
+            source.contains(sum),
+            "data/{name} is a copy of a source-corpus file"
+        );
     }
     // The seed resolution itself, in both languages.
     for name in ["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"] {
         let data = std::fs::read(root.join("data/resolutions").join(name)).unwrap();
         let shared = std::fs::read(corpus().join("resolutions").join(name)).unwrap();
-        assert!(data == shared, "data/resolutions/{name} differs from the source corpus");
+        assert!(
+            data == shared,
+            "data/resolutions/{name} differs from the source corpus"
+        );
     }
 }
 
@@ -384,7 +398,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .expect("sha256sum runs");
     child.stdin.take().unwrap().write_all(bytes).unwrap();
     let out = child.wait_with_output().unwrap();
-    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]

@@ -312,26 +312,31 @@ fn every_readme_example_answers_on_a_fresh_clone() {
     let ws = Workspace::default_corpus();
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let mut ran = 0;
+    let mut ran = Vec::new();
     for line in readme.lines() {
-        let Some(command) = line.trim().strip_prefix("unspace search ") else {
+        let Some(command) = line.trim().strip_prefix("unspace ") else {
             continue;
         };
-        // The example as the README's reader would type it into sh.
+        // The example as the README's reader would type it into sh (a comment
+        // follows two spaces or more).
         let command = command.split("  ").next().unwrap().trim();
-        let script = format!("{} search {command}", env!("CARGO_BIN_EXE_unspace"));
+        let script = format!("{} {command}", env!("CARGO_BIN_EXE_unspace"));
         let out = Command::new("sh")
             .args(["-c", &script])
             .current_dir(ws.dir.path())
+            .env("NO_COLOR", "1")
             .output()
             .unwrap();
         assert_eq!(
             out.status.code(),
             Some(0),
-            "README: unspace search {command}: {}",
+            "README: unspace {command}: {}",
             stderr(&out)
         );
-        ran += 1;
+        ran.push(command.split(' ').next().unwrap().to_owned());
     }
-    assert!(ran >= 6, "{ran} README search examples");
+    for verb in ["search", "show", "trace", "list", "index"] {
+        assert!(ran.iter().any(|v| v == verb), "README has a `{verb}` example: {ran:?}");
+    }
+    assert!(ran.len() >= 20, "{} README examples", ran.len());
 }

@@ -29,7 +29,8 @@ Examples:
   unspace index                           bring the index up to date with data/
 
 Documents: every *.txt and *.pdf file in the data folder and its sub-folders
-(--data, or UNSPACE_DATA; default ./data). Hidden files, editors' backups (x.txt~,
+(--data, or UNSPACE_DATA; default ./data, else your library, which starts with
+the bundled corpus). Hidden files, editors' backups (x.txt~,
 #x.txt#) and other names (README, notes.md) are not read.
 Exit status: 0 when something was found, 1 when nothing was, 2 on error.";
 
@@ -65,23 +66,15 @@ pub struct Global {
     /// Folder of documents to index: every `*.txt` (UTF-8, UTF-16, UTF-32 or
     /// GB18030 text) and `*.pdf` in it and its sub-folders, at most 256 MB each;
     /// hidden files, editors' backups (`x.txt~`) and other names are left alone.
-    #[arg(
-        long,
-        global = true,
-        env = "UNSPACE_DATA",
-        default_value = "data",
-        value_name = "DIR"
-    )]
-    pub data: PathBuf,
-    /// Folder of the index, built from --data (never inside it).
-    #[arg(
-        long,
-        global = true,
-        env = "UNSPACE_INDEX",
-        default_value = "index",
-        value_name = "DIR"
-    )]
-    pub index: PathBuf,
+    /// Default: `./data` when there is one, else your library (on Linux
+    /// `~/.local/share/unspace/data`), which starts with the bundled corpus.
+    #[arg(long, global = true, env = "UNSPACE_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Folder of the index, built from --data (never inside it). Default: `./index`
+    /// beside `./data`; for your library, beside it; for another --data, a folder of
+    /// your cache (on Linux `~/.cache/unspace`) kept for that data folder.
+    #[arg(long, global = true, env = "UNSPACE_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
     /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set
     /// or TERM is `dumb`.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

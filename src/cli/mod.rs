@@ -4,6 +4,7 @@
 //! errors to messages and exit codes. It decides nothing about the index.
 
 pub mod args;
+mod folders;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -113,8 +114,11 @@ fn page(text: &[u8]) -> bool {
 /// Runs the command the user gave.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let output = Output::decide(cli.global.color, cli.global.no_pager);
-    let (data, index) = (&cli.global.data, &cli.global.index);
-    let engine = Engine::open(data, index).map_err(message)?;
+    let folders = folders::resolve(cli.global.data, cli.global.index)?;
+    if let Some(note) = &folders.note {
+        say(note);
+    }
+    let engine = Engine::open(&folders.data, &folders.index).map_err(message)?;
     match cli.command {
         Command::Search(args) => search_command(&engine, args, output),
         Command::Show(args) => show_command(&engine, args, output),

@@ -53,7 +53,10 @@ impl Workspace {
     /// as a fresh clone has it.
     pub fn default_corpus() -> Workspace {
         let ws = Workspace::new();
-        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), &ws.data());
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+            &ws.data(),
+        );
         ws
     }
 
