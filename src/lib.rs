@@ -20,8 +20,6 @@ pub mod index;
 pub mod model;
 pub mod parse;
 pub mod query;
-pub mod ranked;
 pub mod render;
 pub mod search;
 pub mod trace;
-pub mod word_phrase;

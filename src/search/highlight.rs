@@ -1,0 +1,87 @@
+//! Where a hit's text matched: the byte ranges of every occurrence of the query's
+//! terms (as typed, without diacritics, or by stem), and the same in characters.
+
+use crate::analysis::{self, units};
+use crate::query::Term;
+
+use super::Lexicon;
+
+/// Byte ranges of every occurrence of the terms in `text`: the whole matched run of
+/// units, from its first byte to its last, merged where they overlap.
+pub fn highlights(
+    text: &str,
+    terms: &[&Term],
+    language: &str,
+    lexicon: &Lexicon,
+) -> Vec<(usize, usize)> {
+    let text_units = units(text);
+    // A text word as a query word without diacritics sees it (`État` for `etat`).
+    let plain: Vec<Option<String>> = text_units
+        .iter()
+        .map(|u| analysis::strip_diacritics(&u.norm))
+        .collect();
+    // Stems of the text's words, computed once and only when some term matches by stem.
+    let stems_wanted = terms.iter().any(|t| !t.has_cjk() && !t.exact);
+    let text_stems: Vec<(String, Option<String>)> = if stems_wanted {
+        text_units
+            .iter()
+            .zip(&plain)
+            .map(|(u, p)| {
+                let stemmed = analysis::stem(language, &u.norm);
+                (stemmed, p.as_deref().map(|p| analysis::stem(language, p)))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut ranges = Vec::new();
+    for term in terms {
+        let k = term.units.len();
+        let stemmed = !term.has_cjk()
+            && !term.exact
+            && lexicon.languages_of_all(&term.units).contains(&language);
+        let term_stems: Vec<String> = if stemmed {
+            term.units
+                .iter()
+                .map(|u| analysis::stem(language, &u.norm))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let first = term.units.first().map_or(0, |u| u.pos);
+        for i in 0..text_units.len().saturating_sub(k - 1) {
+            let window = &text_units[i..i + k];
+            let same = window.iter().enumerate().all(|(j, a)| {
+                let t = &term.units[j];
+                let in_row = a.pos - window[0].pos == t.pos - first;
+                let unaccented = analysis::strip_diacritics(&t.norm).is_none();
+                let as_typed = a.norm == t.norm
+                    || (unaccented && plain[i + j].as_deref() == Some(t.norm.as_str()));
+                let by_stem = !term_stems.is_empty()
+                    && !a.cjk
+                    && (text_stems[i + j].0 == term_stems[j]
+                        || (unaccented
+                            && text_stems[i + j].1.as_deref() == Some(term_stems[j].as_str())));
+                in_row && (as_typed || by_stem)
+            });
+            if same {
+                ranges.push((window[0].start, window[k - 1].end));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Byte ranges → character ranges in `text`.
+pub(super) fn char_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let at = |byte: usize| text.get(..byte).map_or(0, |t| t.chars().count());
+    ranges.iter().map(|&(s, e)| (at(s), at(e))).collect()
+}

@@ -1,0 +1,328 @@
+//! Query → ranked hits, as plain data (rendering is [`crate::render`]'s job).
+//!
+//! Matching is decided by the exact fields: a term matches a paragraph when its
+//! units occur in a row in the paragraph's text or in the footnotes it cites (Latin
+//! terms also through their stems). Ranking is BM25, with the words fields (jieba
+//! words, stems) weighted above the exact fields. Two tiers: every paragraph that
+//! matches in its own text ranks above every paragraph that matches only through its
+//! footnotes.
+//!
+//! One concern a file: `catalog.rs` (what the index holds: symbols, languages, and
+//! the filters checked against them), `plan.rs` (the tantivy queries a search runs
+//! and the [`Lexicon`] they are built with), `collect.rs` (the set of every match),
+//! `highlight.rs` (where a hit's text matched), `parallel.rs` (the same unit in
+//! other languages), `ranked.rs` and `word_phrase.rs` (the two query types of our
+//! own); this file runs a search and holds its answer.
+
+mod catalog;
+mod collect;
+mod highlight;
+mod parallel;
+mod plan;
+mod ranked;
+mod word_phrase;
+
+use anyhow::Result;
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery};
+use tantivy::{DocAddress, Searcher};
+
+use crate::analysis::LANGUAGES;
+use crate::document::Kind;
+use crate::index::{Fields, Library, StoredUnit};
+use crate::query::{Query, Term};
+
+use catalog::resolve_filters;
+use collect::{AllMatches, Matches};
+use highlight::char_ranges;
+use plan::{Scope, build_match, ranking, term_match, together_ranking, union};
+use ranked::RankedQuery;
+
+pub use catalog::{indexed_symbol, language_code, languages, symbols};
+pub use highlight::highlights;
+pub use parallel::{Counterpart, add_parallel, counterpart};
+pub use plan::Lexicon;
+
+/// Restrictions given as options.
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    pub symbol: Option<String>,
+    pub language: Option<String>,
+    pub kind: Option<Kind>,
+    pub year: Option<u32>,
+}
+
+/// A footnote shown under a hit, with the matches inside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteHit {
+    pub number: u32,
+    pub text: String,
+    #[serde(skip)]
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// One matching paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub symbol: String,
+    pub language: String,
+    pub title: String,
+    pub kind: Kind,
+    pub number: u32,
+    /// The unit's ref (`article:4`, `operative:16`) and printed heading.
+    #[serde(rename = "ref")]
+    pub r#ref: String,
+    pub heading: Option<String>,
+    /// The unit's label as printed (`Article IV`), for citations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub score: f32,
+    pub text: String,
+    /// Where the query matched: in the paragraph's own text, or only in the
+    /// footnotes it cites.
+    pub matched_in: MatchedIn,
+    /// UTF-8 byte ranges `[start, end)` of the matched strings in `text`, ascending,
+    /// not overlapping (Rust, Go, C slice by these).
+    pub highlights: Vec<(usize, usize)>,
+    /// The same ranges in Unicode characters (code points), for Python, JavaScript
+    /// (outside the BMP, count UTF-16 units yourself) and jq.
+    pub highlights_chars: Vec<(usize, usize)>,
+    pub footnotes: Vec<NoteHit>,
+    /// The same unit in the other languages asked for (`--parallel`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parallel: Vec<Counterpart>,
+    #[serde(skip)]
+    pub date: String,
+}
+
+/// Where a hit matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchedIn {
+    Text,
+    Footnote,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    /// How many paragraphs match in all.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// What the user should know about the filters (a language no document has).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// Runs a parsed query.
+pub fn search(
+    library: &Library,
+    text: &str,
+    query: &Query,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Results> {
+    let searcher = library.searcher()?;
+    let (filters, notes) = resolve_filters(&searcher, &library.fields, filters)?;
+    let filters = &filters;
+    // A limit beyond the number of paragraphs means "all": never allocate by it.
+    let limit = limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
+    let f = &library.fields;
+    let languages: Vec<&str> = match &filters.language {
+        Some(l) => vec![l.as_str()],
+        None => LANGUAGES.to_vec(),
+    };
+    let lexicon = Lexicon::new(&searcher, f, query, &languages)?;
+    let languages = &lexicon;
+    let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, languages);
+    let in_text = matching(&[Scope::Text]);
+    // Exclusions are applied here rather than as tantivy MustNot clauses: tantivy
+    // 0.27 mis-seeks phrase scorers used as exclusion sets.
+    let excluded = if query.excluded.is_empty() {
+        Matches::default()
+    } else {
+        let any = query
+            .excluded
+            .iter()
+            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, languages)))
+            .collect();
+        searcher.search(&union(any), &AllMatches)?
+    };
+
+    // Tier 1, matches in the paragraph's own text: every one of them (to count them
+    // and to keep them out of tier 2) and the best, in one pass — phrase matching is
+    // most of a search's time, so each phrase is checked once per paragraph.
+    // The words standing together are looked for (positions read) only in the best
+    // paragraphs by their words, a window of RESCORE_WINDOW or the limit: a common
+    // query's matches are too many to read every one's positions, and a paragraph
+    // that holds the words together ranks high by its words as well.
+    let ranked_text = RankedQuery::new(
+        in_text.box_clone(),
+        ranking(f, query, Scope::Text, languages),
+    );
+    let window = limit.saturating_add(excluded.len()).max(RESCORE_WINDOW);
+    let (mut text_hits, best) = searcher.search(
+        &ranked_text,
+        &(AllMatches, TopDocs::with_limit(window).order_by_score()),
+    )?;
+    text_hits.remove(&excluded);
+    let best = rescored(
+        &searcher,
+        &together_ranking(f, query, Scope::Text, languages),
+        best,
+    )?;
+    let mut found: Vec<(f32, DocAddress)> = best
+        .into_iter()
+        .filter(|(_, d)| !excluded.contains(*d))
+        .take(limit)
+        .collect();
+
+    // Tier 2, matches only through footnotes. With one group of alternatives, a
+    // paragraph matches anywhere when it matches in its text or in its footnotes, so
+    // the footnotes alone need checking; with several groups, each group may match
+    // in a different place, so the whole query is run over both.
+    // A paragraph that needs tier 2 has some group matching in its footnotes (were
+    // every group in its text, it would be in tier 1): that small set leads the
+    // intersection, so the text's phrases are checked only on its paragraphs.
+    let elsewhere = if query.groups.len() == 1 {
+        matching(&[Scope::Notes])
+    } else {
+        let in_notes = query
+            .groups
+            .iter()
+            .flatten()
+            .map(|t| term_match(f, t, Scope::Notes, languages))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matching(&[Scope::Text, Scope::Notes])),
+            (Occur::Must, union(in_notes)),
+        ]))
+    };
+    let in_own_text = found.len();
+    let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
+    notes_only.remove(&text_hits);
+    notes_only.remove(&excluded);
+    let total = text_hits.len() + notes_only.len();
+    if found.len() < limit && !notes_only.is_empty() {
+        let mut scoring = ranking(f, query, Scope::Notes, languages);
+        scoring.extend(together_ranking(f, query, Scope::Notes, languages));
+        let ranked_notes = RankedQuery::new(elsewhere, scoring);
+        let wanted = (limit - found.len()).min(notes_only.len());
+        let skip = text_hits.len() + excluded.len();
+        let hits: Vec<(f32, DocAddress)> = searcher.search(
+            &ranked_notes,
+            &TopDocs::with_limit(wanted.saturating_add(skip).max(1)).order_by_score(),
+        )?;
+        found.extend(
+            hits.into_iter()
+                .filter(|(_, d)| notes_only.contains(*d))
+                .take(wanted),
+        );
+    }
+    let terms: Vec<&Term> = query.positive_terms().collect();
+    let hits = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, (score, address))| {
+            let place = if i < in_own_text {
+                MatchedIn::Text
+            } else {
+                MatchedIn::Footnote
+            };
+            hit(&searcher, f, address, score, &terms, place, languages)
+        })
+        .collect::<Result<_>>()?;
+    Ok(Results {
+        query: text.to_owned(),
+        total,
+        hits,
+        notes,
+    })
+}
+
+/// How many of the best paragraphs by their words are ranked again by the words
+/// standing together ([`together_ranking`]); all of them when there are fewer.
+const RESCORE_WINDOW: usize = 1000;
+
+/// `candidates` with the score of each of `boosts` that matches them added (each
+/// looked up once, in document order), best first.
+fn rescored(
+    searcher: &Searcher,
+    boosts: &[Box<dyn TantivyQuery>],
+    mut candidates: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    if boosts.is_empty() {
+        return Ok(candidates);
+    }
+    let weights = boosts
+        .iter()
+        .map(|q| {
+            q.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                searcher,
+            ))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| candidates[i].1);
+    let mut segment = None;
+    let mut scorers = Vec::new();
+    for i in order {
+        let address = candidates[i].1;
+        if segment != Some(address.segment_ord) {
+            let reader = searcher.segment_reader(address.segment_ord);
+            scorers = weights
+                .iter()
+                .map(|w| w.scorer(reader, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            segment = Some(address.segment_ord);
+        }
+        candidates[i].0 += ranked::score_at(&mut scorers, address.doc_id);
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(candidates)
+}
+
+fn hit(
+    searcher: &Searcher,
+    f: &Fields,
+    address: DocAddress,
+    score: f32,
+    terms: &[&Term],
+    matched_in: MatchedIn,
+    lexicon: &Lexicon,
+) -> Result<Hit> {
+    let unit = StoredUnit::read(searcher, f, address)?;
+    let language = unit.language;
+    let p = unit.paragraph;
+    let text = p.text;
+    let footnotes = unit
+        .notes
+        .into_iter()
+        .map(|n| NoteHit {
+            highlights: highlights(&n.text, terms, &language, lexicon),
+            number: n.number,
+            text: n.text,
+        })
+        .collect();
+    let marks = highlights(&text, terms, &language, lexicon);
+    Ok(Hit {
+        symbol: unit.symbol,
+        title: unit.title,
+        kind: p.kind,
+        number: p.number,
+        r#ref: p.r#ref,
+        heading: p.heading,
+        label: p.label,
+        score,
+        highlights_chars: char_ranges(&text, &marks),
+        highlights: marks,
+        matched_in,
+        parallel: Vec::new(),
+        text,
+        footnotes,
+        date: unit.date,
+        language,
+    })
+}

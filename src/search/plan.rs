@@ -1,0 +1,429 @@
+//! The tantivy queries a search runs: which paragraphs match (a term's units in a
+//! row in the exact field, or its stems in a row in the words field), which rank
+//! higher (words-field terms, the words standing together), and the [`Lexicon`] of
+//! the query's words in the index they are built with.
+
+use anyhow::Result;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term as IndexTerm};
+
+use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, word_term};
+use crate::index::Fields;
+use crate::query::{Query, Term};
+
+use super::Filters;
+use super::word_phrase::WordPhraseQuery;
+
+/// How much more a words-field match weighs than an exact-field match.
+const WORDS_BOOST: f32 = 2.0;
+/// Longest Chinese sub-word looked up in the words field for ranking.
+const MAX_WORD_CHARS: usize = 6;
+
+#[derive(Clone, Copy)]
+pub(super) enum Scope {
+    Text,
+    Notes,
+}
+
+impl Scope {
+    /// The scope's exact and words fields.
+    fn fields(self, f: &Fields) -> (Field, Field) {
+        match self {
+            Scope::Text => (f.body_exact, f.body_words),
+            Scope::Notes => (f.notes_exact, f.notes_words),
+        }
+    }
+}
+
+/// The query that decides which paragraphs match, over the given scopes.
+pub(super) fn build_match(
+    f: &Fields,
+    query: &Query,
+    filters: &Filters,
+    scopes: &[Scope],
+    languages: &Lexicon,
+) -> Box<dyn TantivyQuery> {
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+    for group in &query.groups {
+        let alternatives = group
+            .iter()
+            .flat_map(|t| scopes.iter().map(move |&s| term_match(f, t, s, languages)))
+            .collect();
+        clauses.push((Occur::Must, union(alternatives)));
+    }
+    let exact = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(
+            IndexTerm::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    };
+    if let Some(symbol) = &filters.symbol {
+        clauses.push((Occur::Must, exact(f.symbol, symbol)));
+    }
+    if let Some(language) = &filters.language {
+        clauses.push((Occur::Must, exact(f.language, language)));
+    }
+    if let Some(kind) = filters.kind {
+        clauses.push((Occur::Must, exact(f.kind, kind.as_str())));
+    }
+    if let Some(year) = filters.year {
+        let term = IndexTerm::from_field_u64(f.year, u64::from(year));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// A term in one scope: its units in a row in the exact field, or — for terms without
+/// Chinese characters — its stems in a row in the words field.
+///
+/// Stems alone find every paragraph the words as typed would: a document's words
+/// field holds, at each word's position, the word as written (`fr=débris`) beside
+/// its stem, both under the document's language, and every document's language is
+/// one the [`Lexicon`] looks words up in. So a paragraph holding the words in a row
+/// is in a language where each of them occurs ([`Lexicon::languages_of_all`]), and
+/// holds their stems in a row there.
+pub(super) fn term_match(
+    f: &Fields,
+    term: &Term,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Box<dyn TantivyQuery> {
+    let (exact, words) = scope.fields(f);
+    if term.has_cjk() || term.exact {
+        return exact_match(exact, words, &term.units, lexicon);
+    }
+    union(
+        lexicon
+            .languages_of_all(&term.units)
+            .iter()
+            .map(|language| phrase(words, stem_terms(&term.units, language)))
+            .collect(),
+    )
+}
+
+/// `units` in a row in the exact field. A run of three CJK characters or more (a
+/// phrase of bigrams) is read without positions wherever jieba made it a word, and
+/// with fewer where jieba made it words that the index holds ([`WordPhraseQuery`]).
+fn exact_match(
+    exact: Field,
+    words: Field,
+    units: &[Unit],
+    lexicon: &Lexicon,
+) -> Box<dyn TantivyQuery> {
+    let terms = exact_query_terms(units);
+    let one_run = units.len() >= 3
+        && units.iter().all(|u| u.cjk)
+        && units.windows(2).all(|w| w[1].pos == w[0].pos + 1);
+    if !one_run || terms.len() < 2 {
+        return phrase(exact, terms);
+    }
+    let term = |text: &str| IndexTerm::from_field_text(words, text);
+    Box::new(WordPhraseQuery::new(
+        lexicon
+            .cover(units)
+            .into_iter()
+            .map(|(at, word)| (at, term(&word)))
+            .collect(),
+        terms
+            .into_iter()
+            .map(|(at, text)| (at, IndexTerm::from_field_text(exact, &text)))
+            .collect(),
+    ))
+}
+
+/// The words-field terms of `units` in `language`, at their relative positions.
+fn stem_terms(units: &[Unit], language: &str) -> Vec<(usize, String)> {
+    let first = units.first().map_or(0, |u| u.pos);
+    units
+        .iter()
+        .map(|u| (u.pos - first, word_term(language, &u.norm)))
+        .collect()
+}
+
+/// For each word of a query (not Chinese, not quoted), the languages through whose
+/// stems it matches: those of the languages searched in which it occurs as a word
+/// (`registration` is English, so French `registre` does not match it even though
+/// the French stems are the same). A word that occurs in none of them (a misspelling,
+/// an inflection the corpus lacks) is stemmed in all of them.
+pub struct Lexicon {
+    by_word: std::collections::HashMap<String, Vec<&'static str>>,
+    searched: Vec<&'static str>,
+    /// Chinese words of the query (of two to [`MAX_WORD_CHARS`] characters) that
+    /// the words fields hold.
+    cjk_words: std::collections::HashSet<String>,
+}
+
+impl Lexicon {
+    pub(super) fn new(
+        searcher: &Searcher,
+        f: &Fields,
+        query: &Query,
+        languages: &[&str],
+    ) -> Result<Lexicon> {
+        let searched: Vec<&'static str> = LANGUAGES
+            .iter()
+            .copied()
+            .filter(|l| languages.contains(l))
+            .collect();
+        let mut by_word = std::collections::HashMap::new();
+        let words = query
+            .groups
+            .iter()
+            .flatten()
+            .chain(&query.excluded)
+            .filter(|t| !t.exact)
+            .flat_map(|t| t.units.iter().filter(|u| !u.cjk));
+        for unit in words {
+            if by_word.contains_key(&unit.norm) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for &language in &searched {
+                let surface = analysis::surface_term(language, &unit.norm);
+                let mut n = 0;
+                for field in [f.body_words, f.notes_words] {
+                    n += searcher.doc_freq(&IndexTerm::from_field_text(field, &surface))?;
+                }
+                if n > 0 {
+                    found.push(language);
+                }
+            }
+            if found.is_empty() {
+                found = searched.clone();
+            }
+            by_word.insert(unit.norm.clone(), found);
+        }
+        // The Chinese words of the query that the index holds, for the ranking.
+        let mut cjk_words = std::collections::HashSet::new();
+        for term in query.groups.iter().flatten() {
+            for run in cjk_runs(&term.units) {
+                for len in 2..=run.len().min(MAX_WORD_CHARS) {
+                    for start in 0..=run.len() - len {
+                        let word = folded(&run[start..start + len]);
+                        if cjk_words.contains(&word) {
+                            continue;
+                        }
+                        let mut n = 0;
+                        for field in [f.body_words, f.notes_words] {
+                            n += searcher.doc_freq(&IndexTerm::from_field_text(field, &word))?;
+                        }
+                        if n > 0 {
+                            cjk_words.insert(word);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Lexicon {
+            by_word,
+            searched,
+            cjk_words,
+        })
+    }
+
+    /// Words that make up a run of Chinese characters, with their offsets: the run
+    /// itself, or the fewest words the index holds that cover it end to end
+    /// (`和平利用外层空间委员会`: `和平利用` `外层空间` `委员会`); the run itself when
+    /// no such words cover it.
+    fn cover(&self, run: &[Unit]) -> Vec<(usize, String)> {
+        let text = |from: usize, to: usize| folded(&run[from..to]);
+        let whole = vec![(0, text(0, run.len()))];
+        if run.len() <= MAX_WORD_CHARS {
+            return whole;
+        }
+        // fewest[i]: the fewest words covering run[..i], and where the last starts.
+        let mut fewest: Vec<Option<(usize, usize)>> = vec![None; run.len() + 1];
+        fewest[0] = Some((0, 0));
+        for end in 2..=run.len() {
+            for len in 2..=end.min(MAX_WORD_CHARS) {
+                let start = end - len;
+                if let Some((n, _)) = fewest[start]
+                    && self.cjk_words.contains(&text(start, end))
+                    && fewest[end].is_none_or(|(m, _)| n + 1 < m)
+                {
+                    fewest[end] = Some((n + 1, start));
+                }
+            }
+        }
+        if fewest[run.len()].is_none() {
+            return whole;
+        }
+        let mut out = Vec::new();
+        let mut end = run.len();
+        while end > 0 {
+            let (_, start) = fewest[end].expect("a cover");
+            out.push((start, text(start, end)));
+            end = start;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The words of a run of Chinese characters that rank its matches: those the
+    /// index holds, less any inside a longer one (`外层空间` ranks, not `空间` in it,
+    /// whose paragraphs are many times more and say less about the query).
+    fn ranking_words(&self, run: &[Unit]) -> Vec<String> {
+        let mut found: Vec<(usize, usize, String)> = Vec::new();
+        for len in (2..=run.len().min(MAX_WORD_CHARS)).rev() {
+            for start in 0..=run.len() - len {
+                let word = folded(&run[start..start + len]);
+                let inside = found
+                    .iter()
+                    .any(|&(s, l, _)| s <= start && start + len <= s + l);
+                if !inside && self.cjk_words.contains(&word) {
+                    found.push((start, len, word));
+                }
+            }
+        }
+        found.into_iter().map(|(_, _, word)| word).collect()
+    }
+
+    /// The languages whose stems `word` matches through.
+    fn languages_of(&self, word: &str) -> &[&'static str] {
+        self.by_word.get(word).map_or(&self.searched, Vec::as_slice)
+    }
+
+    /// The languages of which every word of `units` is a word.
+    pub(super) fn languages_of_all(&self, units: &[Unit]) -> Vec<&'static str> {
+        self.searched
+            .iter()
+            .copied()
+            .filter(|l| {
+                units
+                    .iter()
+                    .filter(|u| !u.cjk)
+                    .all(|u| self.languages_of(&u.norm).contains(l))
+            })
+            .collect()
+    }
+}
+
+/// Scoring clauses: words-field terms for the longest Chinese words of the query that
+/// the index holds ([`Lexicon::ranking_words`]: the index knows its own vocabulary,
+/// so no dictionary is loaded here) and stems.
+pub(super) fn ranking(
+    f: &Fields,
+    query: &Query,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Vec<Box<dyn TantivyQuery>> {
+    let (_, words) = scope.fields(f);
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    let mut add = |term: String| {
+        let q = TermQuery::new(
+            IndexTerm::from_field_text(words, &term),
+            IndexRecordOption::WithFreqs,
+        );
+        out.push(Box::new(BoostQuery::new(Box::new(q), WORDS_BOOST)));
+    };
+    for term in query.positive_terms() {
+        for run in cjk_runs(&term.units) {
+            for word in lexicon.ranking_words(run) {
+                add(word);
+            }
+        }
+        for unit in term.units.iter().filter(|u| !u.cjk && !term.exact) {
+            for language in lexicon.languages_of(&unit.norm) {
+                add(word_term(language, &unit.norm));
+            }
+        }
+    }
+    out
+}
+
+/// Scoring clauses for words typed one after the other, which rank first where they
+/// stand together, in that order (`launching State`): the whole query as one
+/// phrase, as written and through stems, weighs more than any scatter of its words.
+pub(super) fn together_ranking(
+    f: &Fields,
+    query: &Query,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Vec<Box<dyn TantivyQuery>> {
+    let (exact, words) = scope.fields(f);
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    if let Some(units) = together(query) {
+        if units.iter().all(|u| !u.cjk) {
+            // As in `term_match`: the stems in a row find the words in a row.
+            for language in lexicon.languages_of_all(&units) {
+                out.push(Box::new(BoostQuery::new(
+                    phrase(words, stem_terms(&units, language)),
+                    TOGETHER_BOOST,
+                )));
+            }
+        } else {
+            out.push(Box::new(BoostQuery::new(
+                phrase(exact, exact_query_terms(&units)),
+                TOGETHER_BOOST,
+            )));
+        }
+    }
+    out
+}
+
+/// How much a paragraph where the query's words stand together gains.
+const TOGETHER_BOOST: f32 = 50.0;
+
+/// The units of a query of several unquoted terms, each its own group (no OR), as
+/// one run in the order typed; `None` for any other query.
+fn together(query: &Query) -> Option<Vec<Unit>> {
+    if query.groups.len() < 2 {
+        return None;
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    for group in &query.groups {
+        let [term] = group.as_slice() else {
+            return None;
+        };
+        if term.exact {
+            return None;
+        }
+        let next = units.last().map_or(0, |u| u.pos + 1);
+        let first = term.units.first()?.pos;
+        units.extend(term.units.iter().map(|u| Unit {
+            pos: u.pos - first + next,
+            ..u.clone()
+        }));
+    }
+    Some(units)
+}
+
+/// The folded text of `units` written together (a Chinese run: `外层空间`).
+fn folded(units: &[Unit]) -> String {
+    units.iter().map(|u| u.norm.as_str()).collect()
+}
+
+fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
+    units
+        .split(|u| !u.cjk)
+        .filter(|run| !run.is_empty())
+        .collect()
+}
+
+fn phrase(field: Field, terms: Vec<(usize, String)>) -> Box<dyn TantivyQuery> {
+    let mut terms: Vec<(usize, IndexTerm)> = terms
+        .into_iter()
+        .map(|(at, text)| (at, IndexTerm::from_field_text(field, &text)))
+        .collect();
+    if terms.len() == 1 {
+        let (_, term) = terms.pop().expect("one term");
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(terms))
+    }
+}
+
+pub(super) fn union(alternatives: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    Box::new(BooleanQuery::new(
+        alternatives
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect(),
+    ))
+}
