@@ -25,7 +25,7 @@ use tantivy::{Searcher, Term};
 use crate::document::Document;
 use crate::error::Error;
 use crate::index::{self, Library, Options, Progress, Report, StoredUnit, UpdateError};
-use crate::model::{Language, language, unit_ref};
+use crate::model::{Language, catalogue, citation, language, unit_ref};
 use crate::{query, search, trace};
 
 pub use crate::index::Options as UpdateOptions;
@@ -107,9 +107,19 @@ pub struct Shown {
 /// One document of the index, for [`Engine::list`].
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentInfo {
-    pub symbol: String,
-    /// The title in the language asked for, or in the first language held.
+    /// The document's id: an instrument's catalogue id (`outer-space-treaty`), else
+    /// its symbol (`A/RES/76/76`).
+    pub id: String,
+    /// The UN symbol: the resolution's own, or the one that adopted, commended or
+    /// endorsed the instrument; `None` when there is none.
+    pub symbol: Option<String>,
+    /// The short title (an instrument's, from the catalogue) in the language asked
+    /// for or the first language held; else the title as printed.
     pub title: String,
+    /// The title as printed, in that language.
+    pub full_title: String,
+    /// What it is: resolution, treaty, principles, declaration, guidelines.
+    pub kind: String,
     pub date: Option<String>,
     /// The languages it is held in, in display order.
     pub languages: Vec<String>,
@@ -368,16 +378,28 @@ impl Engine {
         self.guarded(|library| {
             let searcher = library.searcher()?;
             let f = &library.fields;
-            let symbol = match search::indexed_symbol(&searcher, f, document)? {
-                Some(symbol) => symbol,
-                None => {
-                    return Err(Error::UnknownDocument {
-                        wanted: document.trim().to_owned(),
-                        known: search::symbols(&searcher, f)?,
+            // A document's name, or a whole citation (`Liability Convention, art.
+            // IX`, `《外层空间条约》第四条`) when no unit is given apart.
+            let mut cited_in = None;
+            let mut whole = None;
+            let (symbol, unit) = match search::indexed_symbol(&searcher, f, document)? {
+                Some(symbol) => (symbol, unit.map(str::to_owned)),
+                None => match split_citation(&searcher, library, document)? {
+                    Some((symbol, cited, language)) if unit.is_none() => {
+                        cited_in = language;
+                        whole = Some(document);
+                        (symbol, Some(cited))
                     }
-                    .into());
-                }
+                    _ => {
+                        return Err(Error::UnknownDocument {
+                            wanted: document.trim().to_owned(),
+                            known: search::symbols(&searcher, f)?,
+                        }
+                        .into());
+                    }
+                },
             };
+            let unit = unit.as_deref();
             let versions = documents_of(&searcher, library, &symbol)?;
             let present: Vec<String> = versions.iter().map(|d| d.language.clone()).collect();
             let parallel =
@@ -398,8 +420,13 @@ impl Engine {
                     (vec![code], Vec::new())
                 }
                 None => {
-                    let first = present[0].clone();
-                    let others = present[1..].to_vec();
+                    // A citation written in a language shows that language's text.
+                    let first = cited_in
+                        .filter(|l| present.iter().any(|p| p == l))
+                        .map_or_else(|| present[0].clone(), str::to_owned);
+                    let mut others: Vec<String> =
+                        present.iter().filter(|l| **l != first).cloned().collect();
+                    language::sort_codes(&mut others);
                     (vec![first], others)
                 }
             };
@@ -407,14 +434,50 @@ impl Engine {
                 .iter()
                 .filter_map(|l| versions.iter().find(|d| &d.language == l).cloned())
                 .collect();
+            let (languages, documents, also_in) = match unit {
+                // A unit cited in a language its default text lacks (a front matter
+                // that differs by edition): the first language that has it.
+                Some(spec) if language.is_none() => {
+                    let has = |d: &Document| {
+                        let units: Vec<_> = d.paragraphs.iter().collect();
+                        [whole, Some(spec)]
+                            .into_iter()
+                            .flatten()
+                            .any(|s| unit_ref::resolve(&units, s, &d.symbol, &d.language).is_ok())
+                    };
+                    match documents.first() {
+                        Some(first) if !has(first) => match versions.iter().find(|d| has(d)) {
+                            Some(other) => {
+                                let mut also: Vec<String> = present
+                                    .iter()
+                                    .filter(|l| **l != other.language)
+                                    .cloned()
+                                    .collect();
+                                language::sort_codes(&mut also);
+                                (vec![other.language.clone()], vec![other.clone()], also)
+                            }
+                            None => (languages, documents, also_in),
+                        },
+                        _ => (languages, documents, also_in),
+                    }
+                }
+                _ => (languages, documents, also_in),
+            };
             let refs = match unit {
                 None => None,
                 Some(spec) => {
                     // Resolved in the first language asked for that has the document.
                     let primary = documents.first().unwrap_or(&versions[0]);
                     let units: Vec<_> = primary.paragraphs.iter().collect();
-                    let found =
-                        unit_ref::resolve(&units, spec, &primary.symbol, &primary.language)?;
+                    let resolve = |spec: &str| {
+                        unit_ref::resolve(&units, spec, &primary.symbol, &primary.language)
+                    };
+                    // A whole citation names its unit exactly (with a resolution's
+                    // part letter); else the part after the document's name.
+                    let found = match whole.map(resolve) {
+                        Some(Ok(found)) => found,
+                        _ => resolve(spec)?,
+                    };
                     Some(found.iter().map(|p| p.r#ref.clone()).collect())
                 }
             };
@@ -429,9 +492,10 @@ impl Engine {
         })
     }
 
-    /// Every document of the index: its languages, and its title, date and number
-    /// of units in `language` (a code or name) or the first language it is held in.
-    pub fn list(&self, language: Option<&str>) -> Result<Vec<DocumentInfo>> {
+    /// Every document of the index (held in `language`, when given, and of `year`):
+    /// its languages, and its title, date and number of units in `language` (a
+    /// code or name) or the first language it is held in.
+    pub fn list(&self, language: Option<&str>, year: Option<u32>) -> Result<Vec<DocumentInfo>> {
         let wanted = match language {
             None => None,
             Some(name) => Some(
@@ -456,18 +520,37 @@ impl Engine {
                     }
                 }
                 languages.sort_by_key(|(c, _)| Language::rank(c));
-                let Some((shown, units)) = wanted
-                    .and_then(|w| languages.iter().find(|(c, _)| c == w))
-                    .or(languages.first())
-                    .cloned()
-                else {
+                let held = match wanted {
+                    Some(w) => languages.iter().find(|(c, _)| c == w),
+                    None => languages.first(),
+                };
+                let Some((shown, units)) = held.cloned() else {
                     continue;
                 };
-                let first = first_unit(&searcher, library, &symbol, &shown)?;
+                let Some(first) = first_unit(&searcher, library, &symbol, &shown)? else {
+                    continue;
+                };
+                if year.is_some_and(|y| first.year != Some(y)) {
+                    continue;
+                }
+                let instrument = catalogue::by_id(&symbol);
+                let kind = match (&instrument, &first.head) {
+                    (Some(i), _) => i.kind.clone(),
+                    (None, Some(head)) => head.kind.as_str().to_owned(),
+                    (None, None) => "resolution".to_owned(),
+                };
                 out.push(DocumentInfo {
-                    title: first.as_ref().map(|u| u.title.clone()).unwrap_or_default(),
-                    date: first.map(|u| u.date).filter(|d| !d.is_empty()),
-                    symbol,
+                    symbol: match instrument {
+                        Some(i) => i.symbol.clone(),
+                        None => catalogue::un_symbol(&symbol),
+                    },
+                    title: instrument
+                        .and_then(|i| i.short_title(&shown))
+                        .map_or_else(|| first.title.clone(), str::to_owned),
+                    full_title: first.title.clone(),
+                    kind,
+                    date: Some(first.date).filter(|d| !d.is_empty()),
+                    id: symbol,
                     languages: languages.into_iter().map(|(c, _)| c).collect(),
                     units,
                 });
@@ -475,6 +558,42 @@ impl Engine {
             Ok(out)
         })
     }
+}
+
+/// A whole citation split into the document it names and the unit: the name before
+/// a comma (`resolution 76/76, para. 16`), else the longest document name the
+/// citation opens with, folded (`第76/76号决议第16段`, `《外层空间条约》第四条`; the unit is
+/// then given in its folded form, which the resolver compares as such).
+fn split_citation(
+    searcher: &Searcher,
+    library: &Library,
+    text: &str,
+) -> anyhow::Result<Option<(String, String, Option<&'static str>)>> {
+    let f = &library.fields;
+    for (at, _) in text.match_indices([',', '，']) {
+        let (name, rest) = (&text[..at], &text[at..]);
+        let rest = rest.trim_start_matches([',', '，']).trim();
+        if !rest.is_empty()
+            && let Some(id) = search::indexed_symbol(searcher, f, name)?
+        {
+            let language = citation::language_of_name(&id, name);
+            return Ok(Some((id, rest.to_owned(), language)));
+        }
+    }
+    let folded = citation::key(text);
+    let mut best: Option<(String, String)> = None;
+    for id in search::symbols(searcher, f)? {
+        for name in citation::document_keys(&id) {
+            let longer = best.as_ref().is_none_or(|(n, _)| name.len() > n.len());
+            if folded.len() > name.len() && folded.starts_with(&name) && longer {
+                best = Some((name, id.clone()));
+            }
+        }
+    }
+    Ok(best.map(|(name, id)| {
+        let language = citation::language_of_name(&id, &name);
+        (id, folded[name.len()..].to_owned(), language)
+    }))
 }
 
 /// Refuses an index folder that is the data folder or inside it: unspace would

@@ -14,7 +14,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A document name (symbol, id or title) that no indexed document has.
-    #[error("no document {wanted} in the index; it holds: {}", listed(known))]
+    #[error(
+        "no document {wanted} in the index; it holds: {}",
+        listed_up_to(known, 60)
+    )]
     UnknownDocument { wanted: String, known: Vec<String> },
     /// A language name unspace does not know.
     #[error(
@@ -119,14 +122,19 @@ pub fn describe(e: &Error) -> String {
 
 /// A list for a message: the first dozen values, and how many more.
 pub fn listed(values: &[String]) -> String {
+    listed_up_to(values, 12)
+}
+
+/// A list for a message: the first `most` values, and how many more.
+pub fn listed_up_to(values: &[String], most: usize) -> String {
     let mut out = values
         .iter()
-        .take(12)
+        .take(most)
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    if values.len() > 12 {
-        out.push_str(&format!(", … ({} more)", values.len() - 12));
+    if values.len() > most {
+        out.push_str(&format!(", … ({} more)", values.len() - most));
     }
     if out.is_empty() {
         out.push_str("nothing yet");
@@ -138,6 +146,6 @@ fn existing(units: &[String]) -> String {
     if units.is_empty() {
         String::new()
     } else {
-        format!("; it has: {}", listed(units))
+        format!("; it has: {}", listed_up_to(units, 500))
     }
 }

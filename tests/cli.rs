@@ -15,9 +15,11 @@ fn the_first_search_builds_the_index_and_lists_every_paragraph_best_first() {
     let out = ws.run(&["search", "空间碎片"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    let p15 = text.find("A/RES/76/76 ¶15").expect("¶15 listed");
-    let p16 = text.find("A/RES/76/76 ¶16").expect("¶16 listed");
-    let p8 = text.find("A/RES/76/76 序言 8").expect("recital 8 listed");
+    let p15 = text.find("第76/76号决议第15段").expect("¶15 listed");
+    let p16 = text.find("第76/76号决议第16段").expect("¶16 listed");
+    let p8 = text
+        .find("第76/76号决议序言部分第8段")
+        .expect("recital 8 listed");
     assert!(p15.max(p16) < p8, "operative paragraphs first:\n{text}");
     assert!(
         text.contains("和平利用外层空间方面的国际合作"),
@@ -165,7 +167,7 @@ fn filters_and_limit_narrow_the_hits() {
         3
     );
     let limited = stdout(&ws.run(&["search", "空间", "--limit", "2"]));
-    assert_eq!(limited.matches("A/RES/76/76 ").count(), 2);
+    assert_eq!(limited.matches("第76/76号决议").count(), 2);
     assert!(limited.contains("(showing 2; --limit N for more)"));
 }
 
@@ -190,7 +192,7 @@ fn show_prints_a_document_or_one_paragraph_with_its_footnotes() {
     assert_eq!(whole["footnotes"].as_array().unwrap().len(), 23);
 
     let text = stdout(&ws.run(&["show", "A/RES/76/76", "p8"]));
-    assert!(text.contains("A/RES/76/76 序言 8") && text.contains("空间碎片的撞击"));
+    assert!(text.contains("第76/76号决议序言部分第8段") && text.contains("空间碎片的撞击"));
 
     let missing = ws.run(&["show", "A/RES/76/76", "99"]);
     assert_eq!(missing.status.code(), Some(2));

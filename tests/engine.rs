@@ -53,7 +53,10 @@ fn the_engine_builds_on_first_use_and_reports_through_events() {
     assert_eq!(results.hits[0].symbol, "A/RES/76/76");
     assert_eq!(events.first().map(String::as_str), Some("updating true"));
     assert!(events.contains(&"files 2".to_owned()), "{events:?}");
-    assert!(events.contains(&"done A-RES-76-76.zh.txt".to_owned()), "{events:?}");
+    assert!(
+        events.contains(&"done A-RES-76-76.zh.txt".to_owned()),
+        "{events:?}"
+    );
     assert_eq!(events.last().map(String::as_str), Some("updated 2"));
     // Unchanged data: no update, no event.
     let mut again = 0;
@@ -64,8 +67,8 @@ fn the_engine_builds_on_first_use_and_reports_through_events() {
     assert!(engine.refresh(&mut quiet).unwrap());
     let found = engine.search(&request("continuity")).unwrap();
     assert!(found.hits.iter().any(|h| h.symbol == "A/RES/75/92"));
-    let listed = engine.list(None).unwrap();
-    let symbols: Vec<&str> = listed.iter().map(|d| d.symbol.as_str()).collect();
+    let listed = engine.list(None, None).unwrap();
+    let symbols: Vec<&str> = listed.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(symbols, ["A/RES/75/92", "A/RES/76/76"]);
     let seed = &listed[1];
     assert_eq!(seed.languages, ["zh", "en"]);
@@ -101,7 +104,9 @@ fn show_answers_from_the_index_alone_exactly_as_the_file_reads() {
     // One unit, and the same unit in two languages.
     let one = engine.show("A/RES/76/76", Some("16"), Some("zh")).unwrap();
     assert_eq!(one.refs.as_deref(), Some(&["operative:16".to_owned()][..]));
-    let both = engine.show("A/RES/76/76", Some("p8"), Some("zh,en")).unwrap();
+    let both = engine
+        .show("A/RES/76/76", Some("p8"), Some("zh,en"))
+        .unwrap();
     assert!(both.parallel);
     assert_eq!(both.languages, ["zh", "en"]);
     assert_eq!(both.documents.len(), 2);
@@ -126,7 +131,10 @@ fn errors_are_typed_and_say_what_exists() {
     match engine.show("A/RES/76/76", Some("99"), Some("en")) {
         Err(e @ Error::NoSuchUnit { .. }) => {
             let text = e.to_string();
-            assert!(text.contains("no operative paragraph 99 (it has 45)"), "{text}");
+            assert!(
+                text.contains("no operative paragraph 99 (it has 45)"),
+                "{text}"
+            );
             let Error::NoSuchUnit { units, .. } = e else {
                 unreachable!()
             };

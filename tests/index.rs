@@ -96,7 +96,7 @@ fn a_search_notices_that_data_changed_and_updates_the_index_first() {
         err.contains("data folder changed") && err.contains("1 added"),
         "{err}"
     );
-    assert!(stdout(&out).contains("A/RES/76/76 ¶16"));
+    assert!(stdout(&out).contains("resolution 76/76, para. 16"));
     // Touching a file without changing it re-reads it but indexes nothing.
     let path = ws.data().join("A-RES-76-76.en.txt");
     let bytes = std::fs::read(&path).unwrap();

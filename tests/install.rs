@@ -45,17 +45,26 @@ fn from_an_empty_folder_the_bundled_corpus_answers_and_is_said_once() {
         "{err}"
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert!(v["total"].as_u64().unwrap() >= 10, "the whole corpus answers");
+    assert!(
+        v["total"].as_u64().unwrap() >= 10,
+        "the whole corpus answers"
+    );
     // The library holds the bundled corpus, file for file.
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     for folder in ["resolutions", "instruments"] {
-        assert_eq!(entries(&library.join(folder)), entries(&bundled.join(folder)));
+        assert_eq!(
+            entries(&library.join(folder)),
+            entries(&bundled.join(folder))
+        );
     }
     assert_eq!(
         fs::read(library.join("resolutions/A-RES-76-76.zh.txt")).unwrap(),
         fs::read(bundled.join("resolutions/A-RES-76-76.zh.txt")).unwrap()
     );
-    assert!(entries(cwd.path()).is_empty(), "nothing written where the user stands");
+    assert!(
+        entries(cwd.path()).is_empty(),
+        "nothing written where the user stands"
+    );
     // Said once: the second search is quiet.
     let again = run(cwd.path(), home.path(), &["search", "发射国", "--list"]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
@@ -63,7 +72,14 @@ fn from_an_empty_folder_the_bundled_corpus_answers_and_is_said_once() {
     let show = run(
         cwd.path(),
         home.path(),
-        &["show", "outer-space-treaty", "art. IV", "--lang", "all", "--json"],
+        &[
+            "show",
+            "outer-space-treaty",
+            "art. IV",
+            "--lang",
+            "all",
+            "--json",
+        ],
     );
     assert_eq!(show.status.code(), Some(0), "{}", stderr(&show));
 }
@@ -79,17 +95,37 @@ fn data_given_without_index_keeps_its_index_in_the_cache() {
     )
     .unwrap();
     let data = docs.path().display().to_string();
-    let out = run(cwd.path(), home.path(), &["--data", &data, "search", "空间碎片"]);
+    let out = run(
+        cwd.path(),
+        home.path(),
+        &["--data", &data, "search", "空间碎片"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(entries(cwd.path()).is_empty(), "no ./index: {:?}", entries(cwd.path()));
-    assert_eq!(entries(docs.path()), ["A-RES-76-76.zh.txt"], "nothing in the data folder");
+    assert!(
+        entries(cwd.path()).is_empty(),
+        "no ./index: {:?}",
+        entries(cwd.path())
+    );
+    assert_eq!(
+        entries(docs.path()),
+        ["A-RES-76-76.zh.txt"],
+        "nothing in the data folder"
+    );
     let cache = home.path().join(".cache/unspace");
     let indexes = entries(&cache);
     assert_eq!(indexes.len(), 1, "{indexes:?}");
     assert!(indexes[0].starts_with("index-"), "{indexes:?}");
     // The same data folder, named another way, finds the same index.
-    let relative = run(docs.path(), home.path(), &["--data", ".", "search", "空间碎片"]);
+    let relative = run(
+        docs.path(),
+        home.path(),
+        &["--data", ".", "search", "空间碎片"],
+    );
     assert_eq!(relative.status.code(), Some(0), "{}", stderr(&relative));
-    assert!(!stderr(&relative).contains("building"), "{}", stderr(&relative));
+    assert!(
+        !stderr(&relative).contains("building"),
+        "{}",
+        stderr(&relative)
+    );
     assert_eq!(entries(&cache).len(), 1);
 }

@@ -102,7 +102,7 @@ fn every_unit_has_its_counterpart_in_every_other_language_present() {
             ],
         ),
         (
-            "A/RES/41/65",
+            "remote-sensing-principles",
             "principle:10",
             [
                 "遥感应促进地球自然环境的保护",
@@ -219,10 +219,13 @@ fn show_prints_a_unit_in_several_languages_as_json_and_side_by_side() {
     let heads: Vec<&str> = text.lines().filter(|l| l.starts_with('[')).collect();
     assert_eq!(heads.len(), 5, "{text}");
     assert!(
-        heads[0].starts_with("[zh] outer-space-treaty 第四条"),
+        heads[0].starts_with("[zh] 《外层空间条约》第四条"),
         "{heads:?}"
     );
-    assert!(heads[4].starts_with("[ru] outer-space-treaty"), "{heads:?}");
+    assert!(
+        heads[4].starts_with("[ru] Договор по космосу, ст. IV"),
+        "{heads:?}"
+    );
 }
 
 #[test]
@@ -251,9 +254,9 @@ fn search_shows_each_hit_in_the_other_languages() {
         "zh,ru",
     ]);
     let text = stdout(&out);
-    assert!(text.contains("  [zh] outer-space-treaty 第四条"), "{text}");
+    assert!(text.contains("  [zh] 《外层空间条约》第四条"), "{text}");
     assert!(text.contains("各缔约国保证"), "{text}");
-    assert!(text.contains("  [ru] outer-space-treaty"), "{text}");
+    assert!(text.contains("  [ru] Договор по космосу, ст. IV"), "{text}");
 }
 
 #[test]
@@ -275,13 +278,13 @@ fn a_missing_language_or_unit_is_said_never_dropped() {
         parallel[0]["missing"]
             .as_str()
             .unwrap()
-            .starts_with("no fr text of outer-space-treaty"),
+            .starts_with("no fr text of Outer Space Treaty, "),
         "{parallel:?}"
     );
     assert!(parallel[1]["text"].is_string());
     let out = ws.run(&["search", "空间碎片", "--parallel", "fr", "-n", "1"]);
     assert!(
-        stdout(&out).contains("[fr] no fr text of A/RES/76/76 ¶15"),
+        stdout(&out).contains("[fr] no fr text of resolution 76/76, para. 15"),
         "{}",
         stdout(&out)
     );

@@ -112,7 +112,8 @@ pub enum Command {
     /// Bring the index up to date with the documents in --data.
     #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
-    /// List the documents the index holds: symbol, date, languages, units, title.
+    /// List the documents the index holds: id, UN symbol, date, languages, units,
+    /// short title.
     #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
     /// Trace agreed language: the paragraphs of other documents with the same or
@@ -133,14 +134,18 @@ pub enum Command {
 const LIST_EXAMPLES: &str = "\
 Examples:
   unspace list                                  every document, with its languages
-  unspace list --lang fr                        titles in French where there is a French text
+  unspace list --lang fr                        the documents held in French, titles in French
+  unspace list --year 1967
   unspace list --json | jq '.[].symbol'";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Give each title in this language where the document has it.
+    /// Only documents held in this language, with their titles in it.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Only documents adopted (treaties: opened for signature) in this year.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<u32>,
     /// Print JSON for scripts instead of text.
     #[arg(long)]
     pub json: bool,
@@ -188,9 +193,10 @@ pub struct SearchArgs {
     /// Only in this language (zh, en, fr, es, ru, ar, or its English name).
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
-    /// Only preambular or operative paragraphs.
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
+    /// Only units of this kind; repeat it for several (`--kind article --kind
+    /// principle`).
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Vec<KindArg>,
     /// Only documents adopted in this year.
     #[arg(long, value_name = "YYYY")]
     pub year: Option<u32>,
@@ -220,9 +226,22 @@ pub struct SearchArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
+    /// A preambular paragraph (recital).
     Preamble,
+    /// An operative paragraph.
     Operative,
+    /// A plain paragraph (of an instrument, an annex, or an unrecognised text).
     Paragraph,
+    /// A treaty's article.
+    Article,
+    /// A principle of a set of principles or of a declaration.
+    Principle,
+    /// A guideline.
+    Guideline,
+    /// A numbered section.
+    Section,
+    /// An annex's units.
+    Annex,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::document::{Document, Kind, Paragraph};
+use crate::document::{Document, Paragraph};
 use crate::engine::{Engine, Event, Freshness, SearchRequest};
 use crate::error::Error;
 use crate::index::{Options, Report};
@@ -254,7 +254,8 @@ fn search_command(engine: &Engine, args: SearchArgs, output: Output) -> Result<O
         filters: crate::search::Filters {
             symbol: args.doc.clone(),
             language: args.lang.map(|l| l.to_lowercase()),
-            kind: args.kind.map(kind_of),
+            kind: None,
+            units: args.kind.iter().copied().map(kind_name).collect(),
             year: args.year,
         },
         limit: args.limit,
@@ -299,12 +300,18 @@ fn search_command(engine: &Engine, args: SearchArgs, output: Output) -> Result<O
     })
 }
 
-fn kind_of(kind: KindArg) -> Kind {
+fn kind_name(kind: KindArg) -> String {
     match kind {
-        KindArg::Preamble => Kind::Preamble,
-        KindArg::Operative => Kind::Operative,
-        KindArg::Paragraph => Kind::Paragraph,
+        KindArg::Preamble => "preamble",
+        KindArg::Operative => "operative",
+        KindArg::Paragraph => "paragraph",
+        KindArg::Article => "article",
+        KindArg::Principle => "principle",
+        KindArg::Guideline => "guideline",
+        KindArg::Section => "section",
+        KindArg::Annex => "annex",
     }
+    .to_owned()
 }
 
 fn index_command(engine: &Engine, args: IndexArgs) -> Result<Outcome> {
@@ -442,7 +449,7 @@ fn list_command(engine: &Engine, args: ListArgs, output: Output) -> Result<Outco
         .fresh(
             freshness(args.no_refresh),
             &mut |e| reporter.event(e),
-            |engine| engine.list(args.lang.as_deref()),
+            |engine| engine.list(args.lang.as_deref(), args.year),
         )
         .map_err(|e| flagged(e, "--lang"))?;
     if args.json {

@@ -9,12 +9,12 @@ use tantivy::schema::{
 };
 
 use crate::analysis::{self, GRAMS, WORDS};
-use crate::document::{Document, Footnote, Paragraph};
+use crate::document::{Document, DocumentKind, Footnote, Paragraph};
 
 use super::DocumentHead;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The folder of the index of this program's schema inside `root`.
 pub fn version_dir(root: &Path) -> PathBuf {
@@ -41,6 +41,8 @@ pub struct Fields {
     pub notes: Field,
     /// The footnote numbers the unit cites, in order of citation.
     pub cites: Field,
+    /// What kinds of unit the unit is, for the kind filter ([`unit_kinds`]).
+    pub unit_kinds: Field,
     /// On a document's first unit only: what the document holds beyond its units
     /// ([`DocumentHead`], JSON), so that `show` answers from the index alone.
     pub head: Field,
@@ -77,6 +79,7 @@ impl Fields {
             text: b.add_text_field("text", STORED),
             notes: b.add_text_field("notes", STORED),
             cites: b.add_u64_field("cites", STORED),
+            unit_kinds: b.add_text_field("unit_kinds", STRING),
             head: b.add_text_field("head", STORED),
             body_exact: b.add_text_field("body_exact", positions(GRAMS)),
             body_words: b.add_text_field("body_words", positions(WORDS)),
@@ -123,6 +126,9 @@ pub(super) fn paragraph_document(
     for cited in &paragraph.footnotes {
         d.add_u64(fields.cites, u64::from(*cited));
     }
+    for kind in unit_kinds(doc, paragraph) {
+        d.add_text(fields.unit_kinds, kind);
+    }
     if ordinal == 0 {
         let head = DocumentHead {
             kind: doc.kind,
@@ -158,4 +164,35 @@ pub(super) fn paragraph_document(
         analysis::words_value(&doc.language, &notes_text),
     );
     d
+}
+
+/// The kinds of unit a paragraph is, as the kind filter names them: its role
+/// (`preamble`, `operative`, `paragraph`) and each kind its ref names (`article`,
+/// `principle`, `guideline`, `section`, `annex`, `part`); a numbered paragraph of a
+/// declaration proclaimed in an operative paragraph is a `principle`, as its
+/// citation says.
+pub fn unit_kinds<'a>(doc: &Document, paragraph: &'a Paragraph) -> Vec<&'a str> {
+    let mut kinds = vec![paragraph.kind.as_str()];
+    let segments: Vec<&str> = paragraph
+        .r#ref
+        .split('/')
+        .map(|s| s.split_once(':').map_or(s, |(k, _)| k))
+        .collect();
+    for (i, kind) in segments.iter().enumerate() {
+        let kind = match *kind {
+            "para"
+                if i > 0
+                    && segments[i - 1] == "operative"
+                    && doc.kind == DocumentKind::Declaration =>
+            {
+                "principle"
+            }
+            "para" | "operative" | "preamble" => continue,
+            other => other,
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
 }

@@ -3,8 +3,13 @@
 //! document it names. `show`, `trace` and the web pages all resolve through here;
 //! the label grammar itself is [`crate::parse::refs::parse_spec`].
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::document::{Kind, Paragraph};
 use crate::error::Error;
+use crate::model::citation;
 use crate::parse::refs;
 
 /// What the resolver needs to know of a unit.
@@ -31,18 +36,63 @@ impl Addressed for Paragraph {
     }
 }
 
-/// The units of one language's text of a document that `spec` names: `16` is
-/// operative paragraph 16 (plain paragraph 16 in a text without operative
-/// paragraphs), `p8` preambular paragraph 8; anything else a unit as cited or a ref,
-/// which gives the unit itself or, for a unit made of several paragraphs
-/// (`art. 14`), all of them in order.
+/// A paragraph number as cited in any of the five languages (`¶16`, `para. 16`,
+/// `par. 16`, `párr. 16`, `п. 16`, `第16段`): the number alone.
+static PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:¶|para(?:graph)?\.?|paragraphe|par\.|párr\.|párrafo|п\.|пункт|op\.?|operative(?:\s+para(?:graph)?\.?)?)\s*(\d+)$|^第\s*(\d+)\s*段$").unwrap()
+});
+/// A preambular paragraph as cited (`preambular para. 8`, `alinéa 8 du préambule`,
+/// `párrafo 8 del preámbulo`, `п. 8 преамбулы`, `序言部分第8段`): `p8`.
+static PREAMBULAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:pp\.?|preamble|preambular\s+para(?:graph)?\.?)\s*(\d+)$|^(?:alinéa|párrafo|п\.)\s*(\d+)\s*(?:du\s+préambule|del\s+preámbulo|преамбулы)$|^序言(?:部分)?\s*第?\s*(\d+)\s*段?$").unwrap()
+});
+
+/// `spec` with a cited paragraph number written as the resolver's short form
+/// (`para. 16` → `16`, `preambular para. 8` → `p8`).
+fn short_form(spec: &str) -> String {
+    let number = |c: regex::Captures| {
+        c.iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .map(|m| m.as_str().to_owned())
+    };
+    if let Some(n) = PARAGRAPH.captures(spec).and_then(number) {
+        return n;
+    }
+    if let Some(n) = PREAMBULAR.captures(spec).and_then(number) {
+        return format!("p{n}");
+    }
+    spec.to_owned()
+}
+
+/// The units of one language's text of a document that `spec` names: a unit as
+/// any citation the tool prints names it, in any language (`para. 16`, `第16段`,
+/// `art. IV`, `ст. IV`, `principle 6`, `guideline B.8, para. 1`); `16` is operative
+/// paragraph 16 (plain paragraph 16 in a text without operative paragraphs), `p8`
+/// preambular paragraph 8; anything else a unit label (`Article IV`, `第四条`,
+/// `artículo 4`, `guideline C.1`) or a ref, which gives the unit itself or, for a
+/// unit made of several paragraphs (`art. 14`), all of them in order.
 pub fn resolve<'a, T: Addressed>(
     units: &[&'a T],
     spec: &str,
     document: &str,
     language: &str,
 ) -> Result<Vec<&'a T>, Error> {
-    let spec = spec.trim();
+    let wanted = citation::key(spec);
+    let cited: Vec<&T> = units
+        .iter()
+        .copied()
+        .filter(|u| {
+            citation::unit_keys(document, u.kind(), u.number(), u.unit_ref(), u.label())
+                .contains(&wanted)
+        })
+        .collect();
+    if !cited.is_empty() {
+        return Ok(cited);
+    }
+    let spec = short_form(spec.trim());
+    let spec = spec.as_str();
     let (kind, digits) = match spec.strip_prefix("pp").or_else(|| spec.strip_prefix('p')) {
         Some(rest) => (Kind::Preamble, rest),
         None if units.iter().any(|u| u.kind() == Kind::Operative) => (Kind::Operative, spec),

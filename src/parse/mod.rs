@@ -79,7 +79,15 @@ pub fn parse_bytes_many(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
 /// Parses a decoded text; `path` names the source and supplies the language and a
 /// fallback symbol (`A-RES-76-76.zh.txt` → `A/RES/76/76`, `zh`).
 pub fn parse_text(text: &str, path: &Path) -> Parsed {
-    parse_text_with(text, path, true)
+    named(parse_text_with(text, path, true))
+}
+
+/// A parsed document named as its users name it: an instrument of the catalogue
+/// takes its id and date, any other resolution its symbol in the UN's spelling
+/// ([`crate::model::catalogue::name_document`]).
+pub(crate) fn named(mut parsed: Parsed) -> Parsed {
+    crate::model::catalogue::name_document(&mut parsed.document);
+    parsed
 }
 
 /// [`parse_text`] of a text whose page furniture its source has already taken off

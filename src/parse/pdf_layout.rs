@@ -507,6 +507,7 @@ pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
             Some(id) => parsed.document.symbol = format!("{file_symbol}/{id}"),
             None => parsed.document.symbol = file_symbol.clone(),
         }
+        let mut parsed = super::named(parsed);
         if let Some(id) = &piece.id {
             for w in &mut parsed.warnings {
                 *w = format!("{id}: {w}");
@@ -526,7 +527,7 @@ pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
 pub fn parse_whole(bytes: &[u8], path: &Path) -> Result<Parsed> {
     let pages = super::pdf::read(bytes)?;
     let classified = classify(&pages.pages);
-    let mut parsed = super::parse_text_with(&page_text(&classified), path, false);
+    let mut parsed = super::named(super::parse_text_with(&page_text(&classified), path, false));
     let mut warnings = pages.warnings;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;

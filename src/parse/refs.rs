@@ -306,13 +306,15 @@ fn normal_label(printed: &str) -> Option<String> {
 }
 
 static SPEC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(art(?:icle|\.)?|principle|princ\.?|guideline|gl\.?|p|para(?:graph)?\.?|op|operative|preamble|pp)\s*([0-9]+|[ivxlc]+|[a-h]\.[0-9]+)(?:[.,]\s*(?:para\.?\s*)?([0-9]+))?$").unwrap()
+    Regex::new(r"(?i)^(art(?:icle|ículo|\.)?|arts?\.|статья|ст\.?|principle|principe|principio|принцип|princ\.?|guideline|directriz|ligne\s+directrice|руководящий\s+принцип|gl\.?|sect(?:ion)?\.?|secc(?:ión)?\.?|разд(?:ел)?\.?|p|para(?:graph)?\.?|op|operative|preamble|pp)\s*([a-hа-д]\.[0-9]+|[0-9]+|[ivxlcіх]+)(?:[.,]\s*(?:(?:para|par|párr|п)\.?\s*)?([0-9]+))?$").unwrap()
 });
 
-/// What a user types after `show SYMBOL`, as a ref: `art. 4`, `article IV` →
-/// `article:4`; `art. 14.2` → `article:14/para:2`; `principle X` → `principle:10`;
-/// `guideline B.8` → `guideline:B.8`; `16` → `operative:16`; `p8` → `preamble:8`; a
-/// ref (`article:4`) as it is.
+/// What a user types after `show SYMBOL`, as a ref: `art. 4`, `article IV`,
+/// `artículo IV`, `статья IV`, `ст. 4` → `article:4`; `art. 14.2` or
+/// `art. XIV, para. 2` → `article:14/para:2`; `principle X`, `principe 10` →
+/// `principle:10`; `guideline B.8`, `directriz B.8` → `guideline:B.8`; `sect. 2` →
+/// `section:2`; `16` → `operative:16`; `p8` → `preamble:8`; a ref (`article:4`) as
+/// it is.
 pub fn parse_spec(spec: &str) -> Option<String> {
     let spec = spec.trim();
     if spec.contains(':') {
@@ -325,19 +327,26 @@ pub fn parse_spec(spec: &str) -> Option<String> {
         return Some(join([(label.kind.name(), label.label.as_str())]));
     }
     let c = SPEC.captures(spec)?;
-    let word = c[1].to_lowercase();
-    let kind = match word.trim_end_matches('.') {
-        "art" | "article" => "article",
-        "principle" | "princ" => "principle",
-        "guideline" | "gl" => "guideline",
+    let word = squash(&c[1].to_lowercase());
+    let word = word.trim_end_matches('.');
+    let kind = match word {
+        "art" | "arts" | "article" | "artículo" | "статья" | "ст" => "article",
+        "principle" | "principe" | "principio" | "принцип" | "princ" => "principle",
+        "guideline" | "directriz" | "ligne directrice" | "руководящий принцип" | "gl" => {
+            "guideline"
+        }
+        "sect" | "section" | "secc" | "sección" | "разд" | "раздел" => "section",
         "p" | "pp" | "preamble" => "preamble",
         "op" | "operative" => "operative",
         _ => "para",
     };
-    let label = if kind == "guideline" || c[2].contains('.') {
-        normal_label(&c[2].to_uppercase())?
+    let typed = fold_lookalikes(&c[2]).to_uppercase();
+    let label = if kind == "section" {
+        typed
+    } else if kind == "guideline" || typed.contains('.') {
+        normal_label(&typed)?
     } else {
-        number_value(&c[2].to_uppercase())?.to_string()
+        number_value(&typed)?.to_string()
     };
     let mut r = join([(kind, label.as_str())]);
     if let Some(sub) = c.get(3) {
@@ -449,6 +458,16 @@ mod tests {
         assert_eq!(spec("16").as_deref(), Some("operative:16"));
         assert_eq!(spec("p8").as_deref(), Some("preamble:8"));
         assert_eq!(spec("article:4").as_deref(), Some("article:4"));
+        assert_eq!(spec("guideline C.1").as_deref(), Some("guideline:C.1"));
+        assert_eq!(spec("artículo IV").as_deref(), Some("article:4"));
+        assert_eq!(spec("статья IV").as_deref(), Some("article:4"));
+        assert_eq!(spec("ст. 4").as_deref(), Some("article:4"));
+        assert_eq!(
+            spec("art. IX, para. 1").as_deref(),
+            Some("article:9/para:1")
+        );
+        assert_eq!(spec("directriz B.8").as_deref(), Some("guideline:B.8"));
+        assert_eq!(spec("sect. 2").as_deref(), Some("section:2"));
     }
 
     #[test]

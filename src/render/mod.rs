@@ -32,17 +32,6 @@ const DIM: &str = "\x1b[2m";
 const CITE: &str = "\x1b[1;36m";
 const RESET: &str = "\x1b[0m";
 
-/// The citation a user can paste: `A/RES/76/76 ¶16`, `A/RES/76/76 序言 8`,
-/// `A/RES/76/76 preamble 8`.
-pub fn citation(symbol: &str, language: &str, kind: Kind, number: u32) -> String {
-    match kind {
-        Kind::Operative => format!("{symbol} ¶{number}"),
-        Kind::Preamble if language == "zh" => format!("{symbol} 序言 {number}"),
-        Kind::Preamble => format!("{symbol} preamble {number}"),
-        Kind::Paragraph => format!("{symbol} para. {number}"),
-    }
-}
-
 /// Characters a terminal would act on rather than show: C0 and C1 controls (escape
 /// sequences, bells, carriage returns), DEL, and the bidirectional overrides that
 /// reorder what is shown. Line feeds are layout and stay.
@@ -71,10 +60,9 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The citation of a unit: a resolution's paragraph as [`citation`] prints it; an
-/// instrument's unit with its label as the language prints it (`outer-space-treaty,
-/// art. IV`, `outer-space-treaty 第四条`, `A/RES/41/65, principle X`); any other unit
-/// by its ref.
+/// How a unit is cited, in UN style and in its language
+/// ([`crate::model::citation::cite`]): `resolution 76/76, para. 16`,
+/// `Outer Space Treaty, art. IV`, `《外层空间条约》第四条`.
 pub fn unit_citation(
     symbol: &str,
     language: &str,
@@ -83,15 +71,7 @@ pub fn unit_citation(
     r: &str,
     label: Option<&str>,
 ) -> String {
-    let resolution_style = r.is_empty() || r == crate::parse::refs::resolution_ref(kind, number);
-    if resolution_style {
-        return citation(symbol, language, kind, number);
-    }
-    match crate::parse::refs::cited_label(r, label, language) {
-        Some(unit) if language == "zh" => format!("{symbol} {unit}"),
-        Some(unit) => format!("{symbol}, {unit}"),
-        None => format!("{symbol} {r}"),
-    }
+    crate::model::citation::cite(symbol, language, kind, number, r, label)
 }
 
 struct Painter {

@@ -1,6 +1,7 @@
 //! What the index holds, read from its terms: the symbols (document ids), the
 //! languages, the distinct values of a field; and the filters checked against them.
 
+use crate::model::catalogue;
 use anyhow::{Context, Result};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term as IndexTerm};
@@ -19,16 +20,25 @@ pub fn symbols(searcher: &Searcher, f: &Fields) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The index's spelling of a symbol typed in any case (`a/res/76/76`), if some
-/// document has it.
+/// The id of the document `wanted` names, if the index holds it: its id as stored,
+/// or any name [`catalogue::names_document`] accepts (the UN symbol in any spelling,
+/// with or without `A/RES/`; an instrument's titles, citation name or aliases in any
+/// of the five languages; `resolution 76/76`), ignoring case, accents and spacing.
 pub fn indexed_symbol(searcher: &Searcher, f: &Fields, wanted: &str) -> Result<Option<String>> {
     let wanted = wanted.trim();
+    if wanted.is_empty() {
+        return Ok(None);
+    }
     if searcher.doc_freq(&IndexTerm::from_field_text(f.symbol, wanted))? > 0 {
         return Ok(Some(wanted.to_owned()));
     }
-    Ok(symbols(searcher, f)?
+    let symbols = symbols(searcher, f)?;
+    if let Some(s) = symbols.iter().find(|s| s.eq_ignore_ascii_case(wanted)) {
+        return Ok(Some(s.clone()));
+    }
+    Ok(symbols
         .into_iter()
-        .find(|s| s.eq_ignore_ascii_case(wanted)))
+        .find(|s| catalogue::names_document(s, wanted)))
 }
 
 /// The distinct values of a field of the index (symbols, languages, years), for

@@ -50,6 +50,9 @@ pub struct Filters {
     pub symbol: Option<String>,
     pub language: Option<String>,
     pub kind: Option<Kind>,
+    /// Only units of any of these kinds (`article`, `principle`, `guideline`,
+    /// `section`, `annex`, `preamble`, `operative`, `paragraph`).
+    pub units: Vec<String>,
     pub year: Option<u32>,
 }
 
@@ -65,9 +68,17 @@ pub struct NoteHit {
 /// One matching paragraph.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// The document's id (an instrument's catalogue id, or a resolution's symbol).
     pub symbol: String,
     pub language: String,
     pub title: String,
+    /// How the UN cites the unit, in its language: `resolution 76/76, para. 16`,
+    /// `《外层空间条约》第四条` ([`crate::model::citation::cite`]).
+    pub citation: String,
+    /// The document's date (`YYYY-MM-DD`; a treaty's opening for signature), or
+    /// `null`.
+    #[serde(serialize_with = "crate::model::citation::empty_as_null")]
+    pub date: String,
     pub kind: Kind,
     pub number: u32,
     /// The unit's ref (`article:4`, `operative:16`) and printed heading.
@@ -92,8 +103,6 @@ pub struct Hit {
     /// The same unit in the other languages asked for (`--parallel`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parallel: Vec<Counterpart>,
-    #[serde(skip)]
-    pub date: String,
 }
 
 /// Where a hit matched.
@@ -307,7 +316,16 @@ fn hit(
         })
         .collect();
     let marks = highlights(&text, terms, &language, lexicon);
+    let citation = crate::model::citation::cite(
+        &unit.symbol,
+        &language,
+        p.kind,
+        p.number,
+        &p.r#ref,
+        p.label.as_deref(),
+    );
     Ok(Hit {
+        citation,
         symbol: unit.symbol,
         title: unit.title,
         kind: p.kind,

@@ -49,8 +49,7 @@ pub fn add_parallel(library: &Library, results: &mut Results, languages: &[Strin
             let mut other = counterpart(&searcher, f, &hit.symbol, &hit.r#ref, language)?;
             if other.text.is_none() {
                 other.missing = Some(format!(
-                    "no {language} text of {} {} in the index",
-                    hit.symbol,
+                    "no {language} text of {} in the index",
                     unit_name(hit)
                 ));
             }
@@ -60,16 +59,17 @@ pub fn add_parallel(library: &Library, results: &mut Results, languages: &[Strin
     Ok(())
 }
 
-/// A hit's unit as its language cites it (`art. IV`, `¶16`), else its ref.
+/// A hit's unit as an English citation names it (`resolution 76/76, para. 15`,
+/// `Outer Space Treaty, art. IV`), for messages.
 fn unit_name(hit: &Hit) -> String {
-    match hit.kind {
-        Kind::Operative => format!("¶{}", hit.number),
-        Kind::Preamble => format!("preamble {}", hit.number),
-        Kind::Paragraph => {
-            crate::parse::refs::cited_label(&hit.r#ref, hit.label.as_deref(), &hit.language)
-                .unwrap_or_else(|| hit.r#ref.clone())
-        }
-    }
+    crate::model::citation::cite(
+        &hit.symbol,
+        "en",
+        hit.kind,
+        hit.number,
+        &hit.r#ref,
+        hit.label.as_deref(),
+    )
 }
 
 /// The unit `r` of document `symbol` in `language`, from the index (`text` is `None`

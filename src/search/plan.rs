@@ -69,6 +69,14 @@ pub(super) fn build_match(
     if let Some(kind) = filters.kind {
         clauses.push((Occur::Must, exact(f.kind, kind.as_str())));
     }
+    if !filters.units.is_empty() {
+        let any = filters
+            .units
+            .iter()
+            .map(|k| (Occur::Should, exact(f.unit_kinds, k)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
     if let Some(year) = filters.year {
         let term = IndexTerm::from_field_u64(f.year, u64::from(year));
         clauses.push((

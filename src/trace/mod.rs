@@ -55,22 +55,68 @@ pub use history::{Change, Step};
 pub use similarity::{CONTAINED, Comparison, MIN_QUOTE, Op, Piece, THRESHOLD, compare};
 
 /// A unit of a document, as the index stores it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Unit {
     pub symbol: String,
     pub language: String,
     pub kind: Kind,
     pub number: u32,
-    #[serde(rename = "ref")]
     pub r#ref: String,
     /// The label as printed (`Article IV`), for the citation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Adoption date, `YYYY-MM-DD`; empty when the document states none.
     pub date: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<u32>,
     pub text: String,
+}
+
+impl Unit {
+    /// How the UN cites the unit, in its language.
+    pub fn citation(&self) -> String {
+        crate::model::citation::cite(
+            &self.symbol,
+            &self.language,
+            self.kind,
+            self.number,
+            &self.r#ref,
+            self.label.as_deref(),
+        )
+    }
+}
+
+/// As JSON, a unit carries its citation.
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            symbol: &'a str,
+            language: &'a str,
+            citation: String,
+            kind: Kind,
+            number: u32,
+            #[serde(rename = "ref")]
+            r#ref: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            label: Option<&'a str>,
+            date: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            year: Option<u32>,
+            text: &'a str,
+        }
+        View {
+            symbol: &self.symbol,
+            language: &self.language,
+            citation: self.citation(),
+            kind: self.kind,
+            number: self.number,
+            r#ref: &self.r#ref,
+            label: self.label.as_deref(),
+            date: &self.date,
+            year: self.year,
+            text: &self.text,
+        }
+        .serialize(s)
+    }
 }
 
 /// A paragraph of another document with the same or nearly the same wording.
