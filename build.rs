@@ -31,8 +31,12 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let inside = path.strip_prefix(&data).expect("under data/");
         let name = inside.to_string_lossy().replace('\\', "/");
-        writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string())
-            .expect("write to a string");
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to a string");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
