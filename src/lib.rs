@@ -23,3 +23,4 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod trace;
+pub mod web;

@@ -129,6 +129,36 @@ pub enum Command {
     /// paragraph carries the wording.
     #[command(after_help = TRACE_EXAMPLES)]
     Trace(TraceArgs),
+    /// Serve a web page and a JSON API on this machine: search as you type, each
+    /// unit in every language side by side with its history, whole documents.
+    ///
+    /// The index is opened once and kept up to date with --data while serving (new
+    /// documents are taken in within seconds; searches answer from the last commit
+    /// meanwhile). The URL is printed on stdout. The API answers as --json does:
+    /// /api/search?q=…&lang=…&doc=…&kind=…&year=…&limit=…&parallel=…,
+    /// /api/show?doc=…&ref=…&lang=…, /api/trace?doc=…&ref=…&lang=…&limit=…,
+    /// /api/documents?lang=…&year=…. Ctrl-C stops it.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  unspace serve                                 http://127.0.0.1:7700/ on this machine only
+  unspace serve --open                          and open it in the browser
+  unspace serve --addr 127.0.0.1:8080
+  curl 'http://127.0.0.1:7700/api/search?q=space+debris&lang=en&limit=3'";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, HOST:PORT (port 0: any free port). Anything other than
+    /// a loopback address lets other machines use the page, with no password; you
+    /// are warned.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "HOST:PORT")]
+    pub addr: String,
+    /// Open the page in the browser once it is ready (xdg-open).
+    #[arg(long)]
+    pub open: bool,
 }
 
 const LIST_EXAMPLES: &str = "\

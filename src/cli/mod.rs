@@ -125,6 +125,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Index(args) => index_command(&engine, args),
         Command::Trace(args) => trace_command(&engine, args, output),
         Command::List(args) => list_command(&engine, args, output),
+        Command::Serve(args) => crate::web::serve(engine, args),
     }
 }
 
