@@ -9,6 +9,8 @@ use clap::Parser;
 use unspace::cli::{self, Cli, Outcome, say};
 
 fn main() -> ExitCode {
+    // Started by unspace itself to read one PDF apart (see parse::pdf_worker).
+    unspace::parse::pdf_worker::serve_if_worker();
     // Panics are reported once, below, not by the default hook.
     std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();

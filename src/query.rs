@@ -66,12 +66,30 @@ enum Item {
     Or,
 }
 
-/// Parses a query string.
+/// The longest query, in characters: a passage of a paragraph's length.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// The most distinct terms a query may hold.
+pub const MAX_TERMS: usize = 64;
+
+/// Parses a query string. A term repeated (`space space`) counts once; a query
+/// longer than [`MAX_QUERY_CHARS`] or with more than [`MAX_TERMS`] distinct terms is
+/// an error that says so.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
+    let chars = input.chars().count();
+    let shown: String = input.chars().take(60).collect();
     let fail = |reason: String| QueryError {
-        query: input.to_owned(),
+        query: if chars > 60 {
+            format!("{shown}…")
+        } else {
+            input.to_owned()
+        },
         reason,
     };
+    if chars > MAX_QUERY_CHARS {
+        return Err(fail(format!(
+            "is {chars} characters long; a query may have at most {MAX_QUERY_CHARS}"
+        )));
+    }
     let items = lex(input).map_err(fail)?;
     let mut groups: Vec<Vec<Term>> = Vec::new();
     let mut excluded = Vec::new();
@@ -124,6 +142,31 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         return Err(fail(
             "nothing to search for: give at least one term that is not excluded".into(),
         ));
+    }
+    // The same term twice asks nothing more.
+    let mut seen_groups: Vec<Vec<(Vec<Unit>, bool)>> = Vec::new();
+    groups.retain(|g| {
+        let key: Vec<(Vec<Unit>, bool)> = g.iter().map(|t| (t.units.clone(), t.exact)).collect();
+        let new = !seen_groups.contains(&key);
+        if new {
+            seen_groups.push(key);
+        }
+        new
+    });
+    let mut seen_excluded: Vec<(Vec<Unit>, bool)> = Vec::new();
+    excluded.retain(|t| {
+        let key = (t.units.clone(), t.exact);
+        let new = !seen_excluded.contains(&key);
+        if new {
+            seen_excluded.push(key);
+        }
+        new
+    });
+    let terms = groups.iter().map(Vec::len).sum::<usize>() + excluded.len();
+    if terms > MAX_TERMS {
+        return Err(fail(format!(
+            "has {terms} different terms; a query may have at most {MAX_TERMS}"
+        )));
     }
     Ok(Query { groups, excluded })
 }

@@ -17,7 +17,9 @@ mod decode;
 mod layout;
 pub mod page;
 pub mod pdf;
+pub mod pdf_guard;
 pub mod pdf_layout;
+pub mod pdf_worker;
 pub mod refs;
 mod resolution;
 pub mod structure;
@@ -87,7 +89,76 @@ pub fn parse_text(text: &str, path: &Path) -> Parsed {
 /// ([`crate::model::catalogue::name_document`]).
 pub(crate) fn named(mut parsed: Parsed) -> Parsed {
     crate::model::catalogue::name_document(&mut parsed.document);
+    if let Some(warning) = bounded(&mut parsed.document) {
+        parsed.warnings.push(warning);
+    }
     parsed
+}
+
+/// The most characters one unit holds: a UN paragraph runs to a few thousand; text
+/// with no paragraph breaks (a whole file on one line, or wrapped with no blank
+/// line) is cut into units of at most this size, so that a hit shows a readable
+/// passage and memory and highlighting stay bounded.
+pub const MAX_UNIT_CHARS: usize = 20_000;
+
+/// Cuts every unit longer than [`MAX_UNIT_CHARS`] into pieces (at a line break, else
+/// after a sentence, else at a space), each a unit of its own whose ref adds
+/// `/piece:N` to the unit's; a warning says how many were cut.
+fn bounded(doc: &mut Document) -> Option<String> {
+    if doc
+        .paragraphs
+        .iter()
+        .all(|p| p.text.len() <= MAX_UNIT_CHARS)
+    {
+        return None;
+    }
+    let mut cut = 0;
+    let mut out = Vec::with_capacity(doc.paragraphs.len());
+    for p in std::mem::take(&mut doc.paragraphs) {
+        if p.text.chars().count() <= MAX_UNIT_CHARS {
+            out.push(p);
+            continue;
+        }
+        cut += 1;
+        for (i, piece) in pieces(&p.text, MAX_UNIT_CHARS).into_iter().enumerate() {
+            let mut unit = p.clone();
+            unit.r#ref = format!("{}/piece:{}", p.r#ref, i + 1);
+            unit.text = piece.to_owned();
+            if i > 0 {
+                unit.heading = None;
+                unit.footnotes.clear();
+            }
+            out.push(unit);
+        }
+    }
+    doc.paragraphs = out;
+    Some(format!(
+        "{cut} unit{} longer than {MAX_UNIT_CHARS} characters (no paragraph breaks) cut into pieces",
+        if cut == 1 { "" } else { "s" }
+    ))
+}
+
+/// `text` cut into pieces of at most `most` characters.
+fn pieces(text: &str, most: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text.trim();
+    while rest.chars().count() > most {
+        let limit = rest.char_indices().nth(most).map_or(rest.len(), |(b, _)| b);
+        let window = &rest[..limit];
+        let at = window
+            .rfind('\n')
+            .or_else(|| window.rfind(". ").map(|i| i + 1))
+            .or_else(|| window.rfind(['。', '；']).map(|i| i + 3))
+            .or_else(|| window.rfind(' '))
+            .filter(|&i| i > limit / 2)
+            .unwrap_or(limit);
+        out.push(rest[..at].trim());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 /// [`parse_text`] of a text whose page furniture its source has already taken off

@@ -34,7 +34,7 @@ struct Glyph {
 
 /// One line of a page, placed: its baseline (y down from the top), its left and
 /// right ends, the size most of its characters have, and its text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PdfLine {
     pub y: f64,
     pub x0: f64,
@@ -44,7 +44,7 @@ pub struct PdfLine {
 }
 
 /// A horizontal stroke or thin filled rectangle (a footnote rule, an underline).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub y: f64,
     pub x0: f64,
@@ -52,7 +52,7 @@ pub struct Rule {
 }
 
 /// One page: its size and its lines, top to bottom.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PdfPage {
     pub width: f64,
     pub height: f64,
@@ -61,7 +61,7 @@ pub struct PdfPage {
 }
 
 /// A PDF read into pages, and the pages that could not be read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PdfPages {
     pub pages: Vec<PdfPage>,
     pub warnings: Vec<String>,
@@ -75,9 +75,21 @@ struct Collector {
     top: f64,
     glyphs: Vec<Glyph>,
     rules: Vec<Rule>,
+    /// The pages finished so far.
+    done: Vec<PdfPage>,
 }
 
 impl Collector {
+    /// The page collected so far, placed into lines; the collector is left empty.
+    fn page(&mut self) -> PdfPage {
+        PdfPage {
+            width: self.width,
+            height: self.height,
+            lines: lines(std::mem::take(&mut self.glyphs)),
+            rules: std::mem::take(&mut self.rules),
+        }
+    }
+
     /// Keeps the horizontal pieces of a path: thin rectangles and level lines.
     fn path(&mut self, ctm: &Transform, path: &Path) {
         let at = |x: f64, y: f64| {
@@ -135,6 +147,8 @@ impl OutputDev for Collector {
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
+        let page = self.page();
+        self.done.push(page);
         Ok(())
     }
 
@@ -243,36 +257,53 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
             );
         }
     }
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let total = doc.get_pages().len();
+    // Each page object once, and only a structure that can be drawn in bounded time
+    // and memory (a page tree that loops, a form that draws itself are refused).
+    let numbers = super::pdf_guard::pages_to_read(&doc)?;
     if numbers.is_empty() {
         bail!("is a damaged PDF: it has no pages");
     }
     let mut out = PdfPages::default();
     let mut failed = Vec::new();
-    for &n in &numbers {
-        let mut collector = Collector::default();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut collector, n)
-        }));
-        let why = match result {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(p) => Some(panic_text(p.as_ref())),
-        };
-        if let Some(why) = why {
-            failed.push(n);
-            out.warnings
-                .push(format!("page {n} could not be read ({why}); skipped"));
-            if collector.glyphs.is_empty() {
+    // The whole document in one pass (pdf-extract looks the page tree up again for
+    // every page it is asked for alone, which grows with the square of the pages);
+    // page by page only when that fails, so that one bad page costs only itself.
+    let mut whole = Collector::default();
+    let one_pass = numbers.len() == total
+        && matches!(
+            catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc(
+                &doc, &mut whole
+            ))),
+            Ok(Ok(()))
+        )
+        && whole.done.len() == total;
+    if one_pass {
+        out.pages = whole.done;
+    } else {
+        for &n in &numbers {
+            let mut collector = Collector::default();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                pdf_extract::output_doc_page(&doc, &mut collector, n)
+            }));
+            let why = match result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(p) => Some(panic_text(p.as_ref())),
+            };
+            if let Some(why) = why {
+                failed.push(n);
+                out.warnings
+                    .push(format!("page {n} could not be read ({why}); skipped"));
+                if collector.glyphs.is_empty() {
+                    continue;
+                }
+                let page = collector.page();
+                out.pages.push(page);
                 continue;
             }
+            out.pages.extend(collector.done);
         }
-        out.pages.push(PdfPage {
-            width: collector.width,
-            height: collector.height,
-            lines: lines(collector.glyphs),
-            rules: collector.rules,
-        });
     }
     let chars: usize = out
         .pages

@@ -486,7 +486,7 @@ fn resolution_symbol(heading: &str) -> Option<String> {
 /// instrument's id (`ST-SPACE-61-Rev3/I.A`), or the resolution symbol its heading
 /// prints; the front matter keeps the file's symbol.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Vec<Parsed>> {
-    Ok(parse_pages(super::pdf::read(bytes)?, path))
+    Ok(parse_pages(super::pdf_worker::read(bytes)?, path))
 }
 
 /// [`parse`] of pages already read.
@@ -525,7 +525,7 @@ pub fn parse_pages(pages: PdfPages, path: &Path) -> Vec<Parsed> {
 
 /// The whole PDF as one document, uncut.
 pub fn parse_whole(bytes: &[u8], path: &Path) -> Result<Parsed> {
-    let pages = super::pdf::read(bytes)?;
+    let pages = super::pdf_worker::read(bytes)?;
     let classified = classify(&pages.pages);
     let mut parsed = super::named(super::parse_text_with(&page_text(&classified), path, false));
     let mut warnings = pages.warnings;

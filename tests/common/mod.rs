@@ -132,8 +132,10 @@ pub fn stderr(out: &Output) -> String {
 }
 
 /// Runs the command, killing it if it has not finished within `limit`: a hang is a
-/// test failure, not a stuck test run.
+/// test failure, not a stuck test run. Its output is drained as it comes, so a long
+/// answer never blocks it.
 pub fn run_within(mut cmd: Command, limit: std::time::Duration) -> Output {
+    use std::io::Read;
     use std::process::Stdio;
     let mut child = cmd
         .stdin(Stdio::null())
@@ -141,19 +143,35 @@ pub fn run_within(mut cmd: Command, limit: std::time::Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn unspace");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = pipe.read_to_end(&mut out);
+            out
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
     let started = std::time::Instant::now();
-    while child.try_wait().expect("wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         if started.elapsed() > limit {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
+            let _ = child.wait();
             panic!(
                 "unspace did not finish within {limit:?}; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
             );
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
     }
-    child.wait_with_output().expect("output")
 }
 
 /// The `total` of a JSON search, and its exit code (0 or 1; anything else fails).
