@@ -373,3 +373,42 @@ fn repeated_and_endless_query_terms_are_collapsed_or_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("different terms"), "{}", stderr(&out));
 }
+
+#[test]
+fn fifty_megabytes_of_blank_lines_take_little_memory() {
+    // Kept to a few blank lines in a row before the page model sees them.
+    let mut text = String::from("Space debris is discussed here.\n");
+    text.push_str(&"\n".repeat(50 << 20));
+    text.push_str("And the zirconium committee reviews it.\n");
+    let ws = Workspace::new();
+    ws.write("blank.en.txt", text);
+    let out = run_within(
+        ws.command(&["search", "zirconium", "--json"]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["total"], 1);
+    // Memory: the peak of the whole run, from the kernel (GNU time's %M reads the
+    // same rusage), well under what 50 million lines' structures would take.
+    let peak_kb = peak_rss_of(&ws, &["index", "--rebuild"]);
+    assert!(peak_kb < 1_000_000, "peak {peak_kb} KB");
+}
+
+/// The peak resident memory of unspace running `args`, in KB (getrusage of the
+/// waited-for children, which includes the PDF reader's).
+fn peak_rss_of(ws: &Workspace, args: &[&str]) -> i64 {
+    let before = children_peak();
+    let out = ws.command(args).output().unwrap();
+    assert!(out.status.code().is_some());
+    let after = children_peak();
+    assert!(after >= before);
+    after
+}
+
+fn children_peak() -> i64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss
+}

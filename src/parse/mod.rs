@@ -95,6 +95,48 @@ pub(crate) fn named(mut parsed: Parsed) -> Parsed {
     parsed
 }
 
+/// The most blank lines kept in a row: more say nothing a layout needs (a page break
+/// is a form feed or one or two blank lines), and each line costs the page model
+/// memory (50 MB of line breaks would take gigabytes).
+const MAX_BLANK_RUN: usize = 8;
+
+/// `text` with runs of more than [`MAX_BLANK_RUN`] blank lines (nothing but spaces
+/// and tabs: a form feed is a page break and stays) cut to that many.
+fn fewer_blank_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    let blank = |line: &str| line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    let mut run = 0;
+    let mut long = false;
+    for line in text.lines() {
+        if blank(line) {
+            run += 1;
+            if run > MAX_BLANK_RUN {
+                long = true;
+                break;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if !long {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(1 << 20));
+    let mut run = 0;
+    for line in text.lines() {
+        if blank(line) {
+            run += 1;
+            if run > MAX_BLANK_RUN {
+                continue;
+            }
+        } else {
+            run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The most characters one unit holds: a UN paragraph runs to a few thousand; text
 /// with no paragraph breaks (a whole file on one line, or wrapped with no blank
 /// line) is cut into units of at most this size, so that a hit shows a readable
@@ -164,6 +206,7 @@ fn pieces(text: &str, most: usize) -> Vec<&str> {
 /// [`parse_text`] of a text whose page furniture its source has already taken off
 /// (`learn_furniture` false: the page model learns no running heads).
 pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) -> Parsed {
+    let text = &*fewer_blank_lines(text);
     let lines: Vec<&str> = text.lines().collect();
     let double_spaced = layout::is_double_spaced(&lines);
     let masthead = resolution::read_masthead(&lines, double_spaced);
