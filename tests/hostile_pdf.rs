@@ -412,3 +412,30 @@ fn children_peak() -> i64 {
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
     usage.ru_maxrss
 }
+
+#[test]
+fn a_file_name_that_is_not_utf8_still_gives_a_citation() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = Workspace::new();
+    let name = std::ffi::OsStr::from_bytes(b"notes-\xff\xfe.en.txt");
+    std::fs::write(
+        ws.data().join(name),
+        "The zirconium paragraph of a stray file.\n",
+    )
+    .unwrap();
+    let out = run_within(
+        ws.command(&["search", "zirconium", "--json"]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hit = &v["hits"][0];
+    assert_eq!(hit["symbol"], "notes-\\xFF\\xFE", "{hit}");
+    assert!(
+        hit["citation"]
+            .as_str()
+            .unwrap()
+            .starts_with("notes-\\xFF\\xFE"),
+        "{hit}"
+    );
+}

@@ -35,3 +35,31 @@ pub use manifest::{
 };
 pub use schema::{Fields, SCHEMA_VERSION, version_dir};
 pub use update::{Options, Progress, Quiet, Report, UpdateError, read_documents, update};
+
+/// A tantivy error in words: the I/O error inside it with the file it concerns
+/// (`…/abc.idx: No space left on device (os error 28)`), never a debug dump.
+pub fn in_words(e: &tantivy::TantivyError) -> String {
+    use tantivy::TantivyError as E;
+    use tantivy::directory::error::{OpenReadError, OpenWriteError};
+    match e {
+        E::IoError(io) => io.to_string(),
+        E::OpenWriteError(OpenWriteError::IoError { io_error, filepath }) => {
+            format!("{}: {io_error}", filepath.display())
+        }
+        E::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("{}: {io_error}", filepath.display())
+        }
+        E::OpenWriteError(other) => other.to_string(),
+        E::OpenReadError(other) => other.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// An error of tantivy's while the index in `dir` was being written, in words.
+pub(crate) fn write_failed(
+    dir: &std::path::Path,
+    what: &str,
+    e: &tantivy::TantivyError,
+) -> anyhow::Error {
+    anyhow::anyhow!("{}: {what}: {}", dir.display(), in_words(e))
+}

@@ -155,21 +155,21 @@ pub fn update(
             .into());
         }
         Err(e) => {
-            return Err(anyhow::Error::new(e)
-                .context(format!(
-                    "{}: could not open the index for writing",
-                    dir.display()
-                ))
-                .into());
+            return Err(
+                super::write_failed(&dir, "could not open the index for writing", &e).into(),
+            );
         }
     };
     writer.set_merge_policy(Box::new(BoundedMerges));
     // An update killed before its commit can leave files the index never took in
     // (a segment's `.del` file, say); the next commit would collide with them.
-    writer
-        .garbage_collect_files()
-        .wait()
-        .context("could not clear files left by an interrupted update")?;
+    writer.garbage_collect_files().wait().map_err(|e| {
+        super::write_failed(
+            &dir,
+            "could not clear files left by an interrupted update",
+            &e,
+        )
+    })?;
     let mut rebuild = options.rebuild;
     if !rebuild
         && options.verify
@@ -282,7 +282,7 @@ pub fn update(
                         // An indexing thread stopped (a full disk, say): joining the
                         // threads tells why. Nothing is committed.
                         let why = match writer.prepare_commit() {
-                            Err(e) => format!("{e}"),
+                            Err(e) => super::in_words(&e),
                             Ok(_) => "an indexing thread stopped".to_owned(),
                         };
                         return Err(anyhow::anyhow!(
@@ -333,13 +333,15 @@ pub fn update(
         let json = serde_json::to_string(&payload).context("could not write the payload")?;
         let mut commit = writer
             .prepare_commit()
-            .context("could not prepare the commit")?;
+            .map_err(|e| super::write_failed(&dir, "could not prepare the commit", &e))?;
         commit.set_payload(&json);
-        commit.commit().context("could not commit the index")?;
+        commit
+            .commit()
+            .map_err(|e| super::write_failed(&dir, "could not commit the index", &e))?;
         remove_other_manifests(&dir, &payload.manifest);
         writer
             .wait_merging_threads()
-            .context("could not finish merging")?;
+            .map_err(|e| super::write_failed(&dir, "could not finish merging", &e))?;
         report.committed = true;
         remove_older_versions(root);
     }

@@ -322,9 +322,14 @@ fn parse_instrument(text: &str, path: &Path, learn_furniture: bool) -> Option<Pa
 }
 
 /// `A-RES-76-76.zh.txt` → `A-RES-76-76`.
-fn file_stem(path: &Path) -> &str {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.split('.').next().unwrap_or(name)
+/// The file's name up to its first dot; a name that is not UTF-8 is read with its
+/// odd bytes shown as `\xNN` (the data folder's own spelling of it), never empty.
+fn file_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(crate::data::key_of)
+        .unwrap_or_default();
+    name.split('.').next().unwrap_or(&name).to_owned()
 }
 
 /// A UN symbol written with dashes in a file name (`A-RES-76-76`) → `A/RES/76/76`;
