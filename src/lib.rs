@@ -16,6 +16,7 @@ pub mod data;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod model;
 pub mod parse;
