@@ -268,7 +268,7 @@ static AFTER_HEADING: LazyLock<Regex> =
 /// A document's title without the heading the handbook prints before a resolution's
 /// (a title that states a date has one; `…号决议` ends a Chinese heading).
 fn title_proper(title: &str) -> &str {
-    if parse::structure::instrument_date(title).is_none() {
+    if parse::vocabulary::date(title).is_none() {
         return title;
     }
     if let Some(at) = title.rfind("号决议") {
@@ -288,7 +288,7 @@ fn usable_title(title: &str) -> bool {
     chars > 8
         && chars <= 150
         && !title.contains(|c: char| c.is_ascii_digit() || c == '\n')
-        && parse::structure::instrument_date(title).is_none()
+        && parse::vocabulary::date(title).is_none()
 }
 
 /// Takes the paragraphs of one real document that can stand in a new one: whole

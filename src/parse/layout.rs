@@ -14,9 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::resolution::MONTHS;
-use super::structure::MONTH_NAMES;
 use super::text::marker;
+use super::vocabulary::{MONTH_NAMES, MONTHS};
 use crate::document::Footnote;
 
 /// One line of body text, furniture and footnotes taken out.

@@ -24,15 +24,16 @@ pub mod refs;
 mod resolution;
 pub mod structure;
 mod text;
+pub mod vocabulary;
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 pub use decode::{Decoded, decode};
-pub use resolution::parse_date;
 pub use text::rejoin_split_words as text_rejoin;
 pub use text::word_spans;
+pub use vocabulary::date as parse_date;
 
 use crate::document::{Document, DocumentKind};
 
@@ -217,7 +218,7 @@ pub(crate) fn parse_text_with(text: &str, path: &Path, learn_furniture: bool) ->
     let dated_heading = || {
         masthead
             .chapeau
-            .is_some_and(|c| structure::instrument_date(&lines[..c].join(" ")).is_some())
+            .is_some_and(|c| vocabulary::date(&lines[..c].join(" ")).is_some())
     };
     if masthead.title.is_none()
         && (masthead.chapeau.is_none() || dated_heading() || page::paged(text))
@@ -290,12 +291,8 @@ fn parse_instrument(text: &str, path: &Path, learn_furniture: bool) -> Option<Pa
     let date = read
         .title
         .as_deref()
-        .and_then(structure::instrument_date)
-        .or_else(|| {
-            title_notes
-                .iter()
-                .find_map(|n| structure::instrument_date(n))
-        });
+        .and_then(vocabulary::date)
+        .or_else(|| title_notes.iter().find_map(|n| vocabulary::date(n)));
     let document = Document {
         symbol: symbol_from_file_name(path),
         language: language_of(path, text),

@@ -19,6 +19,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::vocabulary::JOB;
+
 use super::layout::{self, BodyLine};
 use crate::document::Footnote;
 
@@ -58,8 +60,6 @@ pub struct Pages {
 
 static PAGE_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}\s*/\s*\d{1,4}$").unwrap());
 static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").unwrap());
-static JOB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?$").unwrap());
 static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^_{5,}$").unwrap());
 /// A note whose number stands before its text: `1 联合国`, `32 The Guidelines`,
 /// `9Adopted by` (glued, as the English edition prints them).

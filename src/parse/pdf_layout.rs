@@ -28,6 +28,8 @@ use std::sync::LazyLock;
 use anyhow::Result;
 use regex::Regex;
 
+use super::vocabulary::JOB;
+
 use super::Parsed;
 use super::pdf::{PdfLine, PdfPage, PdfPages};
 
@@ -35,8 +37,6 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,4}(?:\s*/\s*\d{1,4})?|[ivxlc]{1,6}|[IVXLC]{1,6}|-\s*\d{1,4}\s*-)$")
         .unwrap()
 });
-static JOB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?$").unwrap());
 static TYPED_RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[_‗]{5,}$").unwrap());
 static NOTE_OPENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}\s?\S").unwrap());
 /// An instrument's enumerator in a compilation: `A.`, `B．`.

@@ -8,6 +8,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use super::vocabulary::date;
 use unicode_normalization::UnicodeNormalization;
 
 use super::layout::BodyLine;
@@ -40,29 +42,8 @@ static MEETING: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
-static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4})").unwrap()
-});
-static DATE_ZH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap());
 static SUBPARAGRAPH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
-
-/// English month names, as dates are printed.
-pub(super) const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// What the masthead says.
 #[derive(Debug, Default)]
@@ -116,25 +97,9 @@ pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
         .position(|l| l.contains("adopted by the General Assembly"));
     if let Some(i) = adopted {
         let text = head[i..(i + 3).min(head.len())].join(" ");
-        masthead.date = parse_date(&text);
+        masthead.date = date(&text);
     }
     masthead
-}
-
-/// The first date in `text`, as ISO `YYYY-MM-DD` (English and Chinese forms).
-pub fn parse_date(text: &str) -> Option<String> {
-    let text: String = text.nfkc().collect();
-    if let Some(c) = DATE_ZH.captures(&text) {
-        return iso(&c[1], &c[2], &c[3]);
-    }
-    let c = DATE_EN.captures(&text)?;
-    let month = MONTHS.iter().position(|m| *m == &c[2])? + 1;
-    iso(&c[3], &month.to_string(), &c[1])
-}
-
-fn iso(year: &str, month: &str, day: &str) -> Option<String> {
-    let (y, m, d): (u32, u32, u32) = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// The body of a resolution, assembled.
@@ -164,7 +129,7 @@ pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool)
                 .iter()
                 .find(|l| MEETING.is_match(&l.text))
                 .map(|l| take_markers(&l.text).0);
-            body.date = closing.iter().find_map(|l| parse_date(&l.text));
+            body.date = closing.iter().find_map(|l| date(&l.text));
             (&lines[..at], &lines[at + len..])
         }
         None => (lines, &lines[lines.len()..]),
@@ -201,21 +166,12 @@ fn closing_formula(lines: &[BodyLine]) -> Option<(usize, usize)> {
     let meeting = lines
         .iter()
         .position(|l| MEETING.is_match(&take_markers(&l.text).0))?;
-    let date_before = meeting > 0 && is_date_line(&lines[meeting - 1].text);
+    let date_before = meeting > 0 && crate::parse::vocabulary::is_date(&lines[meeting - 1].text);
     let date_after = lines
         .get(meeting + 1)
-        .is_some_and(|l| is_date_line(&l.text));
+        .is_some_and(|l| crate::parse::vocabulary::is_date(&l.text));
     let at = if date_before { meeting - 1 } else { meeting };
     Some((at, meeting + 1 + usize::from(date_after) - at))
-}
-
-fn is_date_line(text: &str) -> bool {
-    let text: String = text.nfkc().collect();
-    let text = text.trim();
-    [&*DATE_EN, &*DATE_ZH].iter().any(|re| {
-        re.find(text)
-            .is_some_and(|m| m.start() == 0 && m.end() == text.len())
-    })
 }
 
 /// The printed operative number that opens `line` (`1.`, `2．`, `10. Notes`), and the
@@ -345,19 +301,12 @@ mod tests {
 
     #[test]
     fn reads_dates() {
-        assert_eq!(
-            parse_date("on 9 December 2021").as_deref(),
-            Some("2021-12-09")
-        );
-        assert_eq!(
-            parse_date("2021 年 12 月 9 日").as_deref(),
-            Some("2021-12-09")
-        );
-        assert_eq!(
-            parse_date("２０１１年４月７日").as_deref(),
-            Some("2011-04-07")
-        );
-        assert!(is_date_line("7 December 2023 "));
-        assert!(!is_date_line("on 7 December 2023, the Committee"));
+        assert_eq!(date("on 9 December 2021").as_deref(), Some("2021-12-09"));
+        assert_eq!(date("2021 年 12 月 9 日").as_deref(), Some("2021-12-09"));
+        assert_eq!(date("２０１１年４月７日").as_deref(), Some("2011-04-07"));
+        assert!(crate::parse::vocabulary::is_date("7 December 2023 "));
+        assert!(!crate::parse::vocabulary::is_date(
+            "on 7 December 2023, the Committee"
+        ));
     }
 }
