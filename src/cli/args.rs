@@ -140,6 +140,67 @@ pub enum Command {
     /// /api/documents?lang=…&year=…. Ctrl-C stops it.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
+    /// Export aligned units for translators' tools: a translation memory (TMX 1.4b,
+    /// for OmegaT, Trados, memoQ), CSV or JSON lines.
+    ///
+    /// One translation unit (row) per unit — the same document and the same `ref` —
+    /// held in two or more of the languages asked for; a language that lacks the unit
+    /// is left out of it (an empty cell in CSV), never shifted. Without --query, every
+    /// unit of every document (or of --doc); with it, every unit the search finds (all
+    /// of them, in whatever language they matched), best first. Segments are the
+    /// units' text without footnote markers; TMX adds the footnotes a unit cites as
+    /// <note>s, the citation (in the first language) and the date as <prop>s. Exit
+    /// status 1 when nothing is held in two of the languages.
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  unspace export --lang zh,en -o space-law.tmx  every unit held in Chinese and English
+  unspace export --lang en,fr --doc outer-space-treaty --format csv -o ost.csv
+  unspace export --lang zh,en,fr,es,ru --query 'space debris' -o debris.tmx
+                                                every unit the search finds, in five languages
+  unspace export --lang all --kind article --format jsonl | jq .texts.zh";
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write: a TMX 1.4b translation memory, CSV (RFC 4180, a column per
+    /// language) or JSON lines (one object per unit).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Tmx, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    /// The languages, two or more, in order (`zh,en`, or `all`): the first is the
+    /// TMX source language and the citations'.
+    #[arg(long, required = true, value_name = "LANGS")]
+    pub lang: String,
+    /// Only this document (id, symbol or title, as `show` takes them).
+    #[arg(long, value_name = "DOC")]
+    pub doc: Option<String>,
+    /// Only the units this search finds (every one of them, not a page).
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Only units of this kind; repeat it for several.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Vec<KindArg>,
+    /// Only documents adopted (treaties: opened for signature) in this year.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<u32>,
+    /// Write to this file instead of stdout (replaced whole once written).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Answer from the index as last built, without checking the data folder.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// TMX 1.4b translation memory.
+    Tmx,
+    /// CSV: id, ref, citation, date, then one column per language.
+    Csv,
+    /// JSON lines: {"id", "ref", "citation", "date", "texts": {LANG: TEXT}}.
+    Jsonl,
 }
 
 const SERVE_EXAMPLES: &str = "\

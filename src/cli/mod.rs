@@ -16,7 +16,9 @@ use crate::engine::{Engine, Event, Freshness, SearchRequest};
 use crate::error::Error;
 use crate::index::{Options, Report};
 use crate::render;
-use args::{ColorChoice, Command, IndexArgs, KindArg, ListArgs, SearchArgs, ShowArgs, TraceArgs};
+use args::{
+    ColorChoice, Command, ExportArgs, IndexArgs, KindArg, ListArgs, SearchArgs, ShowArgs, TraceArgs,
+};
 
 pub use args::Cli;
 
@@ -126,6 +128,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Trace(args) => trace_command(&engine, args, output),
         Command::List(args) => list_command(&engine, args, output),
         Command::Serve(args) => crate::web::serve(engine, args),
+        Command::Export(args) => export_command(&engine, args),
     }
 }
 
@@ -465,4 +468,74 @@ fn list_command(engine: &Engine, args: ListArgs, output: Output) -> Result<Outco
     } else {
         Outcome::Found
     })
+}
+
+/// `export --lang zh,en`: the aligned units as TMX, CSV or JSON lines, on stdout or
+/// into `-o FILE` (written beside it, then renamed over it: never half a file).
+fn export_command(engine: &Engine, args: ExportArgs) -> Result<Outcome> {
+    use crate::export::{self, ExportRequest, Format};
+    use args::ExportFormat;
+    let request = ExportRequest {
+        languages: args.lang.clone(),
+        document: args.doc.clone(),
+        query: args.query.clone(),
+        kinds: args.kind.iter().copied().map(kind_name).collect(),
+        year: args.year,
+    };
+    let mut reporter = Reporter::new(false);
+    let exported = engine
+        .fresh(
+            freshness(args.no_refresh),
+            &mut |e| reporter.event(e),
+            |engine| export::collect(engine, &request),
+        )
+        .map_err(|e| match &e {
+            Error::UnknownLanguage { .. } => anyhow!("--lang {e}"),
+            Error::UnknownDocument { .. } => anyhow!("--doc {}", message(e)),
+            Error::NoSuchUnit { .. } | Error::BadUnit { .. } => anyhow!("--doc: {e}"),
+            Error::BadQuery(_) => anyhow!("--query: {e}"),
+            Error::BadFilter(_) => anyhow!("--{e}"),
+            _ => message(e),
+        })?;
+    if exported.rows.is_empty() {
+        let why = exported.note.as_deref().unwrap_or("nothing matched");
+        say(&format!("nothing to export: {why}"));
+        return Ok(Outcome::NothingFound);
+    }
+    let format = match args.format {
+        ExportFormat::Tmx => Format::Tmx,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Jsonl => Format::Jsonl,
+    };
+    let now = std::time::SystemTime::now();
+    match &args.output {
+        None => export::write(
+            format,
+            io::BufWriter::new(io::stdout().lock()),
+            &exported,
+            now,
+        )?,
+        Some(path) => {
+            let name = path
+                .file_name()
+                .ok_or_else(|| anyhow!("-o {}: not a file name", path.display()))?;
+            let mut partial = name.to_owned();
+            partial.push(".unspace-partial");
+            let partial = path.with_file_name(partial);
+            let written = std::fs::File::create(&partial)
+                .and_then(|file| export::write(format, io::BufWriter::new(file), &exported, now));
+            if let Err(e) = written.and_then(|()| std::fs::rename(&partial, path)) {
+                let _ = std::fs::remove_file(&partial);
+                bail!("-o {}: {e}", path.display());
+            }
+            say(&format!(
+                "exported {} unit{} in {} to {}",
+                exported.rows.len(),
+                if exported.rows.len() == 1 { "" } else { "s" },
+                exported.languages.join(", "),
+                path.display()
+            ));
+        }
+    }
+    Ok(Outcome::Found)
 }
