@@ -3,7 +3,7 @@
 //! Everything starts from [`scan`] (and [`units`], the same scan collected): the
 //! text, width- and case-folded (NFKC + lowercase), cut into matching units — one
 //! unit per CJK character, one per run of other letters and digits. White space and
-//! punctuation make no unit. Unit indexes are the token positions of every field, so
+//! punctuation make no unit. Atom indexes (a unit of matching is an [`Atom`]) are the token positions of every field, so
 //! phrase queries line up across fields.
 //!
 //! * `exact` fields ([`GRAMS`]): each CJK character as a unigram and, with the next
@@ -54,7 +54,7 @@ pub fn is_cjk(c: char) -> bool {
 
 /// A matching unit: one CJK character or one run of other letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unit {
+pub struct Atom {
     /// The folded form (NFKC, lowercase).
     pub norm: String,
     /// Byte range in the original text.
@@ -67,11 +67,11 @@ pub struct Unit {
 }
 
 /// Cuts `text` into matching units (see the module documentation).
-pub fn units(text: &str) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::new();
+pub fn units(text: &str) -> Vec<Atom> {
+    let mut out: Vec<Atom> = Vec::new();
     scan(text, &mut |norm, start, end, cjk, brk| {
         let pos = out.last().map_or(0, |u| u.pos + 1 + usize::from(brk));
-        out.push(Unit {
+        out.push(Atom {
             norm: norm.to_owned(),
             start,
             end,
@@ -218,7 +218,7 @@ fn flush_word(
 /// lone character); words elsewhere. Matching all of them at these relative
 /// positions is the same as containing the units in a row, and the fewer terms a
 /// phrase has, the fewer positions a search reads.
-pub fn exact_query_terms(units: &[Unit]) -> Vec<(usize, String)> {
+pub fn exact_query_terms(units: &[Atom]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let Some(first) = units.first() else {
         return out;

@@ -6,13 +6,13 @@
 
 use std::fmt;
 
-use crate::analysis::{Unit, units};
+use crate::analysis::{Atom, units};
 
 /// One term: what the user wrote and its matching units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     pub text: String,
-    pub units: Vec<Unit>,
+    pub units: Vec<Atom>,
     /// Written in quotes: the words exactly as typed (folded for case and width
     /// only), never their inflections.
     pub exact: bool,
@@ -144,16 +144,16 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         ));
     }
     // The same term twice asks nothing more.
-    let mut seen_groups: Vec<Vec<(Vec<Unit>, bool)>> = Vec::new();
+    let mut seen_groups: Vec<Vec<(Vec<Atom>, bool)>> = Vec::new();
     groups.retain(|g| {
-        let key: Vec<(Vec<Unit>, bool)> = g.iter().map(|t| (t.units.clone(), t.exact)).collect();
+        let key: Vec<(Vec<Atom>, bool)> = g.iter().map(|t| (t.units.clone(), t.exact)).collect();
         let new = !seen_groups.contains(&key);
         if new {
             seen_groups.push(key);
         }
         new
     });
-    let mut seen_excluded: Vec<(Vec<Unit>, bool)> = Vec::new();
+    let mut seen_excluded: Vec<(Vec<Atom>, bool)> = Vec::new();
     excluded.retain(|t| {
         let key = (t.units.clone(), t.exact);
         let new = !seen_excluded.contains(&key);

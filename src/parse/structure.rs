@@ -114,9 +114,9 @@ pub struct Read {
     pub warnings: Vec<String>,
 }
 
-/// One unit being assembled.
+/// One unit being assembled (a draft, until it becomes a [`Paragraph`]).
 #[derive(Debug)]
-struct Unit {
+struct Draft {
     r#ref: String,
     kind: Kind,
     number: u32,
@@ -170,7 +170,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         read.title = Some(clean);
         read.title_notes = notes;
     }
-    let mut units: Vec<Unit> = Vec::new();
+    let mut units: Vec<Draft> = Vec::new();
     let mut st = State {
         next_operative: 1,
         next_section: 1,
@@ -255,7 +255,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             st.container = Some(r.clone());
             st.next_para = 1;
             st.pending_heading.clear();
-            units.push(Unit {
+            units.push(Draft {
                 r#ref: r,
                 kind: Kind::Paragraph,
                 number: 0,
@@ -320,7 +320,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 st.operative = true;
                 st.next_operative = n + 1;
                 let r = prefixed(&st, &format!("operative:{n}"));
-                units.push(Unit {
+                units.push(Draft {
                     r#ref: r,
                     kind: Kind::Operative,
                     number: n,
@@ -350,7 +350,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                     }
                     _ => heading,
                 };
-                units.push(Unit {
+                units.push(Draft {
                     r#ref: format!("{container}/para:{n}"),
                     kind: Kind::Paragraph,
                     number: n,
@@ -371,7 +371,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 i += take_heading(&texts[i..], UnitKind::Guideline, width, &mut heading);
                 st.container = Some(format!("section:{n}"));
                 st.next_para = 1;
-                units.push(Unit {
+                units.push(Draft {
                     r#ref: format!("section:{n}"),
                     kind: Kind::Paragraph,
                     number: n,
@@ -453,7 +453,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 _ => format!("section:{}", st.unlabelled_sections),
             };
             let heading = take_pending(&mut st);
-            units.push(Unit {
+            units.push(Draft {
                 r#ref: r,
                 kind: Kind::Paragraph,
                 number: st.unlabelled_sections,
@@ -478,7 +478,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             if new {
                 st.recitals += 1;
                 let r = prefixed(&st, &format!("preamble:{}", st.recitals));
-                units.push(Unit {
+                units.push(Draft {
                     r#ref: r,
                     kind: Kind::Preamble,
                     number: st.recitals,
@@ -523,7 +523,7 @@ fn prefixed(st: &State, r: &str) -> String {
     }
 }
 
-fn same_part(u: &Unit, st: &State) -> bool {
+fn same_part(u: &Draft, st: &State) -> bool {
     match &st.part {
         Some(p) => u.r#ref.starts_with(&format!("part:{p}/")),
         None => !u.r#ref.starts_with("part:"),
@@ -533,7 +533,7 @@ fn same_part(u: &Unit, st: &State) -> bool {
 /// A resolution without numbered operative paragraphs ("Adopts the principles set
 /// forth in the annex."): its last paragraph, ending with a full stop or a colon, is
 /// its operative paragraph.
-fn close_preamble_as_operative(units: &mut [Unit], st: &State) {
+fn close_preamble_as_operative(units: &mut [Draft], st: &State) {
     let Some(last) = units.last_mut() else { return };
     if last.kind != Kind::Preamble || !same_part(last, st) {
         return;
@@ -545,7 +545,7 @@ fn close_preamble_as_operative(units: &mut [Unit], st: &State) {
     }
 }
 
-fn ends_with_colon(unit: Option<&Unit>) -> bool {
+fn ends_with_colon(unit: Option<&Draft>) -> bool {
     unit.is_some_and(|u| visible_end(&u.text).is_some_and(|c| ":：".contains(c)))
 }
 
@@ -852,7 +852,7 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
     ((!title.trim().is_empty()).then_some(title), end)
 }
 
-fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
+fn document_kind(units: &[Draft], title: Option<&str>) -> DocumentKind {
     let has = |k: &str| {
         units
             .iter()
@@ -897,7 +897,7 @@ fn document_kind(units: &[Unit], title: Option<&str>) -> DocumentKind {
 }
 
 /// Units → paragraphs: markers lifted out, empty units dropped, refs made unique.
-fn finish(units: Vec<Unit>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
+fn finish(units: Vec<Draft>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
     let mut plain = 0;
     for u in units {

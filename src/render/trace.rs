@@ -13,7 +13,7 @@ const DELETED: &str = "\x1b[31;9m";
 /// each side of a change.
 const DIFF_CONTEXT: usize = 6;
 
-fn trace_unit_citation(u: &crate::trace::Unit) -> String {
+fn trace_unit_citation(u: &crate::trace::Passage) -> String {
     unit_citation(
         &u.symbol,
         &u.language,

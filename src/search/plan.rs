@@ -10,7 +10,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term as IndexTerm};
 
-use crate::analysis::{self, LANGUAGES, Unit, exact_query_terms, word_term};
+use crate::analysis::{self, Atom, LANGUAGES, exact_query_terms, word_term};
 use crate::index::Fields;
 use crate::query::{Query, Term};
 
@@ -121,7 +121,7 @@ pub(super) fn term_match(
 fn exact_match(
     exact: Field,
     words: Field,
-    units: &[Unit],
+    units: &[Atom],
     lexicon: &Lexicon,
 ) -> Box<dyn TantivyQuery> {
     let terms = exact_query_terms(units);
@@ -146,7 +146,7 @@ fn exact_match(
 }
 
 /// The words-field terms of `units` in `language`, at their relative positions.
-fn stem_terms(units: &[Unit], language: &str) -> Vec<(usize, String)> {
+fn stem_terms(units: &[Atom], language: &str) -> Vec<(usize, String)> {
     let first = units.first().map_or(0, |u| u.pos);
     units
         .iter()
@@ -239,7 +239,7 @@ impl Lexicon {
     /// itself, or the fewest words the index holds that cover it end to end
     /// (`和平利用外层空间委员会`: `和平利用` `外层空间` `委员会`); the run itself when
     /// no such words cover it.
-    fn cover(&self, run: &[Unit]) -> Vec<(usize, String)> {
+    fn cover(&self, run: &[Atom]) -> Vec<(usize, String)> {
         let text = |from: usize, to: usize| folded(&run[from..to]);
         let whole = vec![(0, text(0, run.len()))];
         if run.len() <= MAX_WORD_CHARS {
@@ -276,7 +276,7 @@ impl Lexicon {
     /// The words of a run of Chinese characters that rank its matches: those the
     /// index holds, less any inside a longer one (`外层空间` ranks, not `空间` in it,
     /// whose paragraphs are many times more and say less about the query).
-    fn ranking_words(&self, run: &[Unit]) -> Vec<String> {
+    fn ranking_words(&self, run: &[Atom]) -> Vec<String> {
         let mut found: Vec<(usize, usize, String)> = Vec::new();
         for len in (2..=run.len().min(MAX_WORD_CHARS)).rev() {
             for start in 0..=run.len() - len {
@@ -298,7 +298,7 @@ impl Lexicon {
     }
 
     /// The languages of which every word of `units` is a word.
-    pub(super) fn languages_of_all(&self, units: &[Unit]) -> Vec<&'static str> {
+    pub(super) fn languages_of_all(&self, units: &[Atom]) -> Vec<&'static str> {
         self.searched
             .iter()
             .copied()
@@ -380,11 +380,11 @@ const TOGETHER_BOOST: f32 = 50.0;
 
 /// The units of a query of several unquoted terms, each its own group (no OR), as
 /// one run in the order typed; `None` for any other query.
-fn together(query: &Query) -> Option<Vec<Unit>> {
+fn together(query: &Query) -> Option<Vec<Atom>> {
     if query.groups.len() < 2 {
         return None;
     }
-    let mut units: Vec<Unit> = Vec::new();
+    let mut units: Vec<Atom> = Vec::new();
     for group in &query.groups {
         let [term] = group.as_slice() else {
             return None;
@@ -394,7 +394,7 @@ fn together(query: &Query) -> Option<Vec<Unit>> {
         }
         let next = units.last().map_or(0, |u| u.pos + 1);
         let first = term.units.first()?.pos;
-        units.extend(term.units.iter().map(|u| Unit {
+        units.extend(term.units.iter().map(|u| Atom {
             pos: u.pos - first + next,
             ..u.clone()
         }));
@@ -403,11 +403,11 @@ fn together(query: &Query) -> Option<Vec<Unit>> {
 }
 
 /// The folded text of `units` written together (a Chinese run: `外层空间`).
-fn folded(units: &[Unit]) -> String {
+fn folded(units: &[Atom]) -> String {
     units.iter().map(|u| u.norm.as_str()).collect()
 }
 
-fn cjk_runs(units: &[Unit]) -> Vec<&[Unit]> {
+fn cjk_runs(units: &[Atom]) -> Vec<&[Atom]> {
     units
         .split(|u| !u.cjk)
         .filter(|run| !run.is_empty())

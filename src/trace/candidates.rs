@@ -15,7 +15,7 @@ use crate::document::Kind;
 use crate::index::{Fields, StoredUnit};
 use crate::model::unit_ref;
 
-use super::Unit;
+use super::Passage;
 
 /// How many of the traced text's rarest terms make the candidate query.
 const RARE_TERMS: usize = 16;
@@ -23,7 +23,7 @@ const RARE_TERMS: usize = 16;
 const CANDIDATES: usize = 200;
 
 /// Every unit of a document, in every language, from the index.
-pub(super) fn units_of(searcher: &Searcher, f: &Fields, symbol: &str) -> Result<Vec<Unit>> {
+pub(super) fn units_of(searcher: &Searcher, f: &Fields, symbol: &str) -> Result<Vec<Passage>> {
     let query = TermQuery::new(
         Term::from_field_text(f.symbol, symbol),
         IndexRecordOption::Basic,
@@ -40,9 +40,9 @@ pub(super) fn units_of(searcher: &Searcher, f: &Fields, symbol: &str) -> Result<
     Ok(out)
 }
 
-fn read_unit(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Unit> {
+fn read_unit(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage> {
     let u = StoredUnit::read(searcher, f, address)?;
-    Ok(Unit {
+    Ok(Passage {
         symbol: u.symbol,
         language: u.language,
         kind: u.paragraph.kind,
@@ -59,12 +59,12 @@ fn read_unit(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Uni
 /// [`unit_ref::resolve`]). A unit with several paragraphs (`art. 14`) gives its
 /// first, with a note.
 pub(super) fn find_unit<'a>(
-    units: &[&'a Unit],
+    units: &[&'a Passage],
     spec: &str,
     symbol: &str,
     language: &str,
     notes: &mut Vec<String>,
-) -> Result<&'a Unit> {
+) -> Result<&'a Passage> {
     let found = unit_ref::resolve(units, spec, symbol, language)?;
     if let [first, second, ..] = found.as_slice() {
         notes.push(format!(
@@ -78,7 +78,7 @@ pub(super) fn find_unit<'a>(
     Ok(found[0])
 }
 
-impl unit_ref::Addressed for Unit {
+impl unit_ref::Addressed for Passage {
     fn kind(&self) -> Kind {
         self.kind
     }
@@ -95,7 +95,7 @@ impl unit_ref::Addressed for Unit {
 
 /// The candidates for `seed`: paragraphs in its language that share its rarest
 /// terms, best by BM25.
-pub(super) fn candidates(searcher: &Searcher, f: &Fields, seed: &Unit) -> Result<Vec<Unit>> {
+pub(super) fn candidates(searcher: &Searcher, f: &Fields, seed: &Passage) -> Result<Vec<Passage>> {
     let terms = rare_terms(searcher, f.body_exact, &seed.text)?;
     if terms.is_empty() {
         return Ok(Vec::new());

@@ -11,7 +11,7 @@ use crate::index::Fields;
 use crate::search;
 
 use super::similarity::{Piece, compare};
-use super::{Found, Unit, date_key};
+use super::{Found, Passage, date_key};
 
 /// At most this many history steps are looked up in the traced language.
 const COUNTERPART_LOOKUPS: usize = 100;
@@ -30,7 +30,7 @@ pub enum Change {
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     #[serde(flatten)]
-    pub unit: Unit,
+    pub unit: Passage,
     pub change: Change,
     /// Words (for Chinese, characters) changed since the step before.
     pub changed: usize,
@@ -41,7 +41,7 @@ pub struct Step {
     /// The same unit in the traced language, when the history is compared in
     /// another language and the text exists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterpart: Option<Unit>,
+    pub counterpart: Option<Passage>,
 }
 
 /// The history: the traced unit and, per other document, its best match, in the
@@ -50,9 +50,9 @@ pub struct Step {
 pub(super) fn history(
     searcher: &Searcher,
     f: &Fields,
-    seeds: &[Unit],
+    seeds: &[Passage],
     found: &Found,
-    traced: &Unit,
+    traced: &Passage,
 ) -> Result<(String, Vec<Step>)> {
     let coverage = |language: &str| {
         found
@@ -67,7 +67,7 @@ pub(super) fn history(
     };
     let language = pivot.language.clone();
     // The best match per document in the pivot language.
-    let mut best: BTreeMap<&str, (&Unit, f32)> = BTreeMap::new();
+    let mut best: BTreeMap<&str, (&Passage, f32)> = BTreeMap::new();
     for matches in found.values() {
         for (u, score) in matches.iter().filter(|(u, _)| u.language == language) {
             let entry = best.entry(u.symbol.as_str()).or_insert((u, *score));
@@ -76,7 +76,7 @@ pub(super) fn history(
             }
         }
     }
-    let mut steps: Vec<(&Unit, bool)> = best.values().map(|(u, _)| (*u, false)).collect();
+    let mut steps: Vec<(&Passage, bool)> = best.values().map(|(u, _)| (*u, false)).collect();
     steps.push((pivot, true));
     steps.sort_by(|a, b| {
         date_key(a.0)
@@ -87,7 +87,7 @@ pub(super) fn history(
     // one that matched, else looked up on the index (for the first
     // [`COUNTERPART_LOOKUPS`] steps, which keeps a long history fast).
     let mut lookups = 0;
-    let mut in_traced_language = |u: &Unit| -> Result<Option<Unit>> {
+    let mut in_traced_language = |u: &Passage| -> Result<Option<Passage>> {
         if language == traced.language {
             return Ok(None);
         }
@@ -105,7 +105,7 @@ pub(super) fn history(
         }
         lookups += 1;
         let c = search::counterpart(searcher, f, &u.symbol, &u.r#ref, &traced.language)?;
-        Ok(c.text.map(|text| Unit {
+        Ok(c.text.map(|text| Passage {
             symbol: u.symbol.clone(),
             language: traced.language.clone(),
             kind: c.kind.unwrap_or(u.kind),
@@ -118,7 +118,7 @@ pub(super) fn history(
         }))
     };
     let mut out: Vec<Step> = Vec::new();
-    let mut previous: Option<&Unit> = None;
+    let mut previous: Option<&Passage> = None;
     for (unit, is_traced) in steps {
         let (change, changed, diff) = match previous {
             None => (Change::First, 0, Vec::new()),

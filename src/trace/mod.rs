@@ -56,7 +56,7 @@ pub use similarity::{CONTAINED, Comparison, MIN_QUOTE, Op, Piece, THRESHOLD, com
 
 /// A unit of a document, as the index stores it.
 #[derive(Debug, Clone)]
-pub struct Unit {
+pub struct Passage {
     pub symbol: String,
     pub language: String,
     pub kind: Kind,
@@ -70,7 +70,7 @@ pub struct Unit {
     pub text: String,
 }
 
-impl Unit {
+impl Passage {
     /// How the UN cites the unit, in its language.
     pub fn citation(&self) -> String {
         crate::model::citation::cite(
@@ -85,7 +85,7 @@ impl Unit {
 }
 
 /// As JSON, a unit carries its citation.
-impl Serialize for Unit {
+impl Serialize for Passage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct View<'a> {
@@ -123,7 +123,7 @@ impl Serialize for Unit {
 #[derive(Debug, Clone, Serialize)]
 pub struct Similar {
     #[serde(flatten)]
-    pub unit: Unit,
+    pub unit: Passage,
     /// The best similarity in any language it matched in (0–1, 1 = same wording).
     pub score: f32,
     /// The similarity of the texts shown (`unit.language`) when it differs from
@@ -152,7 +152,7 @@ pub struct Matched {
 /// The answer to `trace`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Trace {
-    pub paragraph: Unit,
+    pub paragraph: Passage,
     /// Every language the unit was traced in: the traced one first.
     pub languages: Vec<String>,
     pub threshold: f32,
@@ -233,11 +233,11 @@ pub fn trace(
             chosen
         }
     };
-    let own: Vec<&Unit> = all.iter().filter(|u| u.language == language).collect();
+    let own: Vec<&Passage> = all.iter().filter(|u| u.language == language).collect();
     let traced = find_unit(&own, spec, &symbol, &language, &mut notes)?.clone();
 
     // The seeds: the traced unit, then the same unit in each other language.
-    let mut seeds: Vec<Unit> = vec![traced.clone()];
+    let mut seeds: Vec<Passage> = vec![traced.clone()];
     for l in present.iter().filter(|l| **l != language) {
         if let Some(u) = all
             .iter()
@@ -288,7 +288,7 @@ pub fn trace(
             None => {
                 let c = search::counterpart(&searcher, f, other, r, &language)?;
                 let date_of = &matches[0].0;
-                c.text.map(|text| Unit {
+                c.text.map(|text| Passage {
                     symbol: other.clone(),
                     language: language.clone(),
                     kind: c.kind.unwrap_or(date_of.kind),
@@ -345,9 +345,9 @@ type UnitKey = (String, String);
 type Found = BTreeMap<UnitKey, Matches>;
 
 /// A unit's texts that reached the threshold, with their scores.
-type Matches = Vec<(Unit, f32)>;
+type Matches = Vec<(Passage, f32)>;
 
 /// Sorts undated units after dated ones.
-fn date_key(u: &Unit) -> (bool, &str) {
+fn date_key(u: &Passage) -> (bool, &str) {
     (u.date.is_empty(), u.date.as_str())
 }
