@@ -21,7 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::document::{Document, DocumentKind, Footnote, Paragraph};
+use crate::document::{Document, Footnote, Paragraph};
 use crate::engine::{Engine, Result, SearchRequest, language_list};
 use crate::error::Error;
 use crate::model::citation;
@@ -329,7 +329,7 @@ fn aligned(documents: &[Document], languages: &[String], kinds: &[String]) -> Ve
         }
         let (doc, unit) = present[0];
         if !kinds.is_empty()
-            && !unit_kinds(doc, unit)
+            && !crate::index::unit_kinds(doc, unit)
                 .iter()
                 .any(|k| kinds.iter().any(|w| w == k))
         {
@@ -386,36 +386,6 @@ fn keyed(doc: &Document) -> Vec<((&str, usize), &Paragraph)> {
             ((p.r#ref.as_str(), *n), p)
         })
         .collect()
-}
-
-/// The kinds of unit a paragraph is, as the search's kind filter names them: the
-/// same rule as the index's (`index::schema::unit_kinds`, which the index module
-/// keeps to itself) — its role, each kind its ref names, and a numbered paragraph of
-/// a declaration proclaimed in an operative paragraph is a `principle`.
-fn unit_kinds<'a>(doc: &Document, paragraph: &'a Paragraph) -> Vec<&'a str> {
-    let mut kinds = vec![paragraph.kind.as_str()];
-    let segments: Vec<&str> = paragraph
-        .r#ref
-        .split('/')
-        .map(|s| s.split_once(':').map_or(s, |(k, _)| k))
-        .collect();
-    for (i, kind) in segments.iter().enumerate() {
-        let kind = match *kind {
-            "para"
-                if i > 0
-                    && segments[i - 1] == "operative"
-                    && doc.kind == DocumentKind::Declaration =>
-            {
-                "principle"
-            }
-            "para" | "operative" | "preamble" => continue,
-            other => other,
-        };
-        if !kinds.contains(&kind) {
-            kinds.push(kind);
-        }
-    }
-    kinds
 }
 
 /// Writes `export` in `format`; `created` is the TMX header's creation date.

@@ -33,7 +33,7 @@ pub use library::{DocumentHead, Library, Stored, StoredUnit, damaged};
 pub use manifest::{
     FOLDER_CHECK_FROM, FileState, Manifest, Payload, data_changed, fingerprint, is_stale,
 };
-pub use schema::{Fields, SCHEMA_VERSION, version_dir};
+pub use schema::{Fields, SCHEMA_VERSION, unit_kinds, version_dir};
 pub use update::{Options, Progress, Quiet, Report, UpdateError, read_documents, update};
 
 /// A tantivy error in words: the I/O error inside it with the file it concerns

@@ -84,17 +84,16 @@ fn document_part(id: &str, language: &str, part: Option<&str>) -> String {
     if let Some(instrument) = catalogue::by_id(id)
         && let Some(name) = instrument.cited_as(language)
     {
-        if let (Some(letter), "resolution") = (part, instrument.kind.as_str()) {
-            if let Some(number) = instrument
+        if let (Some(letter), "resolution") = (part, instrument.kind.as_str())
+            && let Some(number) = instrument
                 .symbol
                 .as_deref()
                 .and_then(catalogue::resolution_number)
-            {
-                return fill(
-                    &template(language, "resolution"),
-                    &with_part(&number, letter, language),
-                );
-            }
+        {
+            return fill(
+                &template(language, "resolution"),
+                &with_part(&number, letter, language),
+            );
         }
         return name.to_owned();
     }
