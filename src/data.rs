@@ -160,6 +160,19 @@ pub fn list(data: &Path) -> Result<Listing> {
                     stack.push((path, format!("{key}/"), mtime_ns(&meta)));
                 }
             } else if file_type.is_symlink() {
+                // The kernel's own folders are no documents, and they change with
+                // every process that looks (a link to /proc/self would make every
+                // search see a changed data folder).
+                if let Ok(target) = fs::canonicalize(&path)
+                    && ["/proc", "/sys"].iter().any(|s| target.starts_with(s))
+                {
+                    listing.skipped.push(format!(
+                        "{}: skipped: a symbolic link into {} (the system's own files, not documents)",
+                        path.display(),
+                        target.display()
+                    ));
+                    continue;
+                }
                 match fs::metadata(&path) {
                     // A link to a folder is followed once (a loop is cut where it closes).
                     Ok(meta) if meta.is_dir() => {

@@ -110,7 +110,7 @@ fn huge_limits_mean_all_without_allocating_by_the_limit() {
 
 #[test]
 fn garbled_index_metadata_is_named_and_rebuild_always_repairs_it() {
-    for file in ["meta.json", ".managed.json"] {
+    for file in ["meta.json"] {
         let ws = seed_and_75_92();
         assert_eq!(ws.run(&["index"]).status.code(), Some(0));
         fs::write(version_dir(&ws).join(file), b"\x00garbage{{{").unwrap();
@@ -132,6 +132,38 @@ fn garbled_index_metadata_is_named_and_rebuild_always_repairs_it() {
         assert_eq!(out.status.code(), Some(0), "{file}: {}", stderr(&out));
         assert_eq!(total(&ws, "空间碎片"), (0, 3));
     }
+}
+
+/// tantivy's list of the files it manages, garbled (a truncated write), is written
+/// anew, as a damaged manifest is: searches answer, `--no-refresh` included, and
+/// `index --rebuild` still works (issue #24).
+#[test]
+fn a_garbled_list_of_managed_files_is_repaired_like_the_manifest() {
+    let ws = seed_and_75_92();
+    assert_eq!(ws.run(&["index"]).status.code(), Some(0));
+    let managed = version_dir(&ws).join(".managed.json");
+    fs::write(&managed, b"\x00garbage{{{").unwrap();
+    for args in [
+        &["search", "--no-refresh", "空间碎片"][..],
+        &["search", "空间碎片"],
+        &["index"],
+    ] {
+        let out = ws.run(args);
+        no_panic(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("damaged"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let list: Vec<String> = serde_json::from_slice(&fs::read(&managed).unwrap()).unwrap();
+    assert!(list.iter().any(|f| f == "meta.json"), "{list:?}");
+    assert!(list.len() > 1, "the segment files are listed: {list:?}");
+    assert_eq!(total(&ws, "空间碎片"), (0, 3));
+    let out = ws.run(&["index", "--rebuild"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(total(&ws, "空间碎片"), (0, 3));
 }
 
 #[test]

@@ -411,3 +411,22 @@ fn a_file_name_that_is_not_utf8_still_gives_a_citation() {
         "{hit}"
     );
 }
+
+#[test]
+fn links_into_proc_are_skipped_and_do_not_make_every_search_update() {
+    let ws = Workspace::with_resolutions(&["A-RES-75-92.en.txt"]);
+    std::os::unix::fs::symlink("/proc/self", ws.data().join("self")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/status", ws.data().join("status.en.txt")).unwrap();
+    let out = run_within(ws.command(&["index"]), Duration::from_secs(30));
+    let err = stderr(&out);
+    assert!(err.contains("skipped: a symbolic link into /proc"), "{err}");
+    assert!(err.contains("1 added"), "{err}");
+    for _ in 0..2 {
+        let out = run_within(
+            ws.command(&["search", "Continuity"]),
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("changed"), "{}", stderr(&out));
+    }
+}

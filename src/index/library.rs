@@ -45,6 +45,7 @@ impl Library {
         if !dir.join("meta.json").exists() {
             return Ok(None);
         }
+        repair_managed_list(&dir);
         let directory = ReadOnlyTolerant(
             MmapDirectory::open(&dir).map_err(|e| unreadable(&dir, &TantivyError::from(e)))?,
         );
@@ -312,5 +313,41 @@ pub(super) fn damage_of(index: &Index) -> Option<String> {
             Some(format!("checksum mismatch in {}", bad.join(", ")))
         }
         Err(e) => Some(format!("{e}")),
+    }
+}
+
+/// tantivy's list of the files it manages (`.managed.json`), written anew when it
+/// cannot be read (a truncated write): the index's own files are the meta file and
+/// the segment files (a 32-hex-digit name), which is all the list is for — which
+/// files tantivy may delete once no commit uses them. The index answers again, as
+/// with a damaged manifest; an index folder that cannot be written is left as it
+/// is (and reported damaged when opened).
+pub(crate) fn repair_managed_list(dir: &Path) {
+    let path = dir.join(".managed.json");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return;
+    };
+    if serde_json::from_slice::<Vec<String>>(&bytes).is_ok() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut managed = vec!["meta.json".to_owned()];
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let segment = name.split_once('.').is_some_and(|(stem, _)| {
+            stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        if segment {
+            managed.push(name);
+        }
+    }
+    let Ok(json) = serde_json::to_vec(&managed) else {
+        return;
+    };
+    let temp = dir.join(".managed.json.tmp");
+    if std::fs::write(&temp, json).is_ok() {
+        let _ = std::fs::rename(&temp, &path);
     }
 }

@@ -451,6 +451,7 @@ fn record_failure(
 fn open_for_update(dir: &Path, rebuild: bool) -> Result<Index, UpdateError> {
     let (schema, _) = Fields::schema();
     if dir.join("meta.json").exists() {
+        super::library::repair_managed_list(dir);
         match Index::open_in_dir(dir) {
             Ok(index) => return Ok(index),
             Err(e) if !rebuild => return Err(unreadable(dir, &e).into()),
