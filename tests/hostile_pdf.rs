@@ -430,3 +430,22 @@ fn links_into_proc_are_skipped_and_do_not_make_every_search_update() {
         assert!(!stderr(&out).contains("changed"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn a_pdf_set_in_type3_fonts_is_called_what_it_is() {
+    // Glyphs drawn as pictures with no encoding or ToUnicode map: no characters.
+    let bytes = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        obj(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        ),
+        obj(
+            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 10 10] /FontMatrix [0.1 0 0 0.1 0 0] /CharProcs << /g1 6 0 R >> /FirstChar 1 /LastChar 1 /Widths [10] >>",
+        ),
+        stream("", b"BT /F1 12 Tf 72 712 Td (\\001\\001\\001) Tj ET"),
+        stream("", b"0 0 0 0 10 10 d1 0 0 10 10 re f"),
+    ]);
+    let ws = beside_a_good_document("type3.en.pdf", &bytes);
+    refused(&ws, "type3.en.pdf", "Type3 fonts", Duration::from_secs(30));
+}

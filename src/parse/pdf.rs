@@ -311,6 +311,11 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
         .flat_map(|p| &p.lines)
         .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
         .sum();
+    if (failed.len() == numbers.len() || chars == 0) && uses_type3_fonts(&doc) {
+        bail!(
+            "is a PDF whose text is set in Type3 fonts (letters drawn as small pictures, with no mapping to characters): unspace cannot read its text; index a text export of it (pdftotext) instead"
+        );
+    }
     if failed.len() == numbers.len() {
         bail!(
             "is a damaged PDF: none of its {} pages could be read",
@@ -325,6 +330,20 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
         );
     }
     Ok(out)
+}
+
+/// True when the PDF has a font of subtype Type3.
+fn uses_type3_fonts(doc: &pdf_extract::Document) -> bool {
+    doc.objects.values().any(|object| {
+        let dict = match object {
+            pdf_extract::Object::Dictionary(d) => d,
+            pdf_extract::Object::Stream(s) => &s.dict,
+            _ => return false,
+        };
+        dict.get(b"Subtype")
+            .and_then(pdf_extract::Object::as_name)
+            .is_ok_and(|n| n == b"Type3")
+    })
 }
 
 /// Chinese, Japanese and full-width characters: no space is put between two of them.
