@@ -2,9 +2,10 @@
 //! through the DevTools protocol over a pipe (`--remote-debugging-pipe`: JSON
 //! messages ended by a NUL byte, commands on file descriptor 3, answers on 4), so
 //! that no WebSocket client is needed. A query is typed into the search box and
-//! the hits come, marked, with the query in the address; a bookmarked search runs
-//! on load; the unit page shows the languages side by side (one under the other at
-//! phone width) and the history with its diff; document text stays text. Screenshots
+//! the hits come, marked, with the query in the address and links that export
+//! them; a bookmarked search runs on load; the unit page shows the languages side
+//! by side (one under the other at phone width) and the history with its diff; the
+//! document page links to its export; document text stays text. Screenshots
 //! at 1280 and 390 px are written to the test's temporary folder.
 //!
 //! Chromium is required: without it the test fails, it never skips (`.ci/run`
@@ -396,6 +397,31 @@ fn a_query_typed_into_the_search_page_shows_the_hits_marked() {
         browser.eval("document.querySelectorAll('#hits .notes li').length > 0"),
         json!(true)
     );
+    // The units found can be downloaded for a translation tool, in the hits'
+    // language and English.
+    let export = browser.eval(
+        "(() => { const e = document.getElementById('export');
+           return { hidden: e.hidden, text: e.textContent,
+                    links: Array.from(e.querySelectorAll('a')).map(a => [a.textContent, a.getAttribute('href')]) }; })()",
+    );
+    let q = "q=%E7%A9%BA%E9%97%B4%E7%A2%8E%E7%89%87";
+    assert_eq!(
+        export,
+        json!({
+            "hidden": false,
+            "text": "Export these units (every match, in 中文 and English): TMX · CSV",
+            "links": [
+                ["TMX", format!("/api/export?format=tmx&lang=zh%2Cen&{q}")],
+                ["CSV", format!("/api/export?format=csv&lang=zh%2Cen&{q}")],
+            ],
+        })
+    );
+    assert_eq!(
+        browser.eval(
+            "fetch(document.querySelector('#export a').href).then(r => [r.status, r.headers.get('content-type'), r.headers.get('content-disposition')])"
+        ),
+        json!([200, "application/x-tmx+xml", "attachment; filename=\"unspace-search-zh-en.tmx\""])
+    );
     browser.screenshot("search-1280.png");
 
     // A filter: English only; the address follows.
@@ -547,6 +573,17 @@ fn the_unit_page_shows_every_language_side_by_side_and_the_history() {
                return s !== null && s.lang === 'en' && s.querySelector('.text').textContent.includes('nuclear weapons'); })()"
         ),
         json!(true)
+    );
+    // It can be downloaded whole for a translation tool, in all its languages (the
+    // page's first), by plain links.
+    assert_eq!(
+        browser.eval(
+            "Array.from(document.querySelectorAll('p.download a')).map(a => [a.textContent, a.getAttribute('href'), a.tabIndex])"
+        ),
+        json!([
+            ["TMX", "/api/export?doc=outer-space-treaty&lang=en%2Czh&format=tmx", 0],
+            ["CSV", "/api/export?doc=outer-space-treaty&lang=en%2Czh&format=csv", 0],
+        ])
     );
     browser.eval("document.querySelector('.top nav a[href=\"/documents\"]').click()");
     browser.wait_for("location.pathname === '/documents' && document.readyState === 'complete'");

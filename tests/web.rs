@@ -564,6 +564,197 @@ fn bad_requests_get_a_json_error_and_no_file_is_ever_served() {
     }
 }
 
+/// A TMX file without its header's `creationdate="…"` (the moment it was written).
+fn without_creation_date(tmx: &str) -> String {
+    let start = tmx
+        .find(" creationdate=\"")
+        .unwrap_or_else(|| panic!("no creationdate: {tmx}"));
+    let end = start
+        + " creationdate=\"".len()
+        + tmx[start + " creationdate=\"".len()..]
+            .find('"')
+            .expect("the date's closing quote")
+        + 1;
+    format!("{}{}", &tmx[..start], &tmx[end..])
+}
+
+#[test]
+fn the_export_downloads_what_the_command_line_writes() {
+    let ws = workspace();
+    let server = Server::ready(&ws);
+    let res = enc("A/RES/76/76");
+    // (command line, request, content type, file name)
+    let cases: &[(&[&str], String, &str, &str)] = &[
+        (
+            &[
+                "--format",
+                "tmx",
+                "--lang",
+                "en,zh",
+                "--doc",
+                "outer-space-treaty",
+            ],
+            "/api/export?doc=outer-space-treaty&lang=en,zh&format=tmx".to_owned(),
+            "application/x-tmx+xml",
+            "unspace-outer-space-treaty-en-zh.tmx",
+        ),
+        (
+            &[
+                "--format",
+                "csv",
+                "--lang",
+                "en,zh",
+                "--doc",
+                "outer-space-treaty",
+            ],
+            format!(
+                "/api/export?doc=outer-space-treaty&lang={}&format=csv",
+                enc("en,zh")
+            ),
+            "text/csv; charset=utf-8",
+            "unspace-outer-space-treaty-en-zh.csv",
+        ),
+        (
+            &[
+                "--format",
+                "jsonl",
+                "--lang",
+                "zh,en",
+                "--doc",
+                "A/RES/76/76",
+            ],
+            format!("/api/export?doc={res}&lang=zh,en&format=jsonl"),
+            "application/x-ndjson",
+            "unspace-A-RES-76-76-zh-en.jsonl",
+        ),
+        (
+            &[
+                "--lang",
+                "zh,en",
+                "--query",
+                "空间碎片",
+                "--kind",
+                "operative",
+                "--kind",
+                "preamble",
+                "--year",
+                "2021",
+            ],
+            format!(
+                "/api/export?lang=zh,en&q={}&kind=operative&kind=preamble&year=2021",
+                enc("空间碎片")
+            ),
+            "application/x-tmx+xml",
+            "unspace-search-zh-en.tmx",
+        ),
+        (
+            &["--format", "csv", "--lang", "all", "--kind", "article"],
+            "/api/export?lang=all&kind=article&format=csv".to_owned(),
+            "text/csv; charset=utf-8",
+            "unspace-all-zh-en.csv",
+        ),
+    ];
+    for (args, target, content_type, file) in cases {
+        let mut command = vec!["export", "--no-refresh"];
+        command.extend_from_slice(args);
+        let out = ws.run(&command);
+        assert_eq!(out.status.code(), Some(0), "{command:?}: {}", stderr(&out));
+        let cli = stdout(&out);
+        let r = server.get(target);
+        assert_eq!(r.status, 200, "{target}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some(*content_type), "{target}");
+        assert_eq!(
+            r.header("content-disposition"),
+            Some(format!("attachment; filename=\"{file}\"").as_str()),
+            "{target}"
+        );
+        let web = String::from_utf8(r.body.clone()).expect("UTF-8");
+        assert!(web.lines().count() > 2, "{target}: {web}");
+        if content_type.contains("tmx") {
+            assert_eq!(
+                without_creation_date(&web),
+                without_creation_date(&cli),
+                "{target} answers as unspace {command:?}"
+            );
+        } else {
+            assert_eq!(web, cli, "{target} answers as unspace {command:?}");
+        }
+    }
+    // The pairs are the texts': OST art. IV in English and Chinese.
+    let tmx = server
+        .get("/api/export?doc=outer-space-treaty&lang=en,zh")
+        .text();
+    let article = &tmx[tmx
+        .find("tuid=\"outer-space-treaty/article:4\"")
+        .expect("art. IV")..];
+    let article = &article[..article.find("</tu>").unwrap()];
+    assert!(article.contains("nuclear weapons"), "{article}");
+    assert!(article.contains("核武器"), "{article}");
+
+    // The document page links to it, and the link works (without a script).
+    let page = server.get("/doc?id=outer-space-treaty&lang=en").text();
+    for (format, kind) in [
+        ("tmx", "application/x-tmx+xml"),
+        ("csv", "text/csv; charset=utf-8"),
+    ] {
+        let href =
+            format!("/api/export?doc=outer-space-treaty&amp;lang=en%2Czh&amp;format={format}");
+        assert!(page.contains(&format!("href=\"{href}\"")), "{page}");
+        let r = server.get(&href.replace("&amp;", "&"));
+        assert_eq!(r.status, 200, "{href}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some(kind));
+    }
+    // A document held in one language has nothing to align: no link.
+    let page = server
+        .get(&format!("/doc?id={}", enc("A/RES/73/91")))
+        .text();
+    assert!(!page.contains("/api/export?"), "{page}");
+
+    let long = "x".repeat(1001);
+    for target in [
+        "/api/export".to_owned(),
+        "/api/export?format=csv".to_owned(),
+        "/api/export?doc=outer-space-treaty&lang=en".to_owned(),
+        "/api/export?doc=outer-space-treaty&lang=en,xx".to_owned(),
+        "/api/export?doc=outer-space-treaty&lang=klingon,en".to_owned(),
+        "/api/export?lang=en,zh&format=pdf".to_owned(),
+        "/api/export?lang=en,zh&format=tmx&format=csv".to_owned(),
+        "/api/export?lang=en,zh&kind=chapter".to_owned(),
+        "/api/export?lang=en,zh&year=soon".to_owned(),
+        "/api/export?lang=en,zh&q=%22unclosed".to_owned(),
+        format!("/api/export?lang=en,zh&q={long}"),
+        "/api/export?lang=en,zh&colour=red".to_owned(),
+        format!("/api/export?doc={res}&ref=16&lang=en,zh"),
+    ] {
+        let r = server.get(&target);
+        assert_eq!(r.status, 400, "{target}: {}", r.text());
+        r.error();
+    }
+    for (target, why) in [
+        (
+            "/api/export?doc=nothing&lang=en,zh".to_owned(),
+            "outer-space-treaty",
+        ),
+        (
+            format!("/api/export?doc={}&lang=en,zh", enc("A/RES/73/91")),
+            "held in two of en, zh (it is in: en)",
+        ),
+        ("/api/export?lang=fr,es".to_owned(), "held in two of fr, es"),
+        (
+            "/api/export?lang=en,zh&q=nothing-like-this-anywhere".to_owned(),
+            "the query found nothing",
+        ),
+        (
+            "/api/export?doc=outer-space-treaty&lang=en,zh&year=1999".to_owned(),
+            "not of 1999",
+        ),
+    ] {
+        let r = server.get(&target);
+        assert_eq!(r.status, 404, "{target}: {}", r.text());
+        assert!(r.error().contains(why), "{target}: {}", r.text());
+    }
+}
+
 #[test]
 fn document_text_is_escaped_in_every_page() {
     let ws = Workspace::new();

@@ -2,17 +2,22 @@
 //! answers with the JSON the command line prints with `--json`, written by the same
 //! functions of [`crate::render`]; an error is `{"error": "…"}` with 400 (what was
 //! asked cannot be), 404 (what was asked for is not there), 503 (no index yet) or
-//! 500.
+//! 500. And `/api/export`: the file `unspace export` writes (TMX, CSV or JSON
+//! lines, by [`crate::export`]), as a download, with the same JSON errors.
 //!
 //! Answers come from the index as last committed ([`Freshness::AsIs`]): the
 //! server's own refresh thread keeps it up to date.
 
+use std::time::SystemTime;
+
 use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::document::{Document, Paragraph};
 use crate::engine::{Engine, SearchRequest, Shown};
 use crate::error::Error;
+use crate::export::{self, Export, ExportRequest, Format, KINDS};
 use crate::render;
 use crate::search::Filters;
 
@@ -22,17 +27,6 @@ use super::{App, Failure, Params, blocking, json_body, json_error};
 pub(super) const MAX_QUERY: usize = 1000;
 /// The most hits (or similar paragraphs) one request may ask for.
 pub(super) const MAX_LIMIT: usize = 500;
-/// The unit kinds `kind` takes (as `--kind` does).
-pub(super) const KINDS: [&str; 8] = [
-    "preamble",
-    "operative",
-    "paragraph",
-    "article",
-    "principle",
-    "guideline",
-    "section",
-    "annex",
-];
 
 /// A JSON answer, or the failure as JSON.
 fn respond(answer: Result<Vec<u8>, Failure>) -> Response {
@@ -72,11 +66,33 @@ pub(super) fn search_request(query: Option<&str>) -> Result<SearchRequest, Failu
         &["q", "lang", "doc", "kind", "year", "limit", "parallel"],
     )?;
     let q = p.required("q", "the query, e.g. q=space+debris")?;
+    check_query(&q)?;
+    Ok(SearchRequest {
+        query: q,
+        filters: Filters {
+            symbol: p.one("doc")?,
+            language: p.one("lang")?.map(|l| l.to_lowercase()),
+            kind: None,
+            units: kinds(&p)?,
+            year: p.year()?,
+        },
+        limit: p.number("limit", MAX_LIMIT)?.unwrap_or(10),
+        parallel: p.one("parallel")?,
+    })
+}
+
+/// A query within the length limit.
+fn check_query(q: &str) -> Result<(), Failure> {
     if q.chars().count() > MAX_QUERY {
         return Err(Failure::bad(format!(
             "the query is longer than {MAX_QUERY} characters"
         )));
     }
+    Ok(())
+}
+
+/// The unit kinds asked for (`kind`, repeatable), each once.
+fn kinds(p: &Params) -> Result<Vec<String>, Failure> {
     let mut units = Vec::new();
     for kind in p.all("kind") {
         let kind = kind.trim().to_lowercase();
@@ -90,18 +106,7 @@ pub(super) fn search_request(query: Option<&str>) -> Result<SearchRequest, Failu
             units.push(kind);
         }
     }
-    Ok(SearchRequest {
-        query: q,
-        filters: Filters {
-            symbol: p.one("doc")?,
-            language: p.one("lang")?.map(|l| l.to_lowercase()),
-            kind: None,
-            units,
-            year: p.year()?,
-        },
-        limit: p.number("limit", MAX_LIMIT)?.unwrap_or(10),
-        parallel: p.one("parallel")?,
-    })
+    Ok(units)
 }
 
 /// `GET /api/show?doc=&ref=&lang=`: as `unspace show DOC [REF] [--lang LANG] --json`;
@@ -256,4 +261,172 @@ pub(super) async fn documents(State(app): State<App>, RawQuery(query): RawQuery)
         })
         .await,
     )
+}
+
+/// A format of `/api/export`: how it is written, named and served.
+#[derive(Debug, Clone, Copy)]
+struct Download {
+    format: Format,
+    extension: &'static str,
+    content_type: &'static str,
+}
+
+const DOWNLOADS: [(&str, Download); 3] = [
+    (
+        "tmx",
+        Download {
+            format: Format::Tmx,
+            extension: "tmx",
+            content_type: "application/x-tmx+xml",
+        },
+    ),
+    (
+        "csv",
+        Download {
+            format: Format::Csv,
+            extension: "csv",
+            content_type: "text/csv; charset=utf-8",
+        },
+    ),
+    (
+        "jsonl",
+        Download {
+            format: Format::Jsonl,
+            extension: "jsonl",
+            content_type: "application/x-ndjson",
+        },
+    ),
+];
+
+/// `GET /api/export?format=&lang=&doc=&q=&kind=&year=`: the file `unspace export
+/// --format F --lang L [--doc D] [--query Q] [--kind K]… [--year Y]` writes, byte for
+/// byte (but the TMX header's creation date), as a download named after the
+/// document (or `search`, or `all`) and the languages. `format` is `tmx` (the
+/// default), `csv` or `jsonl`; `lang` two languages or more (`zh,en`, or `all`);
+/// `kind` may be repeated. Nothing held in two of the languages is a 404 that says
+/// why.
+pub(super) async fn export(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
+    let (download, request) = match export_request(query.as_deref()) {
+        Ok(asked) => asked,
+        Err(failure) => return respond(Err(failure)),
+    };
+    let answer = blocking(&app, move |engine| {
+        let exported = export::collect(engine, &request)?;
+        if exported.rows.is_empty() {
+            return Err(Failure {
+                status: StatusCode::NOT_FOUND,
+                message: format!(
+                    "nothing to export: {}",
+                    exported.note.as_deref().unwrap_or("nothing matched")
+                ),
+            });
+        }
+        let body =
+            written(|out| export::write(download.format, out, &exported, SystemTime::now()))?;
+        Ok((body, file_name(&request, &exported, download.extension)))
+    })
+    .await;
+    match answer {
+        Ok((body, name)) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(download.content_type),
+                    ),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(failure) => json_error(failure.status, &failure.message),
+    }
+}
+
+/// An export request from the query string, checked against the limits.
+fn export_request(query: Option<&str>) -> Result<(Download, ExportRequest), Failure> {
+    let p = Params::parse(query, &["format", "lang", "doc", "q", "kind", "year"])?;
+    let download = match p.one("format")? {
+        None => DOWNLOADS[0].1,
+        Some(name) => {
+            let wanted = name.trim().to_lowercase();
+            DOWNLOADS
+                .iter()
+                .find(|(n, _)| *n == wanted)
+                .map(|(_, d)| *d)
+                .ok_or_else(|| {
+                    Failure::bad(format!("`format` is one of tmx, csv, jsonl, not `{name}`"))
+                })?
+        }
+    };
+    let languages = p.required(
+        "lang",
+        "the languages, two or more, the first the source (lang=zh,en), or all",
+    )?;
+    let query = p.one("q")?;
+    if let Some(q) = &query {
+        check_query(q)?;
+    }
+    let request = ExportRequest {
+        languages,
+        document: p.one("doc")?,
+        query,
+        kinds: kinds(&p)?,
+        year: p.year()?,
+    };
+    Ok((download, request))
+}
+
+/// The download's file name: `unspace-SUBJECT-LANGS.EXT`, SUBJECT the document's
+/// id (`A-RES-76-76`), `search` for a query's units or `all`; ASCII letters,
+/// digits and hyphens only, so that it needs no quoting and names no folder.
+fn file_name(request: &ExportRequest, exported: &Export, extension: &str) -> String {
+    let subject = match (&request.document, &request.query) {
+        (Some(_), _) => exported.rows.first().map_or("document", |r| r.id.as_str()),
+        (None, Some(_)) => "search",
+        (None, None) => "all",
+    };
+    let mut name = String::from("unspace");
+    for part in std::iter::once(subject).chain(exported.languages.iter().map(String::as_str)) {
+        let part = file_safe(part);
+        if !part.is_empty() {
+            name.push('-');
+            name.push_str(&part);
+        }
+    }
+    format!("{name}.{extension}")
+}
+
+/// `text` with every run of characters other than ASCII letters and digits made
+/// one hyphen, none at either end, at most 80 characters.
+fn file_safe(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            if out.len() >= 80 {
+                break;
+            }
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_safe;
+
+    #[test]
+    fn file_names_are_plain_ascii() {
+        assert_eq!(file_safe("A/RES/76/76"), "A-RES-76-76");
+        assert_eq!(file_safe("outer-space-treaty"), "outer-space-treaty");
+        assert_eq!(file_safe("../\"x\";\r\n空间"), "x");
+        assert_eq!(file_safe("空间"), "");
+        assert_eq!(file_safe(&"a".repeat(200)).len(), 80);
+    }
 }

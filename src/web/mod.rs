@@ -6,10 +6,11 @@
 //! seconds ([`Engine::refresh`]); searches answer from the last commit meanwhile.
 //!
 //! One concern a file: `api.rs` (the JSON API: the same JSON as the command line's
-//! `--json`, written by [`crate::render`]), `pages.rs` (the HTML pages: the search
-//! page is a shell its script fills from the API; the unit, document and list pages
-//! are written here, every text escaped); this file holds the router, the guards
-//! every request passes (size, host, headers, panics) and the server's life.
+//! `--json`, written by [`crate::render`]; and the export's files, written by
+//! [`crate::export`]), `pages.rs` (the HTML pages: the search page is a shell its
+//! script fills from the API; the unit, document and list pages are written here,
+//! every text escaped); this file holds the router, the guards every request passes
+//! (size, host, headers, panics) and the server's life.
 //!
 //! Nothing is read from the file system to answer a request: the assets
 //! (`assets/`) are compiled in, and any path the router does not know is a 404.
@@ -122,6 +123,7 @@ fn router(app: App) -> Router {
         .route("/api/show", get(api::show))
         .route("/api/trace", get(api::trace))
         .route("/api/documents", get(api::documents))
+        .route("/api/export", get(api::export))
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(app.clone(), guard))

@@ -175,6 +175,17 @@ fn doc_url(doc: &str, language: Option<&str>) -> String {
     }
 }
 
+/// `/api/export` for every unit of `doc` in `languages` (the first the source), as
+/// an attribute value.
+fn export_url(doc: &str, languages: &[String], format: &str) -> String {
+    format!(
+        "/api/export?doc={}&amp;lang={}&amp;format={}",
+        esc(&enc(doc)),
+        esc(&enc(&languages.join(","))),
+        esc(&enc(format))
+    )
+}
+
 /// `/unit?doc=&ref=&lang=`: the unit in every language the index holds, side by
 /// side, with its footnotes; then its trace (in `lang`, by default the first
 /// language): the wording's history in date order, each step's word diff, and the
@@ -465,7 +476,8 @@ fn trace_section(out: &mut String, shown: &Shown, trace: &Trace) {
 }
 
 /// `/doc?id=&lang=`: the whole document in one language, an anchor per unit (its
-/// ref: `/doc?id=A/RES/76/76#operative:16`), each unit with its footnotes.
+/// ref: `/doc?id=A/RES/76/76#operative:16`), each unit with its footnotes; when it
+/// is held in several languages, links that download it from `/api/export`.
 pub(super) async fn document(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
     let p = Params::lenient(query.as_deref());
     let asked = (|| {
@@ -561,6 +573,19 @@ pub(super) async fn document(State(app): State<App>, RawQuery(query): RawQuery) 
         facts.join(" · "),
         links.join(" · ")
     );
+    if languages.len() > 1 {
+        // This page's language first: the translation memory's source language.
+        let mut order = vec![doc.language.clone()];
+        order.extend(languages.iter().filter(|l| **l != doc.language).cloned());
+        let _ = writeln!(
+            out,
+            "<p class=\"meta download\">Download as <a href=\"{}\" type=\"application/x-tmx+xml\">TMX</a> (all languages) · <a href=\"{}\" type=\"text/csv\">CSV</a> — <span {}>{}</span> first, for translation tools</p>",
+            export_url(&shown.symbol, &order, "tmx"),
+            export_url(&shown.symbol, &order, "csv"),
+            lang_attrs(&doc.language),
+            esc(&language_name(&doc.language))
+        );
+    }
     let title_notes: Vec<_> = doc
         .title_footnotes
         .iter()

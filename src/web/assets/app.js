@@ -99,6 +99,11 @@
   const status = document.getElementById('status');
   const hits = document.getElementById('hits');
   const more = document.getElementById('more');
+  const exportLine = document.getElementById('export');
+  // The languages the index holds (from /api/documents), for the export.
+  let heldLanguages = [];
+  // The results shown, whose export links are drawn again once those are known.
+  let shownResults = null;
   let limit = PAGE;
   let timer = null;
   let controller = null;
@@ -183,6 +188,47 @@
     return p;
   }
 
+  /** `/api/export` for every unit the search finds, in `languages`. */
+  function exportUrl(format, languages) {
+    const p = new URLSearchParams({ format, lang: languages.join(',') });
+    p.set('q', q.value);
+    if (doc.value) p.set('doc', doc.value);
+    for (const box of kinds) if (box.checked) p.append('kind', box.value);
+    if (year.value.trim()) p.set('year', year.value.trim());
+    return '/api/export?' + p;
+  }
+
+  /** The export links for these hits: in the hits' languages and English (and, when
+   * that is one language, the others the index holds), the first hit's first. */
+  function showExport(results) {
+    shownResults = results;
+    const languages = [];
+    for (const hit of results.hits) if (!languages.includes(hit.language)) languages.push(hit.language);
+    if (!languages.includes('en')) languages.push('en');
+    if (languages.length < 2) for (const l of heldLanguages) if (!languages.includes(l)) languages.push(l);
+    if (results.total === 0 || languages.length < 2) {
+      hideExport();
+      return;
+    }
+    // 中文, English and français: each name marked as its language.
+    const listed = languages.flatMap((l, i) => [
+      i === 0 ? null : i === languages.length - 1 ? ' and ' : ', ',
+      h('span', { lang: l }, NAMES[l] || l),
+    ]).filter(Boolean);
+    exportLine.replaceChildren(
+      'Export these units (every match, in ', ...listed, '): ',
+      h('a', { href: exportUrl('tmx', languages), type: 'application/x-tmx+xml' }, 'TMX'),
+      ' · ',
+      h('a', { href: exportUrl('csv', languages), type: 'text/csv' }, 'CSV'));
+    exportLine.hidden = false;
+  }
+
+  function hideExport() {
+    shownResults = null;
+    exportLine.hidden = true;
+    exportLine.replaceChildren();
+  }
+
   function say(text, error) {
     status.textContent = text;
     status.classList.toggle('error', Boolean(error));
@@ -200,6 +246,7 @@
       hits.replaceChildren();
       hits.removeAttribute('data-query');
       more.hidden = true;
+      hideExport();
       say('');
       return;
     }
@@ -219,6 +266,7 @@
       if (!response.ok) {
         hits.replaceChildren();
         more.hidden = true;
+        hideExport();
         say(body.error || 'The search failed.', true);
         return;
       }
@@ -245,6 +293,7 @@
     const left = n - shown;
     more.hidden = left <= 0 || limit >= MOST;
     more.textContent = 'Show ' + Math.min(PAGE, left, MOST - limit) + ' more';
+    showExport(results);
   }
 
   function soon() {
@@ -287,6 +336,8 @@
       if (!response.ok) return;
       const documents = await response.json();
       const held = new Set(documents.flatMap((d) => d.languages));
+      heldLanguages = Array.from(held);
+      if (shownResults) showExport(shownResults);
       for (const option of Array.from(lang.options)) {
         if (option.value && !held.has(option.value) && option.value !== lang.value) option.remove();
       }
