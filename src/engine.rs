@@ -347,6 +347,30 @@ impl Engine {
                 &request.filters,
                 request.limit,
             )?;
+            // Nothing found: the nearest query the index answers, offered, never
+            // searched for in the user's place.
+            if results.total == 0 {
+                let searcher = library.searcher()?;
+                let forms = search::suggest::corrected(
+                    &searcher,
+                    &library.fields,
+                    &request.query,
+                    &parsed,
+                )?;
+                for mended in forms {
+                    let Ok(query) = query::parse(&mended) else {
+                        continue;
+                    };
+                    let found = search::search(library, &mended, &query, &request.filters, 1)?;
+                    if found.total > 0 {
+                        results.suggestions.push(search::Suggestion {
+                            query: mended,
+                            total: found.total,
+                        });
+                        break;
+                    }
+                }
+            }
             if let Some(spec) = &request.parallel {
                 let available = search::languages(library)?;
                 let languages = language_list(spec, &available)?;

@@ -41,7 +41,17 @@ pub fn results_text(w: &mut impl Write, results: &Results, style: Style) -> io::
     if style.list && !results.hits.is_empty() {
         writeln!(w)?;
     }
-    writeln!(w, "{}", p.paint(DIM, &line))
+    writeln!(w, "{}", p.paint(DIM, &line))?;
+    for s in &results.suggestions {
+        writeln!(
+            w,
+            "Did you mean `{}`? ({} paragraph{})",
+            printable(&s.query),
+            s.total,
+            if s.total == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
 }
 
 fn hit_citation(hit: &Hit) -> String {

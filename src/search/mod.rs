@@ -20,6 +20,7 @@ mod highlight;
 mod parallel;
 mod plan;
 mod ranked;
+pub mod suggest;
 mod word_phrase;
 
 use anyhow::Result;
@@ -120,9 +121,19 @@ pub struct Results {
     /// How many paragraphs match in all.
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// When nothing was found: the query with its unknown words mended, and how
+    /// many paragraphs that finds (never searched for in the user's place).
+    pub suggestions: Vec<Suggestion>,
     /// What the user should know about the filters (a language no document has).
     #[serde(skip)]
     pub notes: Vec<String>,
+}
+
+/// A query to try instead, and how many paragraphs it finds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub query: String,
+    pub total: usize,
 }
 
 /// Runs a parsed query.
@@ -247,6 +258,7 @@ pub fn search(
         query: text.to_owned(),
         total,
         hits,
+        suggestions: Vec::new(),
         notes,
     })
 }

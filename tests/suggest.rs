@@ -1,0 +1,160 @@
+//! "Did you mean": typos drawn at random from the default corpus's own words (one
+//! edit each) get a suggestion that finds paragraphs, most often the very word;
+//! Chinese runs with one character wrong are mended; a query that finds something
+//! gets no suggestion; a suggestion is offered, never searched for instead.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Workspace, stderr, stdout};
+use unspace::engine::{Engine, SearchRequest, quiet};
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn engine() -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let engine = Engine::open(&data, &dir.path().join("index")).unwrap();
+    engine.update(Default::default(), &mut quiet).unwrap();
+    (dir, engine)
+}
+
+fn search(engine: &Engine, query: &str) -> unspace::search::Results {
+    engine
+        .search(&SearchRequest {
+            query: query.to_owned(),
+            limit: 3,
+            ..SearchRequest::default()
+        })
+        .unwrap()
+}
+
+/// Lower-case English words of seven letters or more, read off the corpus's files.
+fn english_words() -> Vec<String> {
+    let mut words = BTreeSet::new();
+    for name in [
+        "A-RES-76-76.en.txt",
+        "A-RES-78-72.en.txt",
+        "A-RES-73-91.en.txt",
+    ] {
+        let text = std::fs::read_to_string(common::resolution(name)).unwrap();
+        for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+            if word.len() >= 7 && word.chars().all(|c| c.is_ascii_lowercase()) {
+                words.insert(word.to_owned());
+            }
+        }
+    }
+    words.into_iter().collect()
+}
+
+#[test]
+fn one_edit_typos_of_indexed_words_get_a_suggestion_that_finds_paragraphs() {
+    let (_dir, engine) = engine();
+    let words = english_words();
+    assert!(words.len() > 300, "{} words", words.len());
+    let mut rng = Rng(0x7E57);
+    let (mut tried, mut same) = (0, 0);
+    while tried < 40 {
+        let word = &words[rng.below(words.len())];
+        let mut chars: Vec<char> = word.chars().collect();
+        let at = rng.below(chars.len() - 1);
+        match rng.below(3) {
+            0 => chars.swap(at, at + 1),
+            1 => {
+                chars.remove(at);
+            }
+            _ => chars[at] = (b'a' + rng.below(26) as u8) as char,
+        }
+        let typo: String = chars.iter().collect();
+        if search(&engine, &typo).total > 0 {
+            continue; // the edit made another real word
+        }
+        tried += 1;
+        let results = search(&engine, &typo);
+        assert_eq!(results.total, 0);
+        assert!(
+            results.hits.is_empty(),
+            "never searched for in the user's place"
+        );
+        let suggestion = results
+            .suggestions
+            .first()
+            .unwrap_or_else(|| panic!("no suggestion for `{typo}` (from `{word}`)"));
+        assert!(suggestion.total > 0);
+        assert_eq!(search(&engine, &suggestion.query).total, suggestion.total);
+        if suggestion.query == *word {
+            same += 1;
+        }
+    }
+    assert!(same >= 30, "{same} of 40 typos suggest the very word");
+}
+
+#[test]
+fn chinese_runs_with_one_character_wrong_are_mended() {
+    let (_dir, engine) = engine();
+    let text = std::fs::read_to_string(common::resolution("A-RES-76-76.zh.txt")).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let mut rng = Rng(0xC4);
+    let mut tried = 0;
+    let mut attempts = 0;
+    while tried < 12 && attempts < 500 {
+        attempts += 1;
+        let at = rng.below(chars.len() - 4);
+        let run: Vec<char> = chars[at..at + 4].to_vec();
+        if !run.iter().all(|&c| unspace::analysis::is_cjk(c)) {
+            continue;
+        }
+        let mut wrong = run.clone();
+        wrong[1 + rng.below(3)] = '鑫';
+        let typo: String = wrong.iter().collect();
+        if search(&engine, &typo).total > 0 {
+            continue;
+        }
+        tried += 1;
+        let results = search(&engine, &typo);
+        let suggestion = results
+            .suggestions
+            .first()
+            .unwrap_or_else(|| panic!("no suggestion for `{typo}`"));
+        assert!(suggestion.total > 0, "{typo}");
+        assert_eq!(
+            suggestion.query.chars().count(),
+            4,
+            "one character changed: {typo}"
+        );
+    }
+    assert_eq!(tried, 12);
+}
+
+#[test]
+fn found_queries_get_no_suggestion_and_the_command_line_prints_it() {
+    let (_dir, engine) = engine();
+    assert!(search(&engine, "space debris").suggestions.is_empty());
+    let ws = Workspace::with_resolutions(&["A-RES-76-76.en.txt"]);
+    let out = ws.run(&["search", "debirs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Did you mean `debris`?"),
+        "{}",
+        stdout(&out)
+    );
+    let out = ws.run(&["search", "debirs", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["suggestions"][0]["query"], "debris");
+    assert_eq!(v["total"], 0);
+}
