@@ -598,3 +598,29 @@ fn the_unit_page_shows_every_language_side_by_side_and_the_history() {
         json!("Documents")
     );
 }
+
+#[test]
+fn a_query_that_finds_nothing_offers_the_nearest_one_as_a_link() {
+    let ws = workspace();
+    let server = Server::start(&ws);
+    let mut browser = Browser::launch();
+    browser.size(1280, 900);
+    browser.open(&format!(
+        "{}/?q=%E7%A9%BA%E9%97%B4%E9%9A%8F%E7%89%87",
+        server.url
+    ));
+    browser.wait_for("/Did you mean/.test(document.getElementById('status').textContent)");
+    assert_eq!(
+        browser.eval("document.querySelector('#status a.suggestion').textContent"),
+        json!("空间碎片")
+    );
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#hits .hit').length"),
+        json!(0)
+    );
+    // Followed, it searches for the suggestion.
+    browser.eval("document.querySelector('#status a.suggestion').click()");
+    browser.wait_for(
+        "document.getElementById('hits').getAttribute('data-query') === '空间碎片' && document.querySelectorAll('#hits .hit').length > 0",
+    );
+}

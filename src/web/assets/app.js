@@ -286,6 +286,23 @@
     const shown = results.hits.length;
     if (n === 0) {
       say('No paragraph matches “' + results.query + '”.');
+      // The nearest query the index answers, offered as a link: never searched
+      // for in the user's place.
+      const suggestion = (results.suggestions || [])[0];
+      if (suggestion) {
+        const offer = document.createElement('a');
+        offer.href = '/?q=' + encodeURIComponent(suggestion.query);
+        offer.className = 'suggestion';
+        offer.textContent = suggestion.query;
+        offer.addEventListener('click', (event) => {
+          event.preventDefault();
+          q.value = suggestion.query;
+          limit = PAGE;
+          run();
+        });
+        const paragraphs = suggestion.total === 1 ? ' paragraph)' : ' paragraphs)';
+        status.append(' Did you mean ', offer, '? (' + suggestion.total.toLocaleString('en') + paragraphs);
+      }
     } else {
       const count = n.toLocaleString('en') + (n === 1 ? ' paragraph matches' : ' paragraphs match');
       say(shown < n ? count + ', the first ' + shown + ' shown.' : count + '.');
