@@ -22,7 +22,7 @@ use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use crate::document::Document;
+use crate::document::{Document, Paragraph};
 use crate::error::Error;
 use crate::index::{self, Library, Options, Progress, Report, StoredUnit, UpdateError};
 use crate::model::{Language, catalogue, citation, language, unit_ref};
@@ -401,117 +401,30 @@ impl Engine {
     ) -> Result<Shown> {
         self.guarded(|library| {
             let searcher = library.searcher()?;
-            let f = &library.fields;
-            // A document's name, or a whole citation (`Liability Convention, art.
-            // IX`, `《外层空间条约》第四条`) when no unit is given apart.
-            let mut cited_in = None;
-            let mut whole = None;
-            let (symbol, unit) = match search::indexed_symbol(&searcher, f, document)? {
-                Some(symbol) => (symbol, unit.map(str::to_owned)),
-                None => match split_citation(&searcher, library, document)? {
-                    Some((symbol, cited, language)) if unit.is_none() => {
-                        cited_in = language;
-                        whole = Some(document);
-                        (symbol, Some(cited))
-                    }
-                    _ => {
-                        return Err(Error::UnknownDocument {
-                            wanted: document.trim().to_owned(),
-                            known: search::symbols(&searcher, f)?,
-                        }
-                        .into());
-                    }
-                },
-            };
-            let unit = unit.as_deref();
-            let versions = documents_of(&searcher, library, &symbol)?;
-            let present: Vec<String> = versions.iter().map(|d| d.language.clone()).collect();
+            let asked = Asked::read(&searcher, library, document, unit)?;
+            let versions = documents_of(&searcher, library, &asked.symbol)?;
             let parallel =
                 language.is_some_and(|l| l.contains(',') || l.trim().eq_ignore_ascii_case("all"));
-            let (languages, also_in) = match language {
-                Some(spec) if parallel => (language_list(spec, &present)?, Vec::new()),
-                Some(name) => {
-                    let code = Language::parse(name)
-                        .map_or_else(|| name.trim().to_lowercase(), |l| l.code().to_owned());
-                    if !present.contains(&code) {
-                        return Err(Error::NotInLanguage {
-                            document: symbol,
-                            language: code,
-                            available: present,
-                        }
-                        .into());
-                    }
-                    (vec![code], Vec::new())
-                }
-                None => {
-                    // A citation written in a language shows that language's text.
-                    let first = cited_in
-                        .filter(|l| present.iter().any(|p| p == l))
-                        .map_or_else(|| present[0].clone(), str::to_owned);
-                    let mut others: Vec<String> =
-                        present.iter().filter(|l| **l != first).cloned().collect();
-                    language::sort_codes(&mut others);
-                    (vec![first], others)
-                }
-            };
-            let documents: Vec<Document> = languages
-                .iter()
-                .filter_map(|l| versions.iter().find(|d| &d.language == l).cloned())
-                .collect();
-            let (languages, documents, also_in) = match unit {
-                // A unit cited in a language its default text lacks (a front matter
-                // that differs by edition): the first language that has it.
-                Some(spec) if language.is_none() => {
-                    let has = |d: &Document| {
-                        let units: Vec<_> = d.paragraphs.iter().collect();
-                        [whole, Some(spec)]
-                            .into_iter()
-                            .flatten()
-                            .any(|s| unit_ref::resolve(&units, s, &d.symbol, &d.language).is_ok())
-                    };
-                    match documents.first() {
-                        Some(first) if !has(first) => match versions.iter().find(|d| has(d)) {
-                            Some(other) => {
-                                let mut also: Vec<String> = present
-                                    .iter()
-                                    .filter(|l| **l != other.language)
-                                    .cloned()
-                                    .collect();
-                                language::sort_codes(&mut also);
-                                (vec![other.language.clone()], vec![other.clone()], also)
-                            }
-                            None => (languages, documents, also_in),
-                        },
-                        _ => (languages, documents, also_in),
-                    }
-                }
-                _ => (languages, documents, also_in),
-            };
-            let refs = match unit {
+            let mut chosen = Chosen::of(&asked, &versions, language, parallel)?;
+            if language.is_none() {
+                chosen.prefer_a_language_with_the_unit(&asked, &versions);
+            }
+            let refs = match asked.unit.as_deref() {
                 None => None,
                 Some(spec) => {
-                    // Resolved in the first language asked for that has the document.
-                    let primary = documents.first().unwrap_or(&versions[0]);
-                    let units: Vec<_> = primary.paragraphs.iter().collect();
-                    let resolve = |spec: &str| {
-                        unit_ref::resolve(&units, spec, &primary.symbol, &primary.language)
-                    };
-                    // A whole citation names its unit exactly (with a resolution's
-                    // part letter); else the part after the document's name.
-                    let found = match whole.map(resolve) {
-                        Some(Ok(found)) => found,
-                        _ => resolve(spec)?,
-                    };
+                    // Resolved in the first language shown (that has the document).
+                    let primary = chosen.documents.first().unwrap_or(&versions[0]);
+                    let found = asked.resolve_in(primary, spec)?;
                     Some(found.iter().map(|p| p.r#ref.clone()).collect())
                 }
             };
             Ok(Shown {
-                symbol,
-                languages,
-                documents,
+                symbol: asked.symbol,
+                languages: chosen.languages,
+                documents: chosen.documents,
                 refs,
                 parallel,
-                also_in,
+                also_in: chosen.also_in,
             })
         })
     }
@@ -618,6 +531,137 @@ fn split_citation(
         let language = citation::language_of_name(&id, &name);
         (id, folded[name.len()..].to_owned(), language)
     }))
+}
+
+/// What `show` was asked for: the document's id, the unit (apart, or read off a
+/// whole citation), the whole citation, and the language it was written in.
+struct Asked<'a> {
+    symbol: String,
+    unit: Option<String>,
+    whole: Option<&'a str>,
+    cited_in: Option<&'static str>,
+}
+
+impl<'a> Asked<'a> {
+    /// A document's name, or a whole citation (`Liability Convention, art. IX`,
+    /// `《外层空间条约》第四条`) when no unit is given apart.
+    fn read(
+        searcher: &Searcher,
+        library: &Library,
+        document: &'a str,
+        unit: Option<&str>,
+    ) -> anyhow::Result<Asked<'a>> {
+        let f = &library.fields;
+        if let Some(symbol) = search::indexed_symbol(searcher, f, document)? {
+            return Ok(Asked {
+                symbol,
+                unit: unit.map(str::to_owned),
+                whole: None,
+                cited_in: None,
+            });
+        }
+        match split_citation(searcher, library, document)? {
+            Some((symbol, cited, language)) if unit.is_none() => Ok(Asked {
+                symbol,
+                unit: Some(cited),
+                whole: Some(document),
+                cited_in: language,
+            }),
+            _ => Err(Error::UnknownDocument {
+                wanted: document.trim().to_owned(),
+                known: search::symbols(searcher, f)?,
+            }
+            .into()),
+        }
+    }
+
+    /// The units of `doc` the unit names: a whole citation names its unit exactly
+    /// (with a resolution's part letter); else the label after the document's name.
+    fn resolve_in<'d>(&self, doc: &'d Document, spec: &str) -> Result<Vec<&'d Paragraph>> {
+        let units: Vec<&Paragraph> = doc.paragraphs.iter().collect();
+        let resolve = |spec: &str| unit_ref::resolve(&units, spec, &doc.symbol, &doc.language);
+        match self.whole.map(resolve) {
+            Some(Ok(found)) => Ok(found),
+            _ => resolve(spec),
+        }
+    }
+}
+
+/// The languages `show` shows, the document in each, and the others it is held in.
+struct Chosen {
+    languages: Vec<String>,
+    documents: Vec<Document>,
+    also_in: Vec<String>,
+}
+
+impl Chosen {
+    /// The languages asked for (a list, `all`, one language), or, when none is, the
+    /// language a citation was written in, else the first the document is held in.
+    fn of(
+        asked: &Asked,
+        versions: &[Document],
+        language: Option<&str>,
+        parallel: bool,
+    ) -> anyhow::Result<Chosen> {
+        let present: Vec<String> = versions.iter().map(|d| d.language.clone()).collect();
+        let (languages, also_in) = match language {
+            Some(spec) if parallel => (language_list(spec, &present)?, Vec::new()),
+            Some(name) => {
+                let code = Language::parse(name)
+                    .map_or_else(|| name.trim().to_lowercase(), |l| l.code().to_owned());
+                if !present.contains(&code) {
+                    return Err(Error::NotInLanguage {
+                        document: asked.symbol.clone(),
+                        language: code,
+                        available: present,
+                    }
+                    .into());
+                }
+                (vec![code], Vec::new())
+            }
+            None => {
+                let first = asked
+                    .cited_in
+                    .filter(|l| present.iter().any(|p| p == l))
+                    .map_or_else(|| present[0].clone(), str::to_owned);
+                (vec![first.clone()], others(&present, &first))
+            }
+        };
+        let documents = languages
+            .iter()
+            .filter_map(|l| versions.iter().find(|d| &d.language == l).cloned())
+            .collect();
+        Ok(Chosen {
+            languages,
+            documents,
+            also_in,
+        })
+    }
+
+    /// A unit cited that the language chosen lacks (a front matter that differs by
+    /// edition) is shown in the first language that has it.
+    fn prefer_a_language_with_the_unit(&mut self, asked: &Asked, versions: &[Document]) {
+        let Some(spec) = asked.unit.as_deref() else {
+            return;
+        };
+        let has = |d: &Document| asked.resolve_in(d, spec).is_ok();
+        if self.documents.first().is_none_or(has) {
+            return;
+        }
+        if let Some(other) = versions.iter().find(|d| has(d)) {
+            let present: Vec<String> = versions.iter().map(|d| d.language.clone()).collect();
+            self.also_in = others(&present, &other.language);
+            self.languages = vec![other.language.clone()];
+            self.documents = vec![other.clone()];
+        }
+    }
+}
+
+/// The languages of `present` but `shown`, in display order.
+fn others(present: &[String], shown: &str) -> Vec<String> {
+    let mut others: Vec<String> = present.iter().filter(|l| *l != shown).cloned().collect();
+    language::sort_codes(&mut others);
+    others
 }
 
 /// Refuses an index folder that is the data folder or inside it: unspace would
