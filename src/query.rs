@@ -16,6 +16,9 @@ pub struct Term {
     /// Written in quotes: the words exactly as typed (folded for case and width
     /// only), never their inflections.
     pub exact: bool,
+    /// Written with a `*` after its last word (`debri*`): that word matches every
+    /// word it begins, as written (no inflections).
+    pub prefix: bool,
 }
 
 impl Term {
@@ -116,16 +119,24 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 negated,
                 quoted,
             } => {
-                let units = units(&simplified(text));
+                let (text, prefix) = starred(text, *quoted).map_err(fail)?;
+                let units = units(&simplified(&text));
                 if units.is_empty() {
                     return Err(fail(format!(
                         "`{text}` has no letters, digits or characters to search for"
                     )));
                 }
+                // A run of Chinese characters matches anywhere already: its `*` adds
+                // nothing.
+                let prefix = prefix && units.last().is_some_and(|u| !u.cjk);
+                if prefix && units.last().is_some_and(|u| u.norm.chars().count() < 2) {
+                    return Err(fail("give at least two letters before `*`".to_owned()));
+                }
                 let term = Term {
-                    text: text.clone(),
+                    text,
                     units,
                     exact: *quoted,
+                    prefix,
                 };
                 if *negated {
                     excluded.push(term);
@@ -169,6 +180,19 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         )));
     }
     Ok(Query { groups, excluded })
+}
+
+/// A term without its closing `*`, and whether it had one. A `*` anywhere else
+/// (`*bris`, `de*ris`) is an error that says where it may go; inside quotes it is
+/// punctuation, as every symbol is.
+fn starred(text: &str, quoted: bool) -> Result<(String, bool), String> {
+    if quoted || !text.contains('*') {
+        return Ok((text.to_owned(), false));
+    }
+    match text.strip_suffix('*') {
+        Some(stem) if !stem.contains('*') && !stem.is_empty() => Ok((stem.to_owned(), true)),
+        _ => Err("`*` may only end a word, to find the words it begins (`debri*`)".to_owned()),
+    }
 }
 
 /// Chinese in traditional characters, converted to the simplified characters UN

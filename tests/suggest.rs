@@ -158,3 +158,94 @@ fn found_queries_get_no_suggestion_and_the_command_line_prints_it() {
     assert_eq!(v["suggestions"][0]["query"], "debris");
     assert_eq!(v["total"], 0);
 }
+
+/// Every paragraph of the default corpus with its heading and the footnotes it
+/// cites, read through `show` (language, text).
+fn all_paragraphs(engine: &Engine) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for info in engine.list(None, None).unwrap() {
+        for language in &info.languages {
+            let shown = engine.show(&info.id, None, Some(language)).unwrap();
+            let doc = &shown.documents[0];
+            for p in &doc.paragraphs {
+                // A unit's heading is searched as its text is.
+                let mut text = p.heading.clone().unwrap_or_default();
+                text.push('\n');
+                text.push_str(&p.text);
+                for n in &p.footnotes {
+                    if let Some(note) = doc.footnotes.iter().find(|f| f.number == *n) {
+                        text.push('\n');
+                        text.push_str(&note.text);
+                    }
+                }
+                out.push((language.clone(), text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_word_ending_in_a_star_finds_every_paragraph_with_a_word_it_begins() {
+    let (_dir, engine) = engine();
+    let paragraphs = all_paragraphs(&engine);
+    for prefix in ["debri", "sustainab", "космическ", "lanz", "régl"] {
+        // The oracle: a word of the paragraph (or of a footnote it cites), in lower
+        // case, begins with the prefix as typed — or, for a prefix typed without
+        // diacritics, with them taken off (as every unaccented word matches).
+        let unaccented = bare(prefix) == prefix;
+        let expected = paragraphs
+            .iter()
+            .filter(|(_, text)| {
+                text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                    let w = w.to_lowercase();
+                    w.starts_with(prefix) || (unaccented && bare(&w).starts_with(prefix))
+                })
+            })
+            .count();
+        let query = format!("{prefix}*");
+        let results = engine
+            .search(&SearchRequest {
+                query: query.clone(),
+                limit: 5,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        assert!(expected > 0, "{prefix}");
+        assert_eq!(results.total, expected, "{query}");
+        for hit in &results.hits {
+            for &(s, e) in &hit.highlights {
+                let marked = bare(&hit.text[s..e].to_lowercase());
+                assert!(marked.starts_with(&bare(prefix)), "{query}: {marked}");
+            }
+        }
+    }
+    // A phrase that ends in a word's beginning.
+    let phrase = engine
+        .search(&SearchRequest {
+            query: "space debri*".to_owned(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(phrase.total > 0);
+    // A `*` anywhere else, or after one letter, says so.
+    for bad in ["de*bris", "*debris", "d*"] {
+        let err = engine
+            .search(&SearchRequest {
+                query: bad.to_owned(),
+                limit: 1,
+                ..SearchRequest::default()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains('*'), "{bad}: {err}");
+    }
+}
+
+/// A word without its diacritics.
+fn bare(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect()
+}

@@ -39,6 +39,7 @@ pub fn highlights(
         let k = term.units.len();
         let stemmed = !term.has_cjk()
             && !term.exact
+            && !term.prefix
             && lexicon.languages_of_all(&term.units).contains(&language);
         let term_stems: Vec<String> = if stemmed {
             term.units
@@ -55,7 +56,10 @@ pub fn highlights(
                 let t = &term.units[j];
                 let in_row = a.pos - window[0].pos == t.pos - first;
                 let unaccented = analysis::strip_diacritics(&t.norm).is_none();
+                // The last word of a `debri*` term: any word it begins, as written.
+                let begun = term.prefix && j + 1 == k && a.norm.starts_with(t.norm.as_str());
                 let as_typed = a.norm == t.norm
+                    || begun
                     || (unaccented && plain[i + j].as_deref() == Some(t.norm.as_str()));
                 let by_stem = !term_stems.is_empty()
                     && !a.cjk

@@ -154,6 +154,7 @@ pub fn search(
         Some(l) => vec![l.as_str()],
         None => LANGUAGES.to_vec(),
     };
+    plan::check_prefixes(&searcher, f, query)?;
     let lexicon = Lexicon::new(&searcher, f, query, &languages)?;
     let languages = &lexicon;
     let matching = |scopes: &[Scope]| build_match(f, query, filters, scopes, languages);

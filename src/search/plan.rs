@@ -103,6 +103,9 @@ pub(super) fn term_match(
     lexicon: &Lexicon,
 ) -> Box<dyn TantivyQuery> {
     let (exact, words) = scope.fields(f);
+    if term.prefix {
+        return prefix_match(exact, &term.units);
+    }
     if term.has_cjk() || term.exact {
         return exact_match(exact, words, &term.units, lexicon);
     }
@@ -113,6 +116,72 @@ pub(super) fn term_match(
             .map(|language| phrase(words, stem_terms(&term.units, language)))
             .collect(),
     )
+}
+
+/// `units` in a row in the exact field, the last one as the beginning of a word
+/// (`debri*`, `space debri*`): every word it begins, as written. Every expansion is
+/// kept (a paragraph that holds the term is never missed for a cap).
+fn prefix_match(exact: Field, units: &[Atom]) -> Box<dyn TantivyQuery> {
+    let mut terms: Vec<(usize, IndexTerm)> = exact_query_terms(units)
+        .into_iter()
+        .map(|(at, text)| (at, IndexTerm::from_field_text(exact, &text)))
+        .collect();
+    if terms.len() == 1 {
+        let (_, last) = terms.remove(0);
+        let pattern = format!("{}.*", regex::escape(last.value().as_str().unwrap_or("")));
+        return match tantivy::query::RegexQuery::from_pattern(&pattern, exact) {
+            Ok(query) => Box::new(query),
+            Err(_) => Box::new(tantivy::query::EmptyQuery),
+        };
+    }
+    let mut query = tantivy::query::PhrasePrefixQuery::new_with_offset(terms);
+    query.set_max_expansions(MAX_EXPANSIONS as u32);
+    Box::new(query)
+}
+
+/// The most words a phrase's last word may begin (`space d*`): tantivy reads no
+/// more, so a query past it is refused ([`check_prefixes`]) rather than miss
+/// paragraphs.
+pub(super) const MAX_EXPANSIONS: usize = 20_000;
+
+/// Refuses a phrase whose last word, ending in `*`, begins more words than
+/// [`MAX_EXPANSIONS`] in some part of the index.
+pub(super) fn check_prefixes(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    query: &Query,
+) -> anyhow::Result<()> {
+    for term in query.positive_terms().chain(&query.excluded) {
+        if !term.prefix || term.units.len() < 2 {
+            continue;
+        }
+        let Some(last) = term.units.last() else {
+            continue;
+        };
+        for scope in [Scope::Text, Scope::Notes] {
+            let (exact, _) = scope.fields(f);
+            for segment in searcher.segment_readers() {
+                let index = segment.inverted_index(exact)?;
+                let mut stream = index
+                    .terms()
+                    .range()
+                    .ge(last.norm.as_bytes())
+                    .into_stream()?;
+                let mut begun = 0;
+                while stream.advance() && stream.key().starts_with(last.norm.as_bytes()) {
+                    begun += 1;
+                    if begun > MAX_EXPANSIONS {
+                        return Err(crate::error::Error::BadQuery(format!(
+                            "`{}*`: more than {MAX_EXPANSIONS} different words begin with `{}`; give more of the word",
+                            term.text, last.norm
+                        ))
+                        .into());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `units` in a row in the exact field. A run of three CJK characters or more (a
@@ -185,7 +254,7 @@ impl Lexicon {
             .iter()
             .flatten()
             .chain(&query.excluded)
-            .filter(|t| !t.exact)
+            .filter(|t| !t.exact && !t.prefix)
             .flat_map(|t| t.units.iter().filter(|u| !u.cjk));
         for unit in words {
             if by_word.contains_key(&unit.norm) {
@@ -336,7 +405,11 @@ pub(super) fn ranking(
                 add(word);
             }
         }
-        for unit in term.units.iter().filter(|u| !u.cjk && !term.exact) {
+        for unit in term
+            .units
+            .iter()
+            .filter(|u| !u.cjk && !term.exact && !term.prefix)
+        {
             for language in lexicon.languages_of(&unit.norm) {
                 add(word_term(language, &unit.norm));
             }
@@ -389,7 +462,7 @@ fn together(query: &Query) -> Option<Vec<Atom>> {
         let [term] = group.as_slice() else {
             return None;
         };
-        if term.exact {
+        if term.exact || term.prefix {
             return None;
         }
         let next = units.last().map_or(0, |u| u.pos + 1);
