@@ -42,6 +42,21 @@ pub fn results_text(w: &mut impl Write, results: &Results, style: Style) -> io::
         writeln!(w)?;
     }
     writeln!(w, "{}", p.paint(DIM, &line))?;
+    // The count explained: how many hold the words standing together.
+    if let Some(together) = results.phrase_total.filter(|&n| n < results.total) {
+        writeln!(
+            w,
+            "{}",
+            p.paint(
+                DIM,
+                &format!(
+                    "{together} of them hold `{}` as a phrase; {} hold the words apart",
+                    results.query,
+                    results.total - together
+                )
+            )
+        )?;
+    }
     for s in &results.suggestions {
         writeln!(
             w,

@@ -37,7 +37,7 @@ use crate::query::{Query, Term};
 use catalog::resolve_filters;
 use collect::{AllMatches, Matches};
 use highlight::char_ranges;
-use plan::{Scope, build_match, ranking, term_match, together_ranking, union};
+use plan::{Scope, build_match, ranking, term_match, together_ranking, together_term, union};
 use ranked::RankedQuery;
 
 pub use catalog::{indexed_symbol, language_code, languages, symbols};
@@ -121,6 +121,13 @@ pub struct Results {
     /// How many paragraphs match in all.
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// For words typed one after another (`launching State`): how many of the
+    /// paragraphs that match in their own text hold them standing together, in that
+    /// order (the rest hold them apart). `None` for other queries, and past
+    /// [`PHRASES_COUNTED_UP_TO`] matches, where counting would read every match's
+    /// positions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrase_total: Option<usize>,
     /// When nothing was found: the query with its unknown words mended, and how
     /// many paragraphs that finds (never searched for in the user's place).
     pub suggestions: Vec<Suggestion>,
@@ -221,6 +228,19 @@ pub fn search(
             (Occur::Must, union(in_notes)),
         ]))
     };
+    // How many of the text's matches hold the words standing together.
+    let phrases = together_ranking(f, query, Scope::Text, languages);
+    let phrase_total = if phrases.is_empty() || text_hits.len() > PHRASES_COUNTED_UP_TO {
+        None
+    } else {
+        let holding = BooleanQuery::new(vec![
+            (Occur::Must, in_text.box_clone()),
+            (Occur::Must, union(phrases)),
+        ]);
+        let mut together = searcher.search(&holding, &AllMatches)?;
+        together.remove(&excluded);
+        Some(together.len())
+    };
     let in_own_text = found.len();
     let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
     notes_only.remove(&text_hits);
@@ -243,6 +263,7 @@ pub fn search(
         );
     }
     let terms: Vec<&Term> = query.positive_terms().collect();
+    let phrase = together_term(query);
     let hits = found
         .into_iter()
         .enumerate()
@@ -252,17 +273,30 @@ pub fn search(
             } else {
                 MatchedIn::Footnote
             };
-            hit(&searcher, f, address, score, &terms, place, languages)
+            hit(
+                &searcher,
+                f,
+                address,
+                score,
+                &terms,
+                phrase.as_ref(),
+                place,
+                languages,
+            )
         })
         .collect::<Result<_>>()?;
     Ok(Results {
         query: text.to_owned(),
         total,
         hits,
+        phrase_total,
         suggestions: Vec::new(),
         notes,
     })
 }
+
+/// Up to how many matches the paragraphs holding the words as a phrase are counted.
+pub const PHRASES_COUNTED_UP_TO: usize = 20_000;
 
 /// How many of the best paragraphs by their words are ranked again by the words
 /// standing together ([`together_ranking`]); all of them when there are fewer.
@@ -312,6 +346,7 @@ fn hit(
     address: DocAddress,
     score: f32,
     terms: &[&Term],
+    phrase: Option<&Term>,
     matched_in: MatchedIn,
     lexicon: &Lexicon,
 ) -> Result<Hit> {
@@ -328,7 +363,15 @@ fn hit(
             text: n.text,
         })
         .collect();
-    let marks = highlights(&text, terms, &language, lexicon);
+    // Where the words stand together, the phrase is marked; lone words only in a
+    // paragraph that does not hold it.
+    let phrase_marks =
+        phrase.map_or_else(Vec::new, |p| highlights(&text, &[p], &language, lexicon));
+    let marks = if phrase_marks.is_empty() {
+        highlights(&text, terms, &language, lexicon)
+    } else {
+        phrase_marks
+    };
     let citation = crate::model::citation::cite(
         &unit.symbol,
         &language,

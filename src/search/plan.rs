@@ -475,6 +475,25 @@ fn together(query: &Query) -> Option<Vec<Atom>> {
     Some(units)
 }
 
+/// The query's words as one term standing together (`launching State`), for marking
+/// the phrase where a paragraph holds it; `None` where [`together`] is.
+pub(super) fn together_term(query: &Query) -> Option<Term> {
+    let units = together(query)?;
+    let text = query
+        .groups
+        .iter()
+        .flatten()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Term {
+        text,
+        units,
+        exact: false,
+        prefix: false,
+    })
+}
+
 /// The folded text of `units` written together (a Chinese run: `外层空间`).
 fn folded(units: &[Atom]) -> String {
     units.iter().map(|u| u.norm.as_str()).collect()

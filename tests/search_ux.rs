@@ -1,7 +1,9 @@
-//! "Did you mean": typos drawn at random from the default corpus's own words (one
-//! edit each) get a suggestion that finds paragraphs, most often the very word;
-//! Chinese runs with one character wrong are mended; a query that finds something
-//! gets no suggestion; a suggestion is offered, never searched for instead.
+//! Search as people expect it (issue #28). "Did you mean": typos drawn at random
+//! from the default corpus's own words (one edit each) get a suggestion that finds
+//! paragraphs, most often the very word; Chinese runs with one character wrong are
+//! mended; a query that finds something gets no suggestion; a suggestion is offered,
+//! never searched for instead. Prefixes (`debri*`) against an oracle. Words typed
+//! together: the phrase marked, and counted.
 
 mod common;
 
@@ -248,4 +250,99 @@ fn bare(word: &str) -> String {
     word.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .collect()
+}
+
+#[test]
+fn words_typed_together_are_marked_as_a_phrase_and_counted() {
+    let (_dir, engine) = engine();
+    for query in [
+        "launching State",
+        "space debris",
+        "outer space",
+        "Estado de lanzamiento",
+    ] {
+        let all = engine
+            .search(&SearchRequest {
+                query: query.to_owned(),
+                limit: 10_000,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        let together = all.phrase_total.expect("counted");
+        assert!(together > 0 && together <= all.total, "{query}");
+        // The highlighter, which reads the texts, finds the phrase in as many of
+        // the paragraphs that match in their own text as the index's phrase query
+        // counts; where it marks the phrase, it marks nothing else.
+        let mut marked_together = 0;
+        for hit in all
+            .hits
+            .iter()
+            .filter(|h| h.matched_in == unspace::search::MatchedIn::Text)
+        {
+            let marks: Vec<&str> = hit
+                .highlights
+                .iter()
+                .map(|&(s, e)| &hit.text[s..e])
+                .collect();
+            let phrase = marks
+                .iter()
+                .filter(|m| m.split_whitespace().count() > 1)
+                .count();
+            let in_heading = hit
+                .heading
+                .as_deref()
+                .is_some_and(|h| h.to_lowercase().contains(&query.to_lowercase()));
+            if phrase > 0 {
+                marked_together += 1;
+                assert_eq!(
+                    phrase,
+                    marks.len(),
+                    "{query}: only the phrase marked: {marks:?}"
+                );
+            } else if in_heading {
+                // The phrase stands in its heading (searched as its text is).
+                marked_together += 1;
+            } else {
+                // Marked apart in its text, or matched in its heading (which the
+                // text's marks do not cover).
+                assert!(
+                    !marks.is_empty() || hit.heading.is_some(),
+                    "{query}: the words marked apart"
+                );
+            }
+        }
+        assert_eq!(marked_together, together, "{query}");
+        // The phrase holders come first.
+        let holds: Vec<bool> = all
+            .hits
+            .iter()
+            .map(|h| {
+                h.highlights
+                    .iter()
+                    .any(|&(s, e)| h.text[s..e].contains(' '))
+                    || h.heading
+                        .as_deref()
+                        .is_some_and(|t| t.to_lowercase().contains(&query.to_lowercase()))
+            })
+            .collect();
+        if let Some(k) = holds.iter().position(|held| !held) {
+            assert!(
+                k >= together.min(1000),
+                "{query}: a paragraph without the phrase at {k}"
+            );
+        }
+    }
+    // One word: nothing to count.
+    assert_eq!(search(&engine, "debris").phrase_total, None);
+    // The terminal says it.
+    let ws = Workspace::default_corpus();
+    let out = ws.run(&["search", "launching State", "-n", "1"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(
+            |l| l.contains("of them hold `launching State` as a phrase;")
+                && l.ends_with("hold the words apart")
+        ),
+        "{text}"
+    );
 }
