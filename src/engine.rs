@@ -481,7 +481,10 @@ impl Engine {
                         Some(i) => i.symbol.clone(),
                         None => catalogue::un_symbol(&symbol),
                     },
+                    // An instrument by its short title; a resolution by the title it
+                    // prints (its catalogue short title is only its number).
                     title: instrument
+                        .filter(|i| i.kind != "resolution")
                         .and_then(|i| i.short_title(&shown))
                         .map_or_else(|| first.title.clone(), str::to_owned),
                     full_title: first.title.clone(),
