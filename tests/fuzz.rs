@@ -10,29 +10,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{Workspace, corpus};
+use common::{Rng, Workspace, corpus};
 use unspace::{parse, query, search};
-
-/// A small deterministic generator (SplitMix64): the same inputs on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// Pieces that stress the reader: markers, furniture, controls, odd bytes.
 const SPLICES: [&[u8]; 16] = [

@@ -8,10 +8,7 @@ use serde::Serialize;
 
 use crate::document::{Document, Footnote, Paragraph};
 
-use super::{
-    BOLD, CITE, DIM, Painter, RESET, Style, columns, printable, unit_citation, wrap_into,
-    write_json,
-};
+use super::{BOLD, CITE, DIM, Painter, RESET, Style, columns, printable, wrap_into, write_json};
 
 /// A document in one language of a parallel view; `None` when data/ has none.
 pub struct Version<'a> {
@@ -94,7 +91,7 @@ impl<'a> ParallelView<'a> {
 }
 
 fn paragraph_citation(doc: &Document, p: &Paragraph) -> String {
-    unit_citation(
+    crate::model::citation::cite(
         &doc.symbol,
         &doc.language,
         p.kind,
@@ -352,7 +349,7 @@ pub fn document_text(
             "{}",
             p.paint(
                 CITE,
-                &unit_citation(
+                &crate::model::citation::cite(
                     s.symbol,
                     s.language,
                     para.kind,

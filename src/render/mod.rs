@@ -17,8 +17,6 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::document::Kind;
-
 pub use document::{
     ParallelView, Version, document_json, document_text, parallel_json, parallel_text,
 };
@@ -58,20 +56,6 @@ pub fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// How a unit is cited, in UN style and in its language
-/// ([`crate::model::citation::cite`]): `resolution 76/76, para. 16`,
-/// `Outer Space Treaty, art. IV`, `《外层空间条约》第四条`.
-pub fn unit_citation(
-    symbol: &str,
-    language: &str,
-    kind: Kind,
-    number: u32,
-    r: &str,
-    label: Option<&str>,
-) -> String {
-    crate::model::citation::cite(symbol, language, kind, number, r, label)
 }
 
 struct Painter {

@@ -5,9 +5,7 @@ use std::io::{self, Write};
 
 use crate::search::{Hit, Results};
 
-use super::{
-    BOLD, CITE, DIM, Painter, Style, columns, printable, unit_citation, wrap_into, write_json,
-};
+use super::{BOLD, CITE, DIM, Painter, Style, columns, printable, wrap_into, write_json};
 
 /// `N paragraphs match` / `1 paragraph matches`.
 fn matches_phrase(n: usize) -> String {
@@ -69,19 +67,8 @@ pub fn results_text(w: &mut impl Write, results: &Results, style: Style) -> io::
     Ok(())
 }
 
-fn hit_citation(hit: &Hit) -> String {
-    unit_citation(
-        &hit.symbol,
-        &hit.language,
-        hit.kind,
-        hit.number,
-        &hit.r#ref,
-        hit.label.as_deref(),
-    )
-}
-
 fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit, width: Option<usize>) -> io::Result<()> {
-    let cite = hit_citation(hit);
+    let cite = hit.citation.clone();
     let date = if hit.date.is_empty() {
         String::new()
     } else {
@@ -111,7 +98,7 @@ fn write_hit(w: &mut impl Write, p: &Painter, hit: &Hit, width: Option<usize>) -
     }
     for other in &hit.parallel {
         let cite = match other.kind {
-            Some(kind) => unit_citation(
+            Some(kind) => crate::model::citation::cite(
                 &hit.symbol,
                 &other.language,
                 kind,
@@ -162,7 +149,7 @@ fn write_hit_line(
     hit: &Hit,
     width: Option<usize>,
 ) -> io::Result<()> {
-    let cite = hit_citation(hit);
+    let cite = hit.citation.clone();
     let room = width
         .unwrap_or(120)
         .saturating_sub(columns(&cite) + 2)

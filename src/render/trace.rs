@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{BOLD, CITE, DIM, Painter, Style, printable, unit_citation, wrap_into, write_json};
+use super::{BOLD, CITE, DIM, Painter, Style, printable, wrap_into, write_json};
 
 const INSERTED: &str = "\x1b[32m";
 /// Red and struck through: readable beside the green insert that replaces it.
@@ -12,17 +12,6 @@ const DELETED: &str = "\x1b[31;9m";
 /// How many words (Chinese: characters) of unchanged text a compact diff keeps on
 /// each side of a change.
 const DIFF_CONTEXT: usize = 6;
-
-fn trace_unit_citation(u: &crate::trace::Passage) -> String {
-    unit_citation(
-        &u.symbol,
-        &u.language,
-        u.kind,
-        u.number,
-        &u.r#ref,
-        u.label.as_deref(),
-    )
-}
 
 /// Where `text` may be cut between words: before each CJK character and each word
 /// that follows white space.
@@ -139,7 +128,7 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
     };
     let head = format!(
         "{}  {}",
-        p.paint(CITE, &trace_unit_citation(u)),
+        p.paint(CITE, &u.citation()),
         p.paint(DIM, &format!("({}{date}{through})", u.language))
     );
     wrap_into(w, &head, "", "    ", style.width)?;
@@ -194,7 +183,7 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
         });
         let head = format!(
             "{}  {}",
-            p.paint(CITE, &trace_unit_citation(&s.unit)),
+            p.paint(CITE, &&s.unit.citation()),
             p.paint(DIM, &facts.join(" · "))
         );
         wrap_into(w, &head, "", "    ", style.width)?;
@@ -221,7 +210,7 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
             let line = format!(
                 "{}  {}  {what}{traced}",
                 p.paint(DIM, &when),
-                p.paint(CITE, &trace_unit_citation(&step.unit))
+                p.paint(CITE, &&step.unit.citation())
             );
             wrap_into(w, &line, "  ", "      ", style.width)?;
             if step.change == Change::Changed {

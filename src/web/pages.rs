@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use crate::document::{Document, Paragraph};
 use crate::engine::{DocumentInfo, Shown, Trace};
 use crate::model::Language;
-use crate::render;
 use crate::trace::{Change, Op, Piece};
 
 use super::{App, Failure, Params, blocking};
@@ -129,7 +128,7 @@ fn copy_button(text: &str) -> String {
 
 /// How a paragraph of `doc` is cited.
 fn citation(doc: &Document, p: &Paragraph) -> String {
-    render::unit_citation(
+    crate::model::citation::cite(
         &doc.symbol,
         &doc.language,
         p.kind,
