@@ -77,7 +77,13 @@ struct Collector {
     rules: Vec<Rule>,
     /// The pages finished so far.
     done: Vec<PdfPage>,
+    /// Pages that drew more than [`MAX_GLYPHS`] characters (the rest not kept).
+    crowded: Vec<usize>,
 }
+
+/// The most characters kept from one page: a printed page holds a few thousand; a
+/// page that draws a million (a hostile one) is cut here, not held in memory.
+const MAX_GLYPHS: usize = 100_000;
 
 impl Collector {
     /// The page collected so far, placed into lines; the collector is left empty.
@@ -160,6 +166,13 @@ impl OutputDev for Collector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
+        if self.glyphs.len() >= MAX_GLYPHS {
+            let page = self.done.len() + 1;
+            if self.crowded.last() != Some(&page) {
+                self.crowded.push(page);
+            }
+            return Ok(());
+        }
         // The scale of the text matrix: the glyph's size is the font size times it.
         let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
         let size = font_size * scale;
@@ -279,6 +292,7 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
         )
         && whole.done.len() == total;
     if one_pass {
+        crowded(&mut out.warnings, &whole.crowded);
         out.pages = whole.done;
     } else {
         for &n in &numbers {
@@ -301,6 +315,9 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
                 let page = collector.page();
                 out.pages.push(page);
                 continue;
+            }
+            if !collector.crowded.is_empty() {
+                crowded(&mut out.warnings, &[out.pages.len() + 1]);
             }
             out.pages.extend(collector.done);
         }
@@ -330,6 +347,15 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
         );
     }
     Ok(out)
+}
+
+/// A warning for pages cut at [`MAX_GLYPHS`] characters.
+fn crowded(warnings: &mut Vec<String>, pages: &[usize]) {
+    for page in pages {
+        warnings.push(format!(
+            "page {page} draws more than {MAX_GLYPHS} characters; the rest of it is not read"
+        ));
+    }
 }
 
 /// True when the PDF has a font of subtype Type3.
