@@ -343,3 +343,26 @@ fn every_readme_example_answers_on_a_fresh_clone() {
     }
     assert!(ran.len() >= 20, "{} README examples", ran.len());
 }
+
+/// On clean official data a search's first build says in one line how documents
+/// were read; `unspace index` lists every note.
+#[test]
+fn notes_on_reading_are_summed_up_by_a_search_and_listed_by_index() {
+    let ws = Workspace::default_corpus();
+    let out = ws.run(&["search", "空间碎片"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings = err.lines().filter(|l| l.contains("warning")).count();
+    assert_eq!(warnings, 0, "{err}");
+    assert!(
+        err.contains("notes on how") && err.contains("`unspace index --rebuild` lists them"),
+        "{err}"
+    );
+    assert!(err.lines().count() <= 3, "{err}");
+    let out = ws.run(&["index", "--rebuild"]);
+    let err = stderr(&out);
+    assert!(
+        err.lines().filter(|l| l.contains("warning:")).count() > 20,
+        "{err}"
+    );
+}

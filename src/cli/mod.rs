@@ -338,8 +338,9 @@ fn index_command(engine: &Engine, args: IndexArgs) -> Result<Outcome> {
     Ok(Outcome::Found)
 }
 
-/// Failures, warnings and the one-line summary, on stderr; with `all`, also the
-/// files that failed before and were not read again.
+/// Failures, warnings and the one-line summary, on stderr; with `all` (`unspace
+/// index`), also the files that failed before and were not read again, and every
+/// note on how the documents were read, which a search's update sums up in a line.
 fn print_report(report: &Report, all: bool) {
     for failure in &report.failed {
         say(&format!("error: {failure}"));
@@ -351,6 +352,13 @@ fn print_report(report: &Report, all: bool) {
     }
     for warning in &report.warnings {
         say(&format!("warning: {warning}"));
+    }
+    if all {
+        for note in &report.reading {
+            say(&format!("warning: {note}"));
+        }
+    } else if let Some(summary) = report.reading_summary() {
+        say(&summary);
     }
     say(&report.summary());
 }

@@ -35,8 +35,12 @@ pub struct Report {
     pub failed: Vec<String>,
     /// Files that failed before and have not changed since (not read again).
     pub still_failing: Vec<String>,
-    /// Warnings from the parser, prefixed with the file.
+    /// What the user must know: entries of the data folder skipped, a document in
+    /// two files, an index rebuilt.
     pub warnings: Vec<String>,
+    /// How documents were read, prefixed with the file: structure not recognised,
+    /// words rejoined, markers taken out (nothing to act on in official texts).
+    pub reading: Vec<String>,
     /// Paragraphs written in this update.
     pub paragraphs: usize,
     pub elapsed: Duration,
@@ -45,6 +49,26 @@ pub struct Report {
 }
 
 impl Report {
+    /// The notes on how documents were read, summed up in one line (`None` when
+    /// there are none).
+    pub fn reading_summary(&self) -> Option<String> {
+        if self.reading.is_empty() {
+            return None;
+        }
+        let files: std::collections::BTreeSet<&str> = self
+            .reading
+            .iter()
+            .filter_map(|n| n.split(": ").next())
+            .collect();
+        let n = self.reading.len();
+        Some(format!(
+            "{n} note{} on how {} document{} were read (words rejoined, markers taken out, structure not recognised); `unspace index --rebuild` lists them",
+            if n == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        ))
+    }
+
     /// The one-line summary printed at the end of every update.
     pub fn summary(&self) -> String {
         format!(
@@ -270,7 +294,7 @@ pub fn update(
             }
             writer.delete_term(Term::from_field_text(fields.source, &file.key));
             for one in &parsed {
-                report.warnings.extend(
+                report.reading.extend(
                     one.warnings
                         .iter()
                         .map(|w| format!("{}: {w}", file.path.display())),

@@ -425,6 +425,9 @@ fn report(event: Event<'_>) {
             for warning in &report.warnings {
                 say(&format!("warning: {warning}"));
             }
+            if let Some(summary) = report.reading_summary() {
+                say(&summary);
+            }
             say(&report.summary());
         }
         Event::Warning(warning) => say(&format!("warning: {warning}")),
