@@ -227,6 +227,18 @@ pub fn cite(
     }
 }
 
+/// How paragraph `p` of `doc` is cited, in the document's language.
+pub fn of_paragraph(doc: &crate::document::Document, p: &crate::document::Paragraph) -> String {
+    cite(
+        &doc.symbol,
+        &doc.language,
+        p.kind,
+        p.number,
+        &p.r#ref,
+        p.label.as_deref(),
+    )
+}
+
 /// A citation or unit label folded for comparison: compatibility forms, case,
 /// Cyrillic look-alikes of Latin letters, spaces and the punctuation between the
 /// pieces dropped; `¶` read as `para`.

@@ -68,7 +68,7 @@ impl<'a> ParallelView<'a> {
     fn unit(&self, r: &str) -> String {
         for version in self.versions {
             if let (Some(doc), Some(p)) = (version.document, self.at(version, r).first()) {
-                return paragraph_citation(doc, p);
+                return crate::model::citation::of_paragraph(doc, p);
             }
         }
         format!("{} {r}", self.symbol)
@@ -88,17 +88,6 @@ impl<'a> ParallelView<'a> {
             ),
         }
     }
-}
-
-fn paragraph_citation(doc: &Document, p: &Paragraph) -> String {
-    crate::model::citation::cite(
-        &doc.symbol,
-        &doc.language,
-        p.kind,
-        p.number,
-        &p.r#ref,
-        p.label.as_deref(),
-    )
 }
 
 /// A parallel view as JSON: `{"symbol", "ref", "versions": [{"language", "title",
@@ -246,7 +235,7 @@ fn unit_lines(
         let head = format!(
             "{} {}",
             p.paint(DIM, &format!("[{}]", version.language)),
-            p.paint(CITE, &paragraph_citation(doc, para))
+            p.paint(CITE, &crate::model::citation::of_paragraph(doc, para))
         );
         push(&head, "", "  ");
         if let Some(heading) = &para.heading {

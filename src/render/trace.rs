@@ -183,7 +183,7 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
         });
         let head = format!(
             "{}  {}",
-            p.paint(CITE, &&s.unit.citation()),
+            p.paint(CITE, &s.unit.citation()),
             p.paint(DIM, &facts.join(" · "))
         );
         wrap_into(w, &head, "", "    ", style.width)?;
@@ -210,7 +210,7 @@ pub fn trace_text(w: &mut impl Write, t: &crate::trace::Trace, style: Style) -> 
             let line = format!(
                 "{}  {}  {what}{traced}",
                 p.paint(DIM, &when),
-                p.paint(CITE, &&step.unit.citation())
+                p.paint(CITE, &step.unit.citation())
             );
             wrap_into(w, &line, "  ", "      ", style.width)?;
             if step.change == Change::Changed {

@@ -264,6 +264,11 @@ pub fn search(
     }
     let terms: Vec<&Term> = query.positive_terms().collect();
     let phrase = together_term(query);
+    let marking = Marking {
+        terms: &terms,
+        phrase: phrase.as_ref(),
+        lexicon: languages,
+    };
     let hits = found
         .into_iter()
         .enumerate()
@@ -273,16 +278,7 @@ pub fn search(
             } else {
                 MatchedIn::Footnote
             };
-            hit(
-                &searcher,
-                f,
-                address,
-                score,
-                &terms,
-                phrase.as_ref(),
-                place,
-                languages,
-            )
+            hit(&searcher, f, address, score, &marking, place)
         })
         .collect::<Result<_>>()?;
     Ok(Results {
@@ -340,16 +336,27 @@ fn rescored(
     Ok(candidates)
 }
 
+/// What a hit's text is marked with: the query's terms, the phrase they make when
+/// typed one after another, and the lexicon their stems come from.
+struct Marking<'a> {
+    terms: &'a [&'a Term],
+    phrase: Option<&'a Term>,
+    lexicon: &'a Lexicon,
+}
+
 fn hit(
     searcher: &Searcher,
     f: &Fields,
     address: DocAddress,
     score: f32,
-    terms: &[&Term],
-    phrase: Option<&Term>,
+    marking: &Marking,
     matched_in: MatchedIn,
-    lexicon: &Lexicon,
 ) -> Result<Hit> {
+    let Marking {
+        terms,
+        phrase,
+        lexicon,
+    } = *marking;
     let unit = StoredUnit::read(searcher, f, address)?;
     let language = unit.language;
     let p = unit.paragraph;

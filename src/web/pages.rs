@@ -126,18 +126,6 @@ fn copy_button(text: &str) -> String {
     )
 }
 
-/// How a paragraph of `doc` is cited.
-fn citation(doc: &Document, p: &Paragraph) -> String {
-    crate::model::citation::cite(
-        &doc.symbol,
-        &doc.language,
-        p.kind,
-        p.number,
-        &p.r#ref,
-        p.label.as_deref(),
-    )
-}
-
 /// A paragraph's heading, text and the footnotes it cites.
 fn paragraph_body(out: &mut String, doc: &Document, p: &Paragraph) {
     if let Some(heading) = &p.heading {
@@ -234,7 +222,7 @@ fn unit_page(shown: &Shown, trace: Option<Result<Trace, Failure>>) -> (String, S
                 d.paragraphs
                     .iter()
                     .find(|p| &p.r#ref == r)
-                    .map(|p| (d, citation(d, p)))
+                    .map(|p| (d, crate::model::citation::of_paragraph(d, p)))
             })
         })
         .map_or_else(|| shown.symbol.clone(), |(_, c)| c);
@@ -279,7 +267,7 @@ fn unit_page(shown: &Shown, trace: Option<Result<Trace, Failure>>) -> (String, S
                 );
             }
             for p in found {
-                let cite = citation(doc, p);
+                let cite = crate::model::citation::of_paragraph(doc, p);
                 let _ = writeln!(
                     out,
                     "<p class=\"cite\"><a href=\"{}#{}\">{}</a> {}</p>",
@@ -604,7 +592,7 @@ pub(super) async fn document(State(app): State<App>, RawQuery(query): RawQuery) 
         out.push_str("</ol>\n");
     }
     for p in &doc.paragraphs {
-        let cite = citation(doc, p);
+        let cite = crate::model::citation::of_paragraph(doc, p);
         let _ = writeln!(
             out,
             "<section class=\"unit\" id=\"{}\" {}>\n<p class=\"cite\"><a href=\"#{}\">{}</a> {} <a class=\"more\" href=\"{}\" lang=\"en\">every language · history</a></p>",
