@@ -276,3 +276,29 @@ fn an_index_folder_inside_the_data_folder_is_refused() {
         .collect();
     assert_eq!(names.len(), 2, "nothing written into data/: {names:?}");
 }
+
+/// One stray byte is read as a stray byte, in a short file as in a long one: the
+/// byte is replaced and named, the rest of the file indexed.
+#[test]
+fn one_stray_byte_in_a_short_file_is_replaced_not_refused() {
+    let ws = Workspace::new();
+    ws.write("short.en.txt", b"The zirconium note on outer space\xff.\n");
+    let out = ws.run(&["index"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("short.en.txt: not valid UTF-8 at byte 33"),
+        "{err}"
+    );
+    assert!(err.contains("1 added"), "{err}");
+    let (code, total) = common::total(&ws, "zirconium");
+    assert_eq!((code, total), (0, 1));
+    // Bytes that are mostly not text are still refused.
+    ws.write("noise.en.txt", b"\xff\xff\xc0\xc1 ab \xf5\xf8\xff");
+    let out = ws.run(&["index"]);
+    assert!(
+        stderr(&out).contains("noise.en.txt: is neither UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -122,13 +122,18 @@ fn first_bad(bytes: &[u8]) -> usize {
         .map_or(0, |e| e.valid_up_to())
 }
 
+/// How many stray bytes a text may hold and still be read, whatever its size (a
+/// short file with one stray byte is read as a long one is).
+const STRAY_BYTES: usize = 3;
+
 /// UTF-8 with its few bad bytes replaced by U+FFFD and reported; `None` when they are
-/// not few (more than 1 in 200 characters, unless valid non-ASCII text outweighs them
-/// four to one).
+/// not few: more than [`STRAY_BYTES`] (or one in ten characters), and more than 1 in
+/// 200 characters unless valid non-ASCII text outweighs them four to one.
 fn lossy_utf8(bytes: &[u8], offset: usize, warnings: &mut Vec<String>) -> Option<String> {
     let (valid_non_ascii, bad) = utf8_stats(bytes);
     let chars = bytes.len() - bad;
-    if bad * 200 > chars && valid_non_ascii < bad * 4 {
+    let stray = bad <= STRAY_BYTES && bad * 10 <= chars;
+    if !stray && bad * 200 > chars && valid_non_ascii < bad * 4 {
         return None;
     }
     let mut places = Vec::new();
