@@ -449,3 +449,54 @@ fn a_pdf_set_in_type3_fonts_is_called_what_it_is() {
     let ws = beside_a_good_document("type3.en.pdf", &bytes);
     refused(&ws, "type3.en.pdf", "Type3 fonts", Duration::from_secs(30));
 }
+
+#[test]
+fn a_stream_whose_length_refers_to_itself_is_called_damaged_not_textless() {
+    let bytes = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        obj(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        ),
+        obj(FONT),
+        {
+            let mut s = b"<< /Length 6 0 R >>\nstream\n".to_vec();
+            s.extend_from_slice(TEXT);
+            s.extend_from_slice(b"\nendstream");
+            s
+        },
+        obj("7 0 R"),
+        obj("6 0 R"),
+    ]);
+    let ws = beside_a_good_document("length.en.pdf", &bytes);
+    refused(
+        &ws,
+        "length.en.pdf",
+        "is a damaged PDF: the content of page 1 cannot be read",
+        Duration::from_secs(30),
+    );
+    assert!(!stderr(&ws.run(&["index"])).contains("run OCR"));
+}
+
+#[test]
+fn a_page_that_draws_hundreds_of_thousands_of_characters_is_cut() {
+    let content = [&b"BT /F1 1 Tf "[..], &b"(x) Tj ".repeat(150_000), b"ET"].concat();
+    let bytes = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        obj(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        ),
+        obj(FONT),
+        stream("/Filter /FlateDecode", &deflated(&content)),
+    ]);
+    let ws = Workspace::new();
+    ws.write("glyphs.en.pdf", bytes);
+    let out = run_within(ws.command(&["index"]), Duration::from_secs(120));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("page 1 draws more than 100000 characters"),
+        "{err}"
+    );
+}

@@ -340,13 +340,66 @@ pub fn read(bytes: &[u8]) -> Result<PdfPages> {
         );
     }
     if chars == 0 {
+        if let Some(page) = page_with_unreadable_content(&doc) {
+            bail!(
+                "is a damaged PDF: the content of page {page} cannot be read (a stream whose length or object cannot be resolved)"
+            );
+        }
         bail!(
-            "has no text layer (a scanned image?): its {} page{} carry no text; run OCR on it first",
-            numbers.len(),
-            if numbers.len() == 1 { "" } else { "s" }
+            "has no text layer (a scanned image?): {} carr{} no text; run OCR on it first",
+            if numbers.len() == 1 {
+                "its one page".to_owned()
+            } else {
+                format!("its {} pages", numbers.len())
+            },
+            if numbers.len() == 1 { "ies" } else { "y" }
         );
     }
     Ok(out)
+}
+
+/// The first page whose `/Contents` names something the PDF does not hold as a
+/// stream (an object lopdf could not load: a `/Length` that refers to itself, say).
+fn page_with_unreadable_content(doc: &pdf_extract::Document) -> Option<u32> {
+    use pdf_extract::Object;
+    // A stream's length is a number, or a reference that leads to one.
+    let length_resolves = |stream: &pdf_extract::Stream| {
+        let mut length = match stream.dict.get(b"Length") {
+            Ok(l) => l,
+            Err(_) => return true,
+        };
+        for _ in 0..8 {
+            match length {
+                Object::Integer(_) => return true,
+                Object::Reference(id) => match doc.get_object(*id) {
+                    Ok(next) => length = next,
+                    Err(_) => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    };
+    let is_stream = |object: &Object| {
+        let stream = match object {
+            Object::Reference(id) => doc.get_object(*id).and_then(Object::as_stream),
+            other => other.as_stream(),
+        };
+        stream.is_ok_and(length_resolves)
+    };
+    doc.get_pages().into_iter().find_map(|(number, id)| {
+        let page = doc.get_object(id).ok()?.as_dict().ok()?;
+        let contents = page.get(b"Contents").ok()?;
+        let listed = match contents {
+            Object::Reference(r) => match doc.get_object(*r) {
+                Ok(Object::Array(items)) => items.iter().all(is_stream),
+                _ => is_stream(contents),
+            },
+            Object::Array(items) => items.iter().all(is_stream),
+            other => is_stream(other),
+        };
+        (!listed).then_some(number)
+    })
 }
 
 /// A warning for pages cut at [`MAX_GLYPHS`] characters.
