@@ -286,9 +286,17 @@ fn word_terms(language: &str, word: &str) -> String {
         out.push('\n');
         out.push_str(&word_term(language, &plain));
         out.push('\n');
-        out.push_str(&surface_term(language, &plain));
+        out.push_str(&folded_surface_term(language, &plain));
     }
     out
+}
+
+/// The words-field term that says `word` occurs in a text of `language` only with
+/// diacritics the query left out (`fr~debris` for `débris`): apart from the surface
+/// as written ([`surface_term`]), so that a paragraph holding a word as typed can
+/// rank above one that holds it only through folding.
+pub fn folded_surface_term(language: &str, word: &str) -> String {
+    format!("{language}~{word}")
 }
 
 /// The value given to a words field: `text` with its language in front, in a tag

@@ -414,8 +414,48 @@ fn words_typed_together_rank_first_where_they_stand_together() {
         hits.len() > adjacent.len(),
         "all words must appear, together or not"
     );
-    let first: BTreeSet<Key> = hits[..adjacent.len()].iter().cloned().collect();
-    assert_eq!(first, adjacent, "the paragraphs with the phrase come first");
+    // Issue #28: a paragraph holding more of the words as typed ranks first; among
+    // those holding as many, the paragraphs with the phrase come first. (Before,
+    // the phrase alone decided: a paragraph with "launching States" came before one
+    // holding "launching" and "State" as typed, apart.)
+    let typed = |key: &Key| -> usize {
+        let doc = f
+            .docs
+            .iter()
+            .find(|d| d.symbol == key.0 && d.language == key.1)
+            .unwrap();
+        let p = doc.paragraphs.iter().find(|p| p.r#ref == key.4).unwrap();
+        let held: Vec<String> = words(&p.text)
+            .into_iter()
+            .chain(p.heading.as_deref().map(words).unwrap_or_default())
+            .collect();
+        ["launching", "state"]
+            .iter()
+            .filter(|w| held.iter().any(|h| h == *w))
+            .count()
+    };
+    let keys: Vec<(usize, bool)> = hits
+        .iter()
+        .map(|k| (typed(k), adjacent.contains(k)))
+        .collect();
+    for (i, pair) in keys.windows(2).enumerate() {
+        assert!(
+            pair[0] >= pair[1],
+            "hit {} {:?} ranks above hit {} {:?}",
+            i + 2,
+            pair[1],
+            i + 1,
+            pair[0]
+        );
+    }
+    // The paragraphs with the phrase still come first among those holding both
+    // words as typed.
+    let both: Vec<&Key> = hits.iter().filter(|k| typed(k) == 2).collect();
+    let phrase_first = both.iter().take_while(|k| adjacent.contains(**k)).count();
+    assert!(
+        phrase_first >= 10,
+        "{phrase_first} paragraphs with the phrase lead"
+    );
     // With a limit, as a user searches: the best few are paragraphs with the phrase,
     // in the order of the full ranking.
     let parsed = unspace::query::parse("launching State").unwrap();

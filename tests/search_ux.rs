@@ -296,23 +296,36 @@ fn words_typed_together_are_marked_as_a_phrase_and_counted() {
             }
         }
         assert_eq!(marked_together, together, "{query}");
-        // The phrase holders come first.
-        let holds: Vec<bool> = all
+        // Paragraphs holding more of the words as typed come first; within those
+        // holding as many, the ones that hold the phrase.
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let keys: Vec<(usize, bool)> = all
             .hits
             .iter()
+            .filter(|h| h.matched_in == unspace::search::MatchedIn::Text)
+            .take(1000)
             .map(|h| {
-                h.highlights
+                let text =
+                    format!("{} {}", h.heading.as_deref().unwrap_or(""), h.text).to_lowercase();
+                let held: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+                let typed = words.iter().filter(|w| held.contains(&w.as_str())).count();
+                let phrase = h
+                    .highlights
                     .iter()
                     .any(|&(s, e)| h.text[s..e].contains(' '))
                     || h.heading
                         .as_deref()
-                        .is_some_and(|t| t.to_lowercase().contains(&query.to_lowercase()))
+                        .is_some_and(|t| t.to_lowercase().contains(&query.to_lowercase()));
+                (typed, phrase)
             })
             .collect();
-        if let Some(k) = holds.iter().position(|held| !held) {
+        for (k, pair) in keys.windows(2).enumerate() {
             assert!(
-                k >= together.min(1000),
-                "{query}: a paragraph without the phrase at {k}"
+                pair[0] >= pair[1],
+                "{query}: hit {} {:?} ranks above {:?}",
+                k + 1,
+                pair[1],
+                pair[0]
             );
         }
     }
@@ -329,4 +342,42 @@ fn words_typed_together_are_marked_as_a_phrase_and_counted() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn paragraphs_holding_the_words_as_typed_rank_first() {
+    let (_dir, engine) = engine();
+    for query in ["debris", "space debris", "regime", "Etat"] {
+        let results = engine
+            .search(&SearchRequest {
+                query: query.to_owned(),
+                limit: 10_000,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        // The oracle: the paragraph's heading or text holds every word as typed
+        // (case aside, diacritics and all), read off the hit's own text.
+        let typed: Vec<bool> = results
+            .hits
+            .iter()
+            .filter(|h| h.matched_in == unspace::search::MatchedIn::Text)
+            .map(|h| {
+                let text =
+                    format!("{} {}", h.heading.as_deref().unwrap_or(""), h.text).to_lowercase();
+                let held: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+                words.iter().all(|w| held.contains(&w.as_str()))
+            })
+            .collect();
+        assert!(!typed.is_empty(), "{query}");
+        if let Some(first_folded) = typed.iter().position(|t| !t) {
+            assert!(
+                typed[first_folded..].iter().all(|t| !t),
+                "{query}: a paragraph holding the words as typed ranks below one that holds them only folded or stemmed: {typed:?}"
+            );
+        }
+    }
+    // `debris` finds the French `débris` too, after every English `debris`.
+    let debris = search(&engine, "debris");
+    assert_eq!(debris.hits[0].language, "en");
 }

@@ -262,10 +262,15 @@ impl Lexicon {
             }
             let mut found = Vec::new();
             for &language in &searched {
-                let surface = analysis::surface_term(language, &unit.norm);
+                let surfaces = [
+                    analysis::surface_term(language, &unit.norm),
+                    analysis::folded_surface_term(language, &unit.norm),
+                ];
                 let mut n = 0;
                 for field in [f.body_words, f.notes_words] {
-                    n += searcher.doc_freq(&IndexTerm::from_field_text(field, &surface))?;
+                    for surface in &surfaces {
+                        n += searcher.doc_freq(&IndexTerm::from_field_text(field, surface))?;
+                    }
                 }
                 if n > 0 {
                     found.push(language);
@@ -415,8 +420,35 @@ pub(super) fn ranking(
             }
         }
     }
+    // The words as typed (same script, same accents) rank a paragraph above every
+    // one that holds them only through folding or stems: `debris` puts the English
+    // `debris` before the French `débris`.
+    for term in query.positive_terms().filter(|t| !t.exact && !t.prefix) {
+        for unit in term.units.iter().filter(|u| !u.cjk) {
+            for language in lexicon.languages_of(&unit.norm) {
+                let typed = TermQuery::new(
+                    IndexTerm::from_field_text(
+                        words,
+                        &analysis::surface_term(language, &unit.norm),
+                    ),
+                    IndexRecordOption::WithFreqs,
+                );
+                // A constant for each word held as typed: a tier, which the
+                // phrase and the words' own scores order within.
+                out.push(Box::new(tantivy::query::ConstScoreQuery::new(
+                    Box::new(typed),
+                    TYPED_BOOST,
+                )));
+            }
+        }
+    }
     out
 }
+
+/// How much a paragraph gains for each word it holds as typed: more than the words
+/// standing together ([`TOGETHER_BOOST`]) and the words' own scores can give, so
+/// that the form typed decides first and the phrase within it.
+const TYPED_BOOST: f32 = 10_000.0;
 
 /// Scoring clauses for words typed one after the other, which rank first where they
 /// stand together, in that order (`launching State`): the whole query as one
