@@ -380,4 +380,26 @@ fn paragraphs_holding_the_words_as_typed_rank_first() {
     // `debris` finds the French `débris` too, after every English `debris`.
     let debris = search(&engine, "debris");
     assert_eq!(debris.hits[0].language, "en");
+    // Equal scores (the same paragraph in the resolutions of several years): the
+    // newest first.
+    let all = engine
+        .search(&SearchRequest {
+            query: "debris".to_owned(),
+            limit: 10_000,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    let mut ties = 0;
+    for pair in all.hits.windows(2) {
+        if pair[0].score == pair[1].score && pair[0].matched_in == pair[1].matched_in {
+            ties += 1;
+            assert!(
+                pair[0].date >= pair[1].date,
+                "{} before {}",
+                pair[0].citation,
+                pair[1].citation
+            );
+        }
+    }
+    assert!(ties >= 3, "{ties} ties");
 }

@@ -196,11 +196,12 @@ pub fn search(
         &(AllMatches, TopDocs::with_limit(window).order_by_score()),
     )?;
     text_hits.remove(&excluded);
-    let best = rescored(
+    let mut best = rescored(
         &searcher,
         &together_ranking(f, query, Scope::Text, languages),
         best,
     )?;
+    newest_first_on_ties(&searcher, &mut best)?;
     let mut found: Vec<(f32, DocAddress)> = best
         .into_iter()
         .filter(|(_, d)| !excluded.contains(*d))
@@ -297,6 +298,31 @@ pub const PHRASES_COUNTED_UP_TO: usize = 20_000;
 /// How many of the best paragraphs by their words are ranked again by the words
 /// standing together ([`together_ranking`]); all of them when there are fewer.
 const RESCORE_WINDOW: usize = 1000;
+
+/// Candidates of equal score (the same wording in the resolutions of several years)
+/// in the order of their documents' years, newest first.
+fn newest_first_on_ties(searcher: &Searcher, candidates: &mut [(f32, DocAddress)]) -> Result<()> {
+    let mut columns = std::collections::HashMap::new();
+    let mut years = std::collections::HashMap::with_capacity(candidates.len());
+    for &(_, address) in candidates.iter() {
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("year")?,
+            ),
+        };
+        years.insert(address, column.first(address.doc_id).unwrap_or(0));
+    }
+    candidates.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| years[&b.1].cmp(&years[&a.1]))
+            .then(a.1.cmp(&b.1))
+    });
+    Ok(())
+}
 
 /// `candidates` with the score of each of `boosts` that matches them added (each
 /// looked up once, in document order), best first.
