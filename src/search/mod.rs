@@ -37,7 +37,9 @@ use crate::query::{Query, Term};
 use catalog::resolve_filters;
 use collect::{AllMatches, Matches};
 use highlight::char_ranges;
-use plan::{Scope, build_match, ranking, term_match, together_ranking, together_term, union};
+use plan::{
+    Scope, build_match, near_ranking, ranking, term_match, together_ranking, together_term, union,
+};
 use ranked::RankedQuery;
 
 pub use catalog::{indexed_symbol, language_code, languages, symbols};
@@ -196,11 +198,10 @@ pub fn search(
         &(AllMatches, TopDocs::with_limit(window).order_by_score()),
     )?;
     text_hits.remove(&excluded);
-    let mut best = rescored(
-        &searcher,
-        &together_ranking(f, query, Scope::Text, languages),
-        best,
-    )?;
+    // The words standing together, then near each other, rank a paragraph up.
+    let mut closeness = together_ranking(f, query, Scope::Text, languages);
+    closeness.extend(near_ranking(f, query, Scope::Text, languages));
+    let mut best = rescored(&searcher, &closeness, best)?;
     newest_first_on_ties(&searcher, &mut best)?;
     let mut found: Vec<(f32, DocAddress)> = best
         .into_iter()

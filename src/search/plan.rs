@@ -483,6 +483,42 @@ pub(super) fn together_ranking(
 /// How much a paragraph where the query's words stand together gains.
 const TOGETHER_BOOST: f32 = 50.0;
 
+/// Scoring clauses for words typed one after the other that stand near each other
+/// (within [`NEAR`] words, in any order) without standing together: proximity,
+/// which ranks below the phrase ([`together_ranking`]).
+pub(super) fn near_ranking(
+    f: &Fields,
+    query: &Query,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Vec<Box<dyn TantivyQuery>> {
+    let (_, words) = scope.fields(f);
+    let Some(units) = together(query) else {
+        return Vec::new();
+    };
+    if units.iter().any(|u| u.cjk) {
+        return Vec::new();
+    }
+    lexicon
+        .languages_of_all(&units)
+        .into_iter()
+        .map(|language| {
+            let terms = stem_terms(&units, language)
+                .into_iter()
+                .map(|(at, text)| (at, IndexTerm::from_field_text(words, &text)))
+                .collect();
+            let mut near = PhraseQuery::new_with_offset(terms);
+            near.set_slop(NEAR);
+            Box::new(BoostQuery::new(Box::new(near), NEAR_BOOST)) as Box<dyn TantivyQuery>
+        })
+        .collect()
+}
+
+/// How many positions apart words may stand and still count as near.
+const NEAR: u32 = 8;
+/// How much a paragraph where the words stand near each other gains.
+const NEAR_BOOST: f32 = 5.0;
+
 /// The units of a query of several unquoted terms, each its own group (no OR), as
 /// one run in the order typed; `None` for any other query.
 fn together(query: &Query) -> Option<Vec<Atom>> {
