@@ -448,9 +448,11 @@ impl Engine {
             let searcher = library.searcher()?;
             let f = &library.fields;
             let mut out = Vec::new();
+            // The index's languages, read once (not once per document).
+            let held = search::languages(library)?;
             for symbol in search::symbols(&searcher, f)? {
                 let mut languages = Vec::new();
-                for code in search::languages(library)? {
+                for code in held.iter().cloned() {
                     let n = count(&searcher, library, &symbol, Some(&code))?;
                     if n > 0 {
                         languages.push((code, n));

@@ -22,7 +22,7 @@ pub use document::{
 };
 pub use list::{list_json, list_text};
 pub use results::{results_json, results_text};
-pub use trace::{trace_json, trace_text};
+pub use trace::{changed_phrase, trace_json, trace_text};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;31m";

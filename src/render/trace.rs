@@ -99,8 +99,9 @@ fn figure(score: f32) -> String {
     format!("{:.2}", (score * 100.0).floor() / 100.0)
 }
 
-/// `changed (1 word)`, `changed (3 characters)`.
-fn changed_phrase(n: usize, language: &str) -> String {
+/// `changed (1 word)`, `changed (3 characters)`: the terminal and the web page say
+/// a step's change alike.
+pub fn changed_phrase(n: usize, language: &str) -> String {
     let unit = match (language == "zh", n == 1) {
         (true, true) => "character",
         (true, false) => "characters",

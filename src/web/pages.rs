@@ -314,17 +314,6 @@ fn diff_html(diff: &[Piece]) -> String {
     out
 }
 
-/// `changed (3 words)`, `changed (1 character)`.
-fn changed_phrase(n: usize, language: &str) -> String {
-    let unit = match (language == "zh", n == 1) {
-        (true, true) => "character",
-        (true, false) => "characters",
-        (false, true) => "word",
-        (false, false) => "words",
-    };
-    format!("changed ({n} {unit})")
-}
-
 fn trace_section(out: &mut String, shown: &Shown, trace: &Trace) {
     let traced = &trace.paragraph;
     out.push_str("<section class=\"trace\" aria-labelledby=\"history\">\n");
@@ -371,7 +360,9 @@ fn trace_section(out: &mut String, shown: &Shown, trace: &Trace) {
             let what = match step.change {
                 Change::First => "first seen".to_owned(),
                 Change::Unchanged => "unchanged".to_owned(),
-                Change::Changed => changed_phrase(step.changed, &trace.history_language),
+                Change::Changed => {
+                    crate::render::changed_phrase(step.changed, &trace.history_language)
+                }
             };
             let class = if step.traced { "step traced" } else { "step" };
             let _ = writeln!(
@@ -444,7 +435,7 @@ fn trace_section(out: &mut String, shown: &Shown, trace: &Trace) {
             facts.push(if s.changed == 0 {
                 "same wording".to_owned()
             } else {
-                changed_phrase(s.changed, &u.language)
+                crate::render::changed_phrase(s.changed, &u.language)
             });
             let _ = writeln!(
                 out,
