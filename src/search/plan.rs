@@ -397,6 +397,7 @@ pub(super) fn ranking(
 ) -> Vec<Box<dyn TantivyQuery>> {
     let (_, words) = scope.fields(f);
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    let mut typed_tier: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
         let q = TermQuery::new(
             IndexTerm::from_field_text(words, &term),
@@ -410,22 +411,17 @@ pub(super) fn ranking(
                 add(word);
             }
         }
-        for unit in term
-            .units
-            .iter()
-            .filter(|u| !u.cjk && !term.exact && !term.prefix)
-        {
-            for language in lexicon.languages_of(&unit.norm) {
-                add(word_term(language, &unit.norm));
-            }
+        if term.exact || term.prefix {
+            continue;
         }
-    }
-    // The words as typed (same script, same accents) rank a paragraph above every
-    // one that holds them only through folding or stems: `debris` puts the English
-    // `debris` before the French `débris`.
-    for term in query.positive_terms().filter(|t| !t.exact && !t.prefix) {
         for unit in term.units.iter().filter(|u| !u.cjk) {
             for language in lexicon.languages_of(&unit.norm) {
+                add(word_term(language, &unit.norm));
+                // The word as typed (same script, same accents) ranks a paragraph
+                // above every one that holds it only through folding or stems:
+                // `debris` puts the English `debris` before the French `débris`.
+                // A constant for each word held as typed: a tier, which the phrase
+                // and the words' own scores order within.
                 let typed = TermQuery::new(
                     IndexTerm::from_field_text(
                         words,
@@ -433,15 +429,14 @@ pub(super) fn ranking(
                     ),
                     IndexRecordOption::WithFreqs,
                 );
-                // A constant for each word held as typed: a tier, which the
-                // phrase and the words' own scores order within.
-                out.push(Box::new(tantivy::query::ConstScoreQuery::new(
+                typed_tier.push(Box::new(tantivy::query::ConstScoreQuery::new(
                     Box::new(typed),
                     TYPED_BOOST,
                 )));
             }
         }
     }
+    out.append(&mut typed_tier);
     out
 }
 
