@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::{corpus, resolution};
 use unspace::analysis::is_cjk;
-use unspace::document::{Document, Kind};
+use unspace::document::{Document, Kind, Paragraph};
 use unspace::parse::{Parsed, parse_file, parse_text};
 
 fn read(name: &str) -> Parsed {
@@ -574,4 +574,305 @@ fn a_day_before_a_french_spanish_or_russian_month_is_a_date_not_a_note_marker() 
         assert_eq!(first.footnotes, vec![1], "{name}: {:?}", doc.paragraphs);
         assert_eq!(doc.footnotes.len(), 1, "{name}");
     }
+}
+
+#[test]
+fn the_newer_english_resolutions_read_with_the_counts_their_texts_print() {
+    // (file, symbol, (recitals, operative paragraphs, footnotes), date), counted in the
+    // texts: recitals open after a blank line with a capitalised participle, operative
+    // numbers run 1..n, footnotes stand under the rules at the page feet.
+    let expected = [
+        (
+            "A-RES-73-91.en.txt",
+            "A/RES/73/91",
+            (15, 40, 22),
+            "2018-12-07",
+        ),
+        (
+            "A-RES-75-36.en.txt",
+            "A/RES/75/36",
+            (16, 7, 2),
+            "2020-12-07",
+        ),
+        (
+            "A-RES-75-37.en.txt",
+            "A/RES/75/37",
+            (11, 6, 5),
+            "2020-12-07",
+        ),
+        (
+            "A-RES-75-69.en.txt",
+            "A/RES/75/69",
+            (16, 11, 8),
+            "2020-12-07",
+        ),
+        (
+            "A-RES-77-41.en.txt",
+            "A/RES/77/41",
+            (19, 3, 5),
+            "2022-12-07",
+        ),
+    ];
+    for (file, symbol, count, date) in expected {
+        let doc = read(file).document;
+        assert_eq!(doc.symbol, symbol);
+        assert_eq!(counts(&doc), count, "{file}");
+        assert_eq!(doc.date.as_deref(), Some(date), "{file}");
+        assert!(
+            doc.paragraphs.iter().all(|p| !p.r#ref.starts_with("annex")),
+            "{file}"
+        );
+        assert_consistent(&doc);
+    }
+}
+
+#[test]
+fn a_footnote_marker_glued_to_a_year_is_taken_out_and_the_year_kept() {
+    let doc = read("A-RES-73-91.en.txt").document;
+    let p = doc
+        .paragraphs
+        .iter()
+        .find(|p| {
+            p.text
+                .contains("since its establishment in 2006 with the valuable")
+        })
+        .expect("the paragraph with `200617`");
+    assert!(p.footnotes.contains(&17), "{:?}", p.footnotes);
+    assert!(!p.text.contains("200617"));
+}
+
+fn refs_of(doc: &Document) -> Vec<&str> {
+    doc.paragraphs.iter().map(|p| p.r#ref.as_str()).collect()
+}
+
+#[test]
+fn a_resolution_that_adopts_a_declaration_has_one_operative_paragraph_and_the_declaration_as_its_annex()
+ {
+    let parsed = read("A-RES-72-78.en.txt");
+    let doc = &parsed.document;
+    let own: Vec<&Paragraph> = doc
+        .paragraphs
+        .iter()
+        .filter(|p| !p.r#ref.starts_with("annex/"))
+        .collect();
+    assert_eq!(own.len(), 1, "{:?}", refs_of(doc));
+    assert_eq!(own[0].kind, Kind::Operative);
+    assert_eq!(own[0].r#ref, "operative:1");
+    assert_eq!(own[0].text, "Adopts the following declaration:");
+    // The declaration: its title as the heading, its opening as its preamble, and
+    // its own paragraphs numbered 1..18 as printed.
+    let first = paragraph_at(doc, "annex/preamble:1").expect("the declaration's opening");
+    assert!(
+        first
+            .text
+            .starts_with("We, the States Members of the United Nations")
+    );
+    assert!(
+        first.text.ends_with("Other Celestial Bodies,"),
+        "{}",
+        first.text
+    );
+    assert_eq!(first.footnotes, vec![1]);
+    assert!(first.heading.as_deref().is_some_and(|h| h.starts_with(
+        "Declaration on the fiftieth anniversary of the Treaty on Principles Governing"
+    ) && h.ends_with("Other Celestial Bodies")));
+    let numbered: Vec<String> = (1..=18).map(|n| format!("annex/para:{n}")).collect();
+    assert_eq!(
+        refs_of(doc)[2..],
+        numbered.iter().map(String::as_str).collect::<Vec<_>>()[..]
+    );
+    assert!(
+        paragraph_at(doc, "annex/para:1")
+            .unwrap()
+            .text
+            .starts_with("Reiterate the importance")
+    );
+    assert!(
+        paragraph_at(doc, "annex/para:18")
+            .unwrap()
+            .text
+            .ends_with("with international space law.")
+    );
+    assert!(doc.paragraphs.iter().all(|p| p.kind != Kind::Preamble));
+    assert_eq!(doc.meeting.as_deref(), Some("66th plenary meeting"));
+}
+
+#[test]
+fn a_resolution_that_adopts_a_document_keeps_its_parts_sections_and_numbered_paragraphs_apart() {
+    let doc = read("A-RES-76-3.en.txt").document;
+    assert_eq!(counts(&doc), (1, 1, 11));
+    assert_eq!(
+        paragraph_at(&doc, "operative:1").unwrap().text,
+        "Adopts the following document:"
+    );
+    let at =
+        |r: &str| paragraph_at(&doc, r).unwrap_or_else(|| panic!("{r} in {:?}", refs_of(&doc)));
+    // Paragraphs 1..30 run on across the parts and sections, which are headings.
+    for n in 1..=30 {
+        assert_eq!(at(&format!("annex/para:{n}")).kind, Kind::Paragraph);
+    }
+    let heading = |r: &str| at(r).heading.clone().unwrap_or_default();
+    assert!(heading("annex/para:1").ends_with("Part A. Agenda — I. Introduction"));
+    assert_eq!(heading("annex/para:7"), "II. Strategic vision");
+    assert_eq!(heading("annex/para:19"), "III. Objectives");
+    assert_eq!(heading("annex/para:20"), "Part B. Implementation plan");
+    assert_eq!(heading("annex/para:21"), "I. Partnerships");
+    assert_eq!(heading("annex/para:30"), "IV. Review of progress");
+    // The decimal objectives under their headings, out of paragraph 19.
+    let objectives = doc
+        .paragraphs
+        .iter()
+        .filter(|p| p.r#ref.contains('.'))
+        .count();
+    assert_eq!(objectives, 8 + 8 + 10 + 10);
+    assert!(
+        heading("annex/para:2.1").starts_with("Overarching objective 2: Harness the potential")
+    );
+    assert!(
+        at("annex/para:19")
+            .text
+            .ends_with("complementary and mutually reinforcing.")
+    );
+    assert!(
+        at("annex/para:4.10")
+            .text
+            .ends_with("for sustainable development.")
+    );
+    // No heading glued to the end of the paragraph before it.
+    assert!(
+        at("annex/para:6")
+            .text
+            .ends_with("consistent with international law.")
+    );
+    assert!(
+        at("annex/para:18")
+            .text
+            .ends_with("to everyone, everywhere.")
+    );
+    for p in &doc.paragraphs {
+        for h in [
+            "Strategic vision",
+            "Implementation plan",
+            "Review of progress",
+            "Overarching objective",
+        ] {
+            assert!(
+                !p.text.contains(h),
+                "{} holds the heading {h}: {}",
+                p.r#ref,
+                p.text
+            );
+        }
+    }
+    // The (a)–(i) items stay inside their paragraph, with the notes they cite.
+    let tools = at("annex/para:24");
+    assert_eq!(tools.text.lines().filter(|l| l.starts_with('(')).count(), 9);
+    assert_eq!(tools.footnotes, vec![4, 5, 6, 7, 8]);
+    assert_consistent(&doc);
+}
+
+#[test]
+fn a_resolution_with_an_annex_of_headed_guidelines_reads_the_annex_as_units_of_its_own() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/annex/A-RES-99-112.en.txt");
+    let parsed = parse_file(&path).unwrap();
+    let doc = &parsed.document;
+    // The number alone on its line above the title.
+    assert_eq!(doc.symbol, "A/RES/99/112");
+    assert_eq!(doc.title, "Protection of the atmosphere");
+    assert_eq!(doc.date.as_deref(), Some("2021-12-09"));
+    assert_eq!(doc.meeting.as_deref(), Some("49th plenary meeting"));
+    assert_eq!(counts(doc), (3, 3, 2));
+    assert!(
+        doc.paragraphs[0]
+            .text
+            .starts_with("Having considered chapter IV")
+    );
+    assert!(
+        paragraph_at(doc, "operative:3")
+            .unwrap()
+            .text
+            .ends_with("the practice of States.")
+    );
+    // The running title stays out of the footnotes.
+    assert!(
+        doc.footnotes
+            .iter()
+            .all(|f| !f.text.contains("Protection of the atmosphere"))
+    );
+    let annex: Vec<&str> = refs_of(doc)
+        .into_iter()
+        .filter(|r| r.starts_with("annex/"))
+        .collect();
+    let mut expected: Vec<String> = (1..=8).map(|n| format!("annex/preamble:{n}")).collect();
+    for (g, paras) in [1, 4, 1, 1, 2, 1, 1, 3, 3, 2, 1, 1].into_iter().enumerate() {
+        let g = g + 1;
+        if paras == 1 {
+            expected.push(format!("annex/guideline:{g}"));
+        } else {
+            expected.extend((1..=paras).map(|p| format!("annex/guideline:{g}/para:{p}")));
+        }
+    }
+    assert_eq!(
+        annex,
+        expected.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(annex.len(), 29);
+    let at = |r: &str| paragraph_at(doc, r).unwrap();
+    assert_eq!(
+        at("annex/preamble:1").heading.as_deref(),
+        Some("Protection of the atmosphere — Preamble")
+    );
+    assert!(
+        at("annex/preamble:7")
+            .text
+            .ends_with("quality of the atmosphere,")
+    );
+    assert_eq!(at("annex/preamble:7").footnotes, vec![2]);
+    assert!(
+        at("annex/preamble:8")
+            .text
+            .starts_with("Recalling that the present guidelines")
+    );
+    // Headings as headings, each guideline's label kept for its citation.
+    let terms = at("annex/guideline:1");
+    assert_eq!(terms.heading.as_deref(), Some("Use of terms"));
+    assert_eq!(terms.label.as_deref(), Some("Guideline 1"));
+    assert!(
+        terms
+            .text
+            .starts_with("For the purposes of the present guidelines:\n(a) “atmosphere” means")
+    );
+    assert_eq!(terms.text.lines().count(), 4);
+    assert_eq!(
+        at("annex/guideline:2/para:1").heading.as_deref(),
+        Some("Scope")
+    );
+    assert_eq!(at("annex/guideline:2/para:2").heading, None);
+    assert_eq!(
+        at("annex/guideline:12").heading.as_deref(),
+        Some("Dispute settlement")
+    );
+    assert!(
+        at("annex/guideline:12")
+            .text
+            .starts_with("Disputes between States")
+    );
+    for p in &doc.paragraphs {
+        assert!(
+            !p.text.contains("plenary meeting") && !p.text.contains("Guideline "),
+            "{}",
+            p.r#ref
+        );
+    }
+    assert_eq!(
+        unspace::model::citation::of_paragraph(doc, at("annex/guideline:9/para:2")),
+        "resolution 99/112, annex, guideline 9, para. 2"
+    );
+    assert_consistent(doc);
+}
+
+/// The unit whose ref is exactly `r`.
+fn paragraph_at<'a>(doc: &'a Document, r: &str) -> Option<&'a Paragraph> {
+    doc.paragraphs.iter().find(|p| p.r#ref == r)
 }

@@ -13,6 +13,7 @@
 //! `text` holds the clean-up all share. Nothing here is specific to one document: the
 //! same code reads any resolution or instrument dropped into `data/`.
 
+mod annex;
 mod decode;
 mod layout;
 pub mod page;

@@ -31,7 +31,7 @@ const CHAPEAUX: [&str; 8] = [
 static SYMBOL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Z]{1,3}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+)$").unwrap());
 static RESOLUTION_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\s*[.．]\s*(\S.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\s*[.．]\s*(\S.*)?$").unwrap());
 static MEETING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting",
@@ -71,11 +71,15 @@ pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
         .enumerate()
         .find_map(|(i, l)| RESOLUTION_NUMBER.captures(l.trim()).map(|c| (i, c)))
     {
-        let mut title = caps[2].trim().to_owned();
+        // `76/112.` alone on its line: the title follows on the next ones.
+        let mut title = caps.get(2).map_or("", |t| t.as_str().trim()).to_owned();
         let mut blanks = 0;
         for line in &head[i + 1..] {
             if line.trim().is_empty() {
                 blanks += 1;
+                if title.is_empty() {
+                    continue;
+                }
                 if !double_spaced || blanks > 2 {
                     break;
                 }
@@ -87,7 +91,7 @@ pub fn read_masthead(lines: &[&str], double_spaced: bool) -> Masthead {
             blanks = 0;
             join_line(&mut title, line);
         }
-        masthead.title = Some(title);
+        masthead.title = (!title.is_empty()).then_some(title);
         masthead
             .symbol
             .get_or_insert_with(|| format!("A/RES/{}", &caps[1]));
@@ -135,29 +139,57 @@ pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool)
         None => (lines, &lines[lines.len()..]),
     };
     let resolution = chapeau.is_some();
+    // "Adopts the following document:": the text it adopts is printed before the
+    // closing formula and read as an annex.
+    let (main, adopted) = match resolution.then(|| adopting_line(main)).flatten() {
+        Some(k) => (&main[..=k], &main[k + 1..]),
+        None => (main, &main[main.len()..]),
+    };
     let mut paragraphs = paragraphs(main, double_spaced, resolution);
-    paragraphs.extend(paragraphs_after(
-        after,
-        double_spaced,
-        paragraphs
+    if !adopted.is_empty() && !paragraphs.iter().any(|p| p.kind == Kind::Operative) {
+        // The adopting paragraph is the resolution's one (unnumbered) operative paragraph.
+        if let Some(last) = paragraphs.last_mut() {
+            last.kind = Kind::Operative;
+            last.number = 1;
+            last.r#ref = super::refs::resolution_ref(Kind::Operative, 1);
+        }
+    }
+    for text in [adopted, after] {
+        let plain = paragraphs
             .iter()
             .filter(|p| p.kind == Kind::Paragraph)
-            .count(),
-    ));
+            .count();
+        paragraphs.extend(super::annex::read(text, double_spaced, plain as u32));
+    }
     body.paragraphs = paragraphs;
     body
 }
 
-/// Text after the closing formula (annexes) is kept as plain paragraphs, their refs
-/// under `annex/`.
-fn paragraphs_after(lines: &[BodyLine], double_spaced: bool, numbered: usize) -> Vec<Paragraph> {
-    let mut out = paragraphs(lines, double_spaced, false);
-    for (i, p) in out.iter_mut().enumerate() {
-        p.number = (numbered + i + 1) as u32;
-        // What follows the closing formula is the text the resolution adopts.
-        p.r#ref = format!("annex/para:{}", i + 1);
+/// The line that ends a resolution's unnumbered adopting paragraph ("Adopts the
+/// following declaration:", "Approves the text annexed …:"): a line ending with a
+/// colon, before any numbered operative paragraph, in a paragraph that does not
+/// open with a recital's participle, followed by text that is not its (a), (b) items.
+fn adopting_line(lines: &[BodyLine]) -> Option<usize> {
+    let mut start = 0;
+    for (k, line) in lines.iter().enumerate() {
+        if operative_number(&line.text).is_some() {
+            return None;
+        }
+        if k > 0 && (line.after_blank || line.indented) && ends_paragraph(&lines[k - 1].text) {
+            start = k;
+        }
+        let text = take_markers(&line.text).0;
+        if !text.trim_end().ends_with([':', '：']) {
+            continue;
+        }
+        let next = lines.get(k + 1).map(|l| l.text.as_str()).unwrap_or("");
+        let opens_items = SUBPARAGRAPH.is_match(&next.nfkc().take(8).collect::<String>());
+        let first_word = lines[start].text.split_whitespace().next().unwrap_or("");
+        if !opens_items && !next.is_empty() && !super::vocabulary::is_participle(first_word) {
+            return Some(k);
+        }
     }
-    out
+    None
 }
 
 /// Where the closing formula starts and how many lines it takes: the meeting line,

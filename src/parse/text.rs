@@ -153,7 +153,8 @@ pub fn normalise_spaces(text: &str) -> String {
             // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
             // are artefacts of extraction, not text.
             let drop = (is_wide(last) && is_wide(after))
-                || (is_cjk_punct(after) && (is_wide(last) || !last.is_alphanumeric()))
+                || (is_cjk_punct(after)
+                    && (is_wide(last) || !last.is_alphanumeric() && !matches!(after, '“' | '‘')))
                 || (matches!(after, ',' | ';' | ':' | '.' | ')') && last.is_alphanumeric());
             if !drop {
                 out.push(' ');

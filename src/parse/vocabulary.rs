@@ -135,6 +135,19 @@ fn iso(year: &str, month: &str, day: &str) -> Option<String> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
+/// Whether the first word of a paragraph is a participle that opens a recital
+/// (`Recalling`, `Rappelant`, `Recordando`, `признавая`, `Having considered` takes
+/// `Having`): a recital may end with a colon before what it recalls; an operative
+/// paragraph (`Adopts`, `Approuve`, `Aprueba`, `Принимает`) is not one.
+pub fn is_participle(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
+    ["ing", "ant", "ando", "iendo", "endo", "я", "в", "вшись"]
+        .iter()
+        .any(|end| w.chars().count() > 4 && w.ends_with(end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,353 @@
+//! The text a resolution adopts: printed after "Adopts the following document:" or
+//! after the closing formula under `Annex`. It has a structure of its own — a title,
+//! parts and sections that are headings only, its own preamble, labelled units
+//! (`Guideline 1`, `Article 3`) and paragraphs numbered anew (`1.`, `1.1.`) with
+//! their (a), (b) items — and every unit's ref lies under `annex/`
+//! (`annex/preamble:2`, `annex/para:7`, `annex/guideline:9/para:2`).
+//!
+//! Works on the body lines of the layout layer; knows nothing of pages.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use super::layout::BodyLine;
+use super::refs;
+use super::text::{join_line, take_markers, visible_end};
+use crate::document::{Kind, Paragraph};
+
+/// `Annex`, `Annex II`, `Annexe`, `Anexo`, `Приложение`, `附件`.
+static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Annex|Annexe|Anexo|Приложение|附件)(?:\s+([IVX]{1,4}|[0-9]{1,2}|[一二三四五六七八九十]{1,3}))?\s*$").unwrap()
+});
+/// The heading of an instrument's preamble.
+static PREAMBLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:Preamble|Préambule|Preámbulo|Преамбула|序言)\s*$").unwrap());
+/// `I.`, `II. Strategic vision`, `Part A. Agenda`, `Part B`, `一、`: headings over
+/// paragraphs whose numbering runs on across them.
+static SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:Part|Partie|Parte|Часть)\s+[A-H0-9IVX]{1,4}\b|[IVX]{1,5}\s*[.．]|[A-H]\s*[.．]|[一二三四五六七八九十]{1,3}\s*[、.．])(?:\s+\S.*)?\s*$").unwrap()
+});
+/// `12.`, `1.1.`, `2.10.`: a numbered paragraph, and the text after the number.
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*[.．](?:\s+(.*))?$").unwrap());
+static SUBPARAGRAPH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
+
+/// One unit being read.
+struct Draft {
+    r#ref: String,
+    heading: Option<String>,
+    label: Option<String>,
+    text: String,
+}
+
+/// Where the reader stands.
+#[derive(Default)]
+struct State {
+    /// `annex`, or `annex:II` when the resolution has several.
+    root: String,
+    /// The labelled unit numbered paragraphs go under (`annex/guideline:9`).
+    container: Option<(String, String)>,
+    /// The number the next numbered paragraph at this level must have.
+    next: u32,
+    /// Inside the text's preamble: unnumbered paragraphs are its recitals.
+    preamble: bool,
+    recitals: u32,
+    unnumbered: u32,
+    headings: Vec<String>,
+}
+
+/// Reads the lines of an adopted or annexed text into units. `first` is the number
+/// the first of them takes among the document's plain paragraphs.
+pub fn read(lines: &[BodyLine], double_spaced: bool, first: u32) -> Vec<Paragraph> {
+    let texts: Vec<String> = lines.iter().map(|l| visible(&l.text)).collect();
+    let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let mut st = State {
+        root: "annex".to_owned(),
+        next: 1,
+        preamble: true,
+        ..State::default()
+    };
+    let mut units: Vec<Draft> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (raw, t) = (&lines[i].text, &texts[i]);
+        i += 1;
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(c) = ANNEX.captures(t) {
+            st.root = match c.get(1) {
+                Some(n) => format!(
+                    "annex:{}",
+                    refs::to_roman(refs::number_value(n.as_str()).unwrap_or(1))
+                ),
+                None => "annex".to_owned(),
+            };
+            st.container = None;
+            st.next = 1;
+            st.preamble = true;
+            st.headings.clear();
+            continue;
+        }
+        let closed = units.last().is_none_or(|u| closes(&u.text));
+        if closed && PREAMBLE.is_match(t) {
+            st.preamble = true;
+            st.headings.push(t.clone());
+            continue;
+        }
+        if closed && let Some(label) = refs::unit_label(t) {
+            let r = format!(
+                "{}/{}",
+                st.root,
+                refs::join([(label.kind.name(), label.label.as_str())])
+            );
+            let mut heading = take_headings(&mut st);
+            let mut title: Vec<String> = (!label.rest.is_empty())
+                .then(|| label.rest.clone())
+                .into_iter()
+                .collect();
+            i += heading_run(&texts[i..], &lines[i..], width, &mut title);
+            if !title.is_empty() {
+                heading = Some(title.join(" "));
+            }
+            st.container = Some((r.clone(), label.printed.clone()));
+            st.next = 1;
+            st.preamble = false;
+            units.push(Draft {
+                r#ref: r,
+                heading,
+                label: Some(label.printed),
+                text: String::new(),
+            });
+            continue;
+        }
+        if let Some((number, rest)) = numbered(t, raw, &st) {
+            st.preamble = false;
+            if !number.contains('.') {
+                st.next += 1;
+            }
+            let mut heading = take_headings(&mut st);
+            let (parent, label) = match &st.container {
+                Some((r, printed)) => (r.clone(), Some(printed.clone())),
+                None => (st.root.clone(), None),
+            };
+            // A labelled unit whose text has not begun gives way to its paragraphs.
+            if units
+                .last()
+                .is_some_and(|u| u.r#ref == parent && u.text.is_empty())
+            {
+                heading = units.pop().and_then(|u| u.heading).or(heading);
+            }
+            units.push(Draft {
+                r#ref: format!("{parent}/para:{number}"),
+                heading,
+                label,
+                text: rest,
+            });
+            continue;
+        }
+        let open = units.last().is_none_or(|u| !u.text.is_empty());
+        if closed && open && !SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>()) {
+            let run = heading_lines(&texts[i - 1..], &lines[i - 1..], units.is_empty());
+            if run > 0 {
+                push_heading(&mut st, &texts[i - 1..i - 1 + run]);
+                i += run - 1;
+                continue;
+            }
+        }
+        let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
+        let line = &lines[i - 1];
+        let starts_new = units.last().is_none_or(|u| {
+            !u.text.is_empty()
+                && closes(&u.text)
+                && !sub
+                && if line.after_break {
+                    !t.starts_with(char::is_lowercase)
+                } else if double_spaced {
+                    line.indented
+                } else {
+                    line.after_blank
+                }
+        }) || !st.headings.is_empty();
+        match units.last_mut() {
+            Some(u) if !starts_new => {
+                if sub && !u.text.is_empty() {
+                    u.text.push('\n');
+                    u.text.push_str(raw);
+                } else {
+                    join_line(&mut u.text, raw);
+                }
+            }
+            _ => {
+                let r = if st.preamble {
+                    st.recitals += 1;
+                    format!("{}/preamble:{}", st.root, st.recitals)
+                } else {
+                    st.unnumbered += 1;
+                    match &st.container {
+                        Some((c, _)) => format!("{c}/part:{}", st.unnumbered),
+                        None => format!("{}/part:{}", st.root, st.unnumbered),
+                    }
+                };
+                let label = st.container.as_ref().map(|c| c.1.clone());
+                units.push(Draft {
+                    r#ref: r,
+                    heading: take_headings(&mut st),
+                    label,
+                    text: raw.clone(),
+                });
+            }
+        }
+    }
+    finish(units, first)
+}
+
+/// A numbered paragraph that continues the numbering where it stands: `N.` when N
+/// is the number expected, `N.M.` under paragraph N-1 (decimal items).
+fn numbered(t: &str, raw: &str, st: &State) -> Option<(String, String)> {
+    let c = NUMBERED.captures(t)?;
+    let number = c[1].to_owned();
+    let fits = match number.split_once('.') {
+        Some((whole, _)) => whole.parse::<u32>().ok()? >= 1 && st.next > 1,
+        None => number.parse::<u32>().ok()? == st.next,
+    };
+    if !fits {
+        return None;
+    }
+    // The text after the number, with its markers (taken from the raw line).
+    let rest = raw
+        .trim_start()
+        .get(c[1].len()..)
+        .map(|r| r.trim_start().trim_start_matches(['.', '．']).trim_start())
+        .unwrap_or("");
+    Some((number, rest.to_owned()))
+}
+
+/// How many lines from the first of `texts` make a heading: a run of at most four
+/// lines without closing punctuation (and no blank line inside it), followed by a
+/// numbered paragraph, a label, another heading, or (`at_start`, the text's title)
+/// any text.
+fn heading_lines(texts: &[String], lines: &[BodyLine], at_start: bool) -> usize {
+    let run = texts
+        .iter()
+        .zip(lines)
+        .take(5)
+        .enumerate()
+        .take_while(|(k, (t, line))| {
+            (*k == 0 || !line.after_blank)
+                && !t.is_empty()
+                && !closes_line(t)
+                && NUMBERED.captures(t).is_none()
+                && refs::unit_label(t).is_none()
+                && !PREAMBLE.is_match(t)
+                && !SUBPARAGRAPH.is_match(t)
+        })
+        .count();
+    if run == 0 || run > 4 {
+        // A section label ends with its full stop: `I.`, `II. Strategic vision`.
+        return usize::from(texts.first().is_some_and(|t| SECTION.is_match(t)));
+    }
+    let after = texts.get(run).map(String::as_str).unwrap_or("");
+    let opens = NUMBERED.is_match(after)
+        || refs::unit_label(after).is_some()
+        || PREAMBLE.is_match(after)
+        || SECTION.is_match(after)
+        || ANNEX.is_match(after)
+        || lines.get(run).is_some_and(|l| l.after_blank) && at_start;
+    if opens || SECTION.is_match(&texts[0]) {
+        run
+    } else {
+        0
+    }
+}
+
+/// Lines of a heading under a label: at most two lines without closing punctuation,
+/// each shorter than the text's lines run (`width`), before the text (a wrapped line
+/// of text runs to the margin) or a numbered paragraph.
+fn heading_run(
+    texts: &[String],
+    lines: &[BodyLine],
+    width: usize,
+    heading: &mut Vec<String>,
+) -> usize {
+    let short = |t: &String| t.chars().count() * 10 < width * 8;
+    let run = match heading_lines(texts, lines, false) {
+        0 => texts
+            .iter()
+            .take(3)
+            .take_while(|t| short(t) && !closes_line(t) && NUMBERED.captures(t).is_none())
+            .count(),
+        n => n,
+    };
+    let run = if run <= 2
+        && texts
+            .get(run)
+            .is_some_and(|t| t.starts_with(char::is_uppercase) || NUMBERED.is_match(t))
+    {
+        run
+    } else {
+        0
+    };
+    heading.extend(texts[..run].iter().cloned());
+    run
+}
+
+fn closes_line(t: &str) -> bool {
+    t.ends_with(['.', ';', ',', '。', '；', '，', ':', '：'])
+}
+
+/// The lines of one heading, joined; a section label alone on its line takes the
+/// heading after it as its title (`I.` + `Introduction` → `I. Introduction`).
+fn push_heading(st: &mut State, lines: &[String]) {
+    let mut heading = String::new();
+    for line in lines {
+        join_line(&mut heading, line);
+    }
+    match st.headings.last_mut() {
+        Some(h) if h.ends_with(['.', '．', '、']) && SECTION.is_match(h) && h.len() <= 8 => {
+            h.push(' ');
+            h.push_str(&heading);
+        }
+        _ => st.headings.push(heading),
+    }
+}
+
+fn take_headings(st: &mut State) -> Option<String> {
+    let h = std::mem::take(&mut st.headings);
+    (!h.is_empty()).then(|| h.join(" — "))
+}
+
+/// A paragraph that ends a sentence or a clause: what follows may open another.
+fn closes(text: &str) -> bool {
+    text.is_empty() || visible_end(text).is_some_and(|c| ".;:,。；：，!?".contains(c))
+}
+
+fn visible(text: &str) -> String {
+    take_markers(text.trim()).0
+}
+
+fn finish(units: Vec<Draft>, first: u32) -> Vec<Paragraph> {
+    let mut number = first;
+    units
+        .into_iter()
+        .filter_map(|u| {
+            let (text, footnotes) = take_markers(&u.text);
+            if text.is_empty() && u.heading.is_none() {
+                return None;
+            }
+            number += 1;
+            Some(Paragraph {
+                kind: Kind::Paragraph,
+                number,
+                text,
+                footnotes,
+                r#ref: u.r#ref,
+                heading: u.heading,
+                label: u.label,
+            })
+        })
+        .collect()
+}
