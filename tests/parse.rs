@@ -849,6 +849,16 @@ fn a_resolution_with_an_annex_of_headed_guidelines_reads_the_annex_as_units_of_i
         Some("Scope")
     );
     assert_eq!(at("annex/guideline:2/para:2").heading, None);
+    // Notes cited again pages later, glued to a word and to a year.
+    let again = at("annex/guideline:8/para:3");
+    assert!(
+        again
+            .text
+            .ends_with("as the Commission and the Convention of 1979 recall."),
+        "{}",
+        again.text
+    );
+    assert_eq!(again.footnotes, vec![1, 2]);
     assert_eq!(
         at("annex/guideline:12").heading.as_deref(),
         Some("Dispute settlement")

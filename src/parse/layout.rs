@@ -325,8 +325,9 @@ struct Candidate {
     end: usize,
     number: u32,
     evidence: Evidence,
-    /// Glued straight to punctuation (`session;5`), the form of a footnote cited again.
-    after_punct: bool,
+    /// Glued straight to punctuation (`session;5`) or to a word (`Goals2`): the form
+    /// of a footnote cited again.
+    repeat_shape: bool,
 }
 
 /// Counters and units that follow a real number in Chinese text (`21 项准则`,
@@ -433,7 +434,16 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
         } else {
             None
         };
-        let after_punct = ",;:)”’》」），；：。".contains(prev);
+        // A note cited again is glued to punctuation (`session;5`) or to the end of
+        // a word in lower case (`Goals2`, never `G20`).
+        let word_end = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .count()
+            >= 3
+            && prev.is_lowercase();
+        let repeat_shape = ",;:)”’》」），；：。".contains(prev) || word_end;
         if let Some(evidence) = evidence
             && let Ok(number) = digits.parse()
             && !digits.starts_with('0')
@@ -444,7 +454,7 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                 end,
                 number,
                 evidence,
-                after_punct,
+                repeat_shape,
             });
         }
         // `200617`: footnote 17 printed straight after the year 2006.
@@ -459,10 +469,16 @@ fn candidates(line_index: usize, text: &str, out: &mut Vec<Candidate>) {
                 end,
                 number,
                 evidence: Evidence::AfterYear,
-                after_punct: false,
+                repeat_shape: false,
             });
         }
     }
+}
+
+/// Whether a candidate stands apart from what precedes it (`2013 3`), not glued to
+/// it (`20152`).
+fn text_spaced(body: &[BodyLine], c: &Candidate) -> bool {
+    body[c.line].text[..c.start].ends_with(char::is_whitespace)
 }
 
 /// `… en 1999`: the text ends with a year (19xx or 20xx) standing as a word.
@@ -522,7 +538,10 @@ pub(super) fn place_markers(
         .collect();
     let again: Vec<Candidate> = all
         .iter()
-        .filter(|c| c.evidence == Evidence::Glued && c.after_punct)
+        .filter(|c| {
+            c.evidence == Evidence::Glued && c.repeat_shape
+                || c.evidence == Evidence::AfterYear && !text_spaced(body, c)
+        })
         .filter(|c| {
             first
                 .get(&c.number)
