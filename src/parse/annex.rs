@@ -124,6 +124,17 @@ pub fn read(lines: &[BodyLine], double_spaced: bool, first: u32) -> Vec<Paragrap
             });
             continue;
         }
+        // Numbering that starts again under a section heading (`II.` … `1.`): the
+        // section's paragraphs go under it (`annex/section:II/para:1`).
+        if st.next > 1
+            && st.container.as_ref().is_none_or(|c| c.1.is_empty())
+            && let Some(section) = st.headings.iter().rev().find_map(|h| section_label(h))
+            && NUMBERED.captures(t).is_some_and(|c| &c[1] == "1")
+        {
+            let r = format!("{}/section:{section}", st.root);
+            st.container = Some((r, String::new()));
+            st.next = 1;
+        }
         if let Some((number, rest)) = numbered(t, raw, &st) {
             st.preamble = false;
             if !number.contains('.') {
@@ -131,7 +142,7 @@ pub fn read(lines: &[BodyLine], double_spaced: bool, first: u32) -> Vec<Paragrap
             }
             let mut heading = take_headings(&mut st);
             let (parent, label) = match &st.container {
-                Some((r, printed)) => (r.clone(), Some(printed.clone())),
+                Some((r, printed)) => (r.clone(), Some(printed.clone()).filter(|p| !p.is_empty())),
                 None => (st.root.clone(), None),
             };
             // A labelled unit whose text has not begun gives way to its paragraphs.
@@ -192,7 +203,11 @@ pub fn read(lines: &[BodyLine], double_spaced: bool, first: u32) -> Vec<Paragrap
                         None => format!("{}/part:{}", st.root, st.unnumbered),
                     }
                 };
-                let label = st.container.as_ref().map(|c| c.1.clone());
+                let label = st
+                    .container
+                    .as_ref()
+                    .map(|c| c.1.clone())
+                    .filter(|p| !p.is_empty());
                 units.push(Draft {
                     r#ref: r,
                     heading: take_headings(&mut st),
@@ -315,6 +330,13 @@ fn push_heading(st: &mut State, lines: &[String]) {
     }
 }
 
+/// The Roman numeral of a section heading (`II. Tools` → `II`).
+fn section_label(heading: &str) -> Option<String> {
+    let label = heading.split(['.', '．']).next()?.trim();
+    (!label.is_empty() && label.len() <= 5 && label.chars().all(|c| "IVX".contains(c)))
+        .then(|| label.to_owned())
+}
+
 fn take_headings(st: &mut State) -> Option<String> {
     let h = std::mem::take(&mut st.headings);
     (!h.is_empty()).then(|| h.join(" — "))
@@ -350,4 +372,56 @@ fn finish(units: Vec<Draft>, first: u32) -> Vec<Paragraph> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Body lines from a text: a blank line sets `after_blank` on the next one.
+    fn lines(text: &str) -> Vec<BodyLine> {
+        let mut out = Vec::new();
+        let mut blank = false;
+        for (line_no, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                blank = true;
+                continue;
+            }
+            out.push(BodyLine {
+                line_no,
+                text: line.trim().to_owned(),
+                indented: false,
+                after_blank: std::mem::take(&mut blank),
+                after_break: false,
+            });
+        }
+        out
+    }
+
+    fn refs(text: &str) -> Vec<(String, Option<String>)> {
+        read(&lines(text), false, 0)
+            .into_iter()
+            .map(|p| (p.r#ref, p.heading))
+            .collect()
+    }
+
+    #[test]
+    fn numbering_that_starts_again_under_a_section_goes_under_the_section() {
+        let text = "Annex\n\nI.\nGeneral\n\n1. One.\n2. Two.\n\nII.\nTools\n\n1. Again one.\n2. Again two.\n";
+        let got = refs(text);
+        let want = [
+            ("annex/para:1", Some("I. General")),
+            ("annex/para:2", None),
+            ("annex/section:II/para:1", Some("II. Tools")),
+            ("annex/section:II/para:2", None),
+        ];
+        assert_eq!(got, want.map(|(r, h)| (r.to_owned(), h.map(str::to_owned))));
+    }
+
+    #[test]
+    fn numbering_that_runs_on_across_sections_stays_under_the_annex() {
+        let text = "I.\nGeneral\n\n1. One.\n\nII. Tools\n\n2. Two.\n3. Three.\n";
+        let got: Vec<String> = refs(text).into_iter().map(|(r, _)| r).collect();
+        assert_eq!(got, ["annex/para:1", "annex/para:2", "annex/para:3"]);
+    }
 }
