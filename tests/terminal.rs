@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Workspace, stderr, stdout};
+use common::{Workspace, corpus, stderr, stdout};
 use serde_json::Value;
 
 /// The seed resolution, A/RES/76/76 in Chinese and English, in a fresh workspace.
@@ -365,4 +365,21 @@ fn notes_on_reading_are_summed_up_by_a_search_and_listed_by_index() {
         err.lines().filter(|l| l.contains("warning:")).count() > 20,
         "{err}"
     );
+}
+
+/// Reading a PDF takes seconds: in a terminal the index shows that it is reading,
+/// with a clock; piped, nothing of the bar is printed.
+#[test]
+fn progress_shows_while_a_pdf_is_read_and_only_in_a_terminal() {
+    let ws = Workspace::new();
+    ws.copy(
+        &corpus().join("handbook/pdf/ST-SPACE-61-Rev3.en.pdf"),
+        "ST-SPACE-61-Rev3.en.pdf",
+    );
+    let shown = plain(&in_terminal(&ws, 120, &[], "index"));
+    assert!(shown.contains("reading 1 file"), "{shown}");
+    assert!(shown.contains("0/1"), "{shown}");
+    let out = ws.run(&["index", "--rebuild"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("reading 1 file"), "{}", stderr(&out));
 }

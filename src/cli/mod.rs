@@ -180,10 +180,18 @@ impl Reporter {
                 if let Some(bar) = &self.bar {
                     bar.set_length(files as u64);
                     bar.set_style(
-                        ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
-                            .expect("valid template"),
+                        ProgressStyle::with_template(
+                            "{spinner} {bar:40} {pos}/{len} {elapsed} {wide_msg}",
+                        )
+                        .expect("valid template"),
                     );
+                    bar.set_message(format!(
+                        "reading {files} file{}",
+                        if files == 1 { "" } else { "s" }
+                    ));
                     bar.set_draw_target(ProgressDrawTarget::stderr());
+                    // A PDF takes seconds: the spinner and the clock move meanwhile.
+                    bar.enable_steady_tick(std::time::Duration::from_millis(250));
                 }
             }
             Event::FileDone(key) => {
