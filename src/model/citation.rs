@@ -198,7 +198,9 @@ fn unit_pieces(
             ),
             "guideline" => fill(&template(language, "guideline"), &value),
             "section" => fill(&template(language, "section"), &value),
-            "annex" => template(language, "annex"),
+            "annex" if value.is_empty() => template(language, "annex"),
+            // `annex:II` of a resolution with several annexes: `annex II`.
+            "annex" => format!("{} {value}", template(language, "annex")),
             "part" => fill(&template(language, "part"), &value),
             other if value.is_empty() => other.to_owned(),
             other => format!("{other} {value}"),
@@ -371,6 +373,20 @@ mod tests {
                 None
             ),
             "resolution 1721 A (XVI), para. 2"
+        );
+        // A resolution's annexed text: its own units under the annex.
+        let annexed = |l, r: &str| cite("A/RES/76/3", l, Kind::Paragraph, 7, r, None);
+        assert_eq!(
+            annexed("en", "annex/para:7"),
+            "resolution 76/3, annex, para. 7"
+        );
+        assert_eq!(
+            annexed("fr", "annex/para:7"),
+            "résolution 76/3, annexe, par. 7"
+        );
+        assert_eq!(
+            annexed("en", "annex:II/guideline:9/para:2"),
+            "resolution 76/3, annex II, guideline 9, para. 2"
         );
     }
 

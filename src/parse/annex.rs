@@ -424,4 +424,34 @@ mod tests {
         let got: Vec<String> = refs(text).into_iter().map(|(r, _)| r).collect();
         assert_eq!(got, ["annex/para:1", "annex/para:2", "annex/para:3"]);
     }
+
+    #[test]
+    fn a_guideline_title_printed_without_blank_lines_is_its_heading() {
+        let text = "Guideline 1\nUse of terms\nFor the purposes of the present guidelines:\n(a) one;\n(b) two.\nGuideline 2\nScope\n1. The present guidelines concern the protection of the atmosphere from\natmospheric pollution.\n2. They do not deal with outer space.\n";
+        let got = read(&lines(text), false, 0);
+        let units: Vec<(&str, Option<&str>)> = got
+            .iter()
+            .map(|p| (p.r#ref.as_str(), p.heading.as_deref()))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                ("annex/guideline:1", Some("Use of terms")),
+                ("annex/guideline:2/para:1", Some("Scope")),
+                ("annex/guideline:2/para:2", None),
+            ]
+        );
+        assert_eq!(
+            got[0].text,
+            "For the purposes of the present guidelines:\n(a) one;\n(b) two."
+        );
+    }
+
+    #[test]
+    fn several_annexes_have_refs_of_their_own() {
+        let text =
+            "Annex I\nFirst text\n\n1. One.\n2. Two.\n\nAnnex II\nSecond text\n\n1. Again one.\n";
+        let got: Vec<String> = refs(text).into_iter().map(|(r, _)| r).collect();
+        assert_eq!(got, ["annex:I/para:1", "annex:I/para:2", "annex:II/para:1"]);
+    }
 }
