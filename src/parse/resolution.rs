@@ -167,8 +167,8 @@ pub fn assemble(lines: &[BodyLine], chapeau: Option<usize>, double_spaced: bool)
 
 /// The line that ends a resolution's unnumbered adopting paragraph ("Adopts the
 /// following declaration:", "Approves the text annexed …:"): a line ending with a
-/// colon, before any numbered operative paragraph, in a paragraph that does not
-/// open with a recital's participle, followed by text that is not its (a), (b) items.
+/// colon, before any numbered operative paragraph, in a paragraph that opens with a
+/// verb (not a recital's participle), followed by text that is not its (a) items.
 fn adopting_line(lines: &[BodyLine]) -> Option<usize> {
     let mut start = 0;
     for (k, line) in lines.iter().enumerate() {
@@ -184,8 +184,10 @@ fn adopting_line(lines: &[BodyLine]) -> Option<usize> {
         }
         let next = lines.get(k + 1).map(|l| l.text.as_str()).unwrap_or("");
         let opens_items = SUBPARAGRAPH.is_match(&next.nfkc().take(8).collect::<String>());
-        let first_word = lines[start].text.split_whitespace().next().unwrap_or("");
-        if !opens_items && !next.is_empty() && !super::vocabulary::is_participle(first_word) {
+        if !opens_items
+            && !next.is_empty()
+            && super::vocabulary::opens_operative(&lines[start].text)
+        {
             return Some(k);
         }
     }

@@ -135,22 +135,58 @@ fn iso(year: &str, month: &str, day: &str) -> Option<String> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Whether the first word of a paragraph is a participle that opens a recital
-/// (`Recalling`, `Rappelant`, `Recordando`, `признавая`, `Having considered` takes
-/// `Having`): a recital may end with a colon before what it recalls; an operative
-/// paragraph (`Adopts`, `Approuve`, `Aprueba`, `Принимает`) is not one.
-pub fn is_participle(word: &str) -> bool {
-    let w = word
-        .trim_matches(|c: char| !c.is_alphabetic())
-        .to_lowercase();
-    ["ing", "ant", "ando", "iendo", "endo", "я", "в", "вшись"]
-        .iter()
-        .any(|end| w.chars().count() > 4 && w.ends_with(end))
+/// Whether a paragraph opens as an operative paragraph does, with a verb
+/// (`Adopts`, `Solemnly declares`, `Approuve`, `Aprueba`, `Принимает`, `通过`), not
+/// as a recital does, with a participle or an adjective (`Recalling`, `Convinced`,
+/// `Mindful`, `Rappelant`, `Convaincue`, `Recordando`, `признавая`); an adverb
+/// before the word (`Deeply`, `Profondément`) is passed over.
+pub fn opens_operative(text: &str) -> bool {
+    let mut words = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase());
+    let mut word = words.next().unwrap_or_default();
+    if ["ly", "ment", "mente"].iter().any(|e| word.ends_with(e))
+        || ["further", "also"].contains(&word.as_str())
+    {
+        word = words.next().unwrap_or_default();
+    }
+    const RECITAL_ENDINGS: [&str; 13] = [
+        "ing", "ed", "ful", "ant", "ée", "cue", "euse", "ente", "ando", "iendo", "endo", "я", "в",
+    ];
+    const ADJECTIVES: [&str; 5] = ["aware", "cognizant", "conscious", "desirous", "consciente"];
+    let recital = word.chars().count() > 4 && RECITAL_ENDINGS.iter().any(|e| word.ends_with(e))
+        || ADJECTIVES.contains(&word.as_str());
+    !word.is_empty() && !recital
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operative_verbs_are_told_from_recitals() {
+        for yes in [
+            "Adopts the following",
+            "Solemnly declares",
+            "Approuve le texte",
+            "Aprueba",
+            "Принимает",
+            "通过下列宣言：",
+        ] {
+            assert!(opens_operative(yes), "{yes}");
+        }
+        for no in [
+            "Recalling its",
+            "Having considered",
+            "Mindful of",
+            "Convinced that",
+            "Rappelant",
+            "Recordando",
+            "признавая",
+        ] {
+            assert!(!opens_operative(no), "{no}");
+        }
+    }
 
     #[test]
     fn dates_read_in_the_five_languages() {
