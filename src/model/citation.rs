@@ -198,7 +198,7 @@ fn unit_pieces(
             ),
             "guideline" => fill(&template(language, "guideline"), &value),
             "section" => fill(&template(language, "section"), &value),
-            "annex" => template(language, "annex"),
+            "annex" | "chapeau" | "formula" => template(language, segment),
             "part" => fill(&template(language, "part"), &value),
             other if value.is_empty() => other.to_owned(),
             other => format!("{other} {value}"),
