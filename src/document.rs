@@ -45,7 +45,9 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paragraph {
     pub kind: Kind,
-    /// 1-based within its kind; for operative paragraphs the printed number.
+    /// 1-based within its kind; for operative paragraphs the printed number; 0 for a
+    /// treaty's opening and closing formulae (refs `chapeau` and `formula`), which
+    /// stand outside the numbering.
     pub number: u32,
     /// Clean, readable text: lines joined, footnote markers and page furniture removed.
     /// Sub-paragraphs ((a), (b), …) stay inside their paragraph on lines of their own.

@@ -393,3 +393,198 @@ fn odd_paged_texts_read_without_panicking() {
         }
     }
 }
+
+const TREATIES: [&str; 5] = [
+    "outer-space-treaty",
+    "rescue-agreement",
+    "liability-convention",
+    "registration-convention",
+    "moon-agreement",
+];
+
+/// A treaty opens with a formula naming its parties and closes its preamble with the
+/// formula of agreement: both are units of their own (`chapeau`, `formula`), not
+/// recitals, their text kept, in every language; the Outer Space Treaty has the 9
+/// recitals it prints; the formulae are cited as what they are, not as the preamble.
+#[test]
+fn treaty_formulae_are_units_of_their_own_not_recitals() {
+    use unspace::document::Kind;
+    let parties = [
+        ("en", "The States Parties to this Treaty,"),
+        ("zh", "本条约缔约国，"),
+        ("fr", "Les États parties au présent Traité,"),
+        ("es", "Los Estados Partes en este Tratado,"),
+        ("ru", "Государства — участники настоящего Договора,"),
+    ];
+    let agreed = [
+        ("en", "Have agreed on the following:"),
+        ("zh", "兹议定条款如下："),
+        ("fr", "Sont convenus de ce qui suit"),
+        ("es", "Han convenido en lo siguiente:"),
+        ("ru", "согласились о нижеследующем:"),
+    ];
+    for slug in TREATIES {
+        for language in LANGUAGES {
+            let doc = read(slug, language);
+            let at = |r: &str| doc.paragraphs.iter().position(|p| p.r#ref == r);
+            let first_article = doc
+                .paragraphs
+                .iter()
+                .position(|p| p.r#ref.starts_with("article:"));
+            assert_eq!(
+                at("chapeau"),
+                Some(0),
+                "{slug}.{language}: {:?}",
+                refs(&doc)
+            );
+            assert_eq!(
+                at("formula").map(|k| k + 1),
+                first_article,
+                "{slug}.{language}"
+            );
+            for r in ["chapeau", "formula"] {
+                let p = &doc.paragraphs[at(r).unwrap_or_default()];
+                assert_ne!(p.kind, Kind::Preamble, "{slug}.{language} {r}");
+                let cited = unspace::model::citation::of_paragraph(&doc, p);
+                assert!(
+                    !["preamb", "преамб", "序言"]
+                        .iter()
+                        .any(|w| cited.contains(w)),
+                    "{slug}.{language}: {cited}"
+                );
+            }
+            let recitals = doc.paragraphs.iter().filter(|p| p.kind == Kind::Preamble);
+            if slug == "outer-space-treaty" {
+                assert_eq!(recitals.count(), 9, "{language}");
+                let text = |r: &str| doc.paragraphs[at(r).unwrap_or_default()].text.clone();
+                let wanted = |list: &[(&str, &str)]| {
+                    list.iter()
+                        .find(|(l, _)| *l == language)
+                        .map_or("", |(_, t)| *t)
+                        .to_owned()
+                };
+                assert_eq!(text("chapeau"), wanted(&parties), "{language}");
+                assert!(
+                    text("formula").starts_with(&wanted(&agreed)),
+                    "{language}: {}",
+                    text("formula")
+                );
+            }
+        }
+    }
+    let ws = Workspace::new();
+    let name = "outer-space-treaty.ru.txt";
+    ws.copy(&instruments().join(name), name);
+    let out = stdout(&ws.run(&["show", "outer-space-treaty", "chapeau", "--lang", "ru"]));
+    assert!(
+        out.contains("Государства — участники настоящего Договора"),
+        "{out}"
+    );
+    assert!(out.contains("вступительная формула"), "{out}");
+}
+
+/// A guideline's heading ends where the printed heading ends: the Russian titles of
+/// LTS guidelines B.10 and C.1 no longer take the first lines of their text, and no
+/// unit of any instrument, in any language, has a text that opens in lower case
+/// under a heading (a heading that took its first words).
+#[test]
+fn a_heading_ends_where_its_text_begins_with_a_capital() {
+    let ru = read("lts-guidelines", "ru");
+    for (r, end) in [
+        (
+            "guideline:B.10",
+            "проходящего через космическое пространство",
+        ),
+        (
+            "guideline:C.1",
+            "долгосрочной устойчивости космической деятельности",
+        ),
+    ] {
+        let p = ru
+            .paragraphs
+            .iter()
+            .find(|p| p.r#ref == r)
+            .unwrap_or_else(|| panic!("{r}: {:?}", refs(&ru)));
+        let heading = p.heading.as_deref().unwrap_or("");
+        assert!(heading.ends_with(end), "{r}: {heading}");
+        assert!(
+            p.text
+                .starts_with("Государствам и международным межправительственным организациям"),
+            "{r}: {}",
+            p.text
+        );
+    }
+    let mut lower = Vec::new();
+    for slug in slugs() {
+        for language in LANGUAGES {
+            let doc = read(&slug, language);
+            for p in &doc.paragraphs {
+                if p.heading.is_some() && p.text.starts_with(char::is_lowercase) {
+                    lower.push(format!("{slug}.{language} {}: {}", p.r#ref, p.text));
+                }
+            }
+        }
+    }
+    assert!(lower.is_empty(), "{}", lower.join("\n"));
+}
+
+/// The book numbers its notes through all its instruments and prints each once:
+/// a later instrument citing an earlier one's note keeps its number in the text,
+/// spaced (`космическими объектами 3, от 29 марта`, `célestes 1,`). The number is
+/// taken out where the note is printed elsewhere, and cited as a footnote where the
+/// document prints the note (the whole book read as one text).
+#[test]
+fn spaced_markers_of_notes_printed_elsewhere_leave_the_text() {
+    let doc = read("registration-convention", "ru");
+    let p = doc
+        .paragraphs
+        .iter()
+        .find(|p| p.text.contains("Конвенция о международной ответственности"))
+        .expect("the recital that recalls the Liability Convention");
+    assert!(
+        p.text
+            .contains("причиненный космическими объектами, от 29 марта 1972 года"),
+        "{}",
+        p.text
+    );
+    for (slug, language, printed) in [
+        ("registration-convention", "fr", "atmosphérique 2"),
+        ("registration-convention", "es", "Ultraterrestre 2"),
+        ("moon-agreement", "ru", "объектами 3"),
+        ("A-RES-59-115", "ru", "объектами 3"),
+    ] {
+        let doc = read(slug, language);
+        assert!(
+            doc.paragraphs.iter().all(|p| !p.text.contains(printed)),
+            "{slug}.{language}: {printed}"
+        );
+    }
+    let path = corpus().join("handbook/ST-SPACE-61-Rev3.ru.txt");
+    let book = parse_file(&path).expect("the Russian book").document;
+    let p = book
+        .paragraphs
+        .iter()
+        .find(|p| {
+            p.text
+                .contains("причиненный космическими объектами, от 29 марта 1972 года")
+        })
+        .expect("the recital, marker taken out");
+    assert!(p.footnotes.contains(&3), "{:?}", p.footnotes);
+    assert!(book.footnote(3).is_some());
+}
+
+/// The handbook's table of contents (entries whose leader dots run to a page number)
+/// is not text: no unit of the whole book read as one text holds a contents entry.
+#[test]
+fn no_unit_holds_a_contents_entry() {
+    let leaders = regex::Regex::new(r"(?:\.\s?){4,}\s*(?:\d{1,3}|[ivx]{1,4})?(?:\s|$)").unwrap();
+    for language in LANGUAGES {
+        let path = corpus().join(format!("handbook/ST-SPACE-61-Rev3.{language}.txt"));
+        let book = parse_file(&path).expect("the book").document;
+        assert!(book.paragraphs.len() > 300, "{language}");
+        for p in &book.paragraphs {
+            let all = format!("{} {}", p.heading.as_deref().unwrap_or(""), p.text);
+            assert!(!leaders.is_match(&all), "{language} {}: {all}", p.r#ref);
+        }
+    }
+}

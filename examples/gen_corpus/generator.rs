@@ -316,8 +316,12 @@ fn add_document(pool: &mut Pool, doc: &Document) {
         }
         // A recital is told from the one before it by how it opens: with a capital,
         // or (Russian) with a participle the reader knows. One that opens in lower
-        // case is taken only where the reader told it from a recital before it.
-        let follows_recital = k > 0 && doc.paragraphs[k - 1].kind == Kind::Preamble;
+        // case is taken only where the reader told it from a recital before it, or
+        // from a treaty's opening formula (`Государства — участники…,`), which ends
+        // as a recital does.
+        let follows_recital = k > 0
+            && (doc.paragraphs[k - 1].kind == Kind::Preamble
+                || doc.paragraphs[k - 1].r#ref == unspace::parse::refs::FORMULAE[0]);
         if p.kind == Kind::Preamble && text.starts_with(char::is_lowercase) && !follows_recital {
             continue;
         }

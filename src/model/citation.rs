@@ -201,6 +201,7 @@ fn unit_pieces(
             "annex" if value.is_empty() => template(language, "annex"),
             // `annex:II` of a resolution with several annexes: `annex II`.
             "annex" => format!("{} {value}", template(language, "annex")),
+            "chapeau" | "formula" => template(language, segment),
             "part" => fill(&template(language, "part"), &value),
             other if value.is_empty() => other.to_owned(),
             other => format!("{other} {value}"),

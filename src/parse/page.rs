@@ -35,6 +35,9 @@ pub enum LineClass {
     /// The rule above the footnotes.
     Rule,
     Footnote,
+    /// A line of a table of contents (a page of entries whose leader dots run to
+    /// their page numbers): not text.
+    Contents,
 }
 
 /// One line of a page.
@@ -61,6 +64,10 @@ pub struct Pages {
 static PAGE_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}\s*/\s*\d{1,4}$").unwrap());
 static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").unwrap());
 static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^_{5,}$").unwrap());
+/// The last line of a contents entry: leader dots (or ellipses) running to the end of
+/// the line or to a page number (`Space Objects. . . . . 14`, `Foreword. . . . iii`).
+static LEADERS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:(?:\.\s?){4,}|…{3,})\s*(?:\d{1,3}|[ivxlc]{1,6})?$").unwrap());
 /// A note whose number stands before its text: `1 联合国`, `32 The Guidelines`,
 /// `9Adopted by` (glued, as the English edition prints them).
 static NOTE_START: LazyLock<Regex> =
@@ -347,10 +354,36 @@ fn classify_with(raw: &[Vec<(usize, String)>], learn: bool) -> Pages {
                 class,
             });
         }
+        let after_contents = out.pages.last().is_some_and(|p| contents_page(p));
+        mark_contents(&mut lines, after_contents);
         out.pages.push(lines);
     }
     read_footnotes(&mut out);
     out
+}
+
+/// A page of a table of contents: at least three entries whose leader dots run to
+/// their page numbers (one, on the page after a page of contents), one line in five
+/// or more of the page's text (an entry wraps over a line or two; the page numbers
+/// may stand on lines of their own). Its lines are [`LineClass::Contents`], not text.
+fn mark_contents(lines: &mut [Line], after_contents: bool) {
+    let body = || {
+        lines
+            .iter()
+            .filter(|l| l.class == LineClass::Body && !BARE_NUMBER.is_match(l.text.trim()))
+    };
+    let leaders = body().filter(|l| LEADERS.is_match(l.text.trim())).count();
+    let least = if after_contents { 1 } else { 3 };
+    if leaders < least || leaders * 5 < body().count() {
+        return;
+    }
+    for l in lines.iter_mut().filter(|l| l.class == LineClass::Body) {
+        l.class = LineClass::Contents;
+    }
+}
+
+fn contents_page(lines: &[Line]) -> bool {
+    lines.iter().any(|l| l.class == LineClass::Contents)
 }
 
 /// Line `i` is the first or the last non-blank line of its page.
@@ -692,8 +725,10 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
         }
     }
     layout::place_markers(&mut body, &segments, &pages.defined, &mut pages.warnings);
+    let notes: Vec<u32> = pages.footnotes.iter().map(|n| n.number).collect();
     let mut stray = 0;
     for line in &mut body {
+        stray += spaced_markers(&mut line.text, &notes);
         stray += strip_stray_markers(&mut line.text);
     }
     if stray > 0 {
@@ -757,6 +792,48 @@ fn join_word_runs(body: &mut Vec<BodyLine>, segments: &mut Vec<usize>) {
         segments.drain(k + 1..k + run);
         k += 1;
     }
+}
+
+/// A number spaced after a word and before punctuation (`объектами 3, от`).
+static SPACED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{L}+)[ \u{a0}]([1-9][0-9]?)[ \u{a0}]?[,;:.](?:\s|$)").unwrap()
+});
+
+/// A marker spaced from the word it follows and left in the text, its note printed
+/// on another page: judged by the document's own footnotes. A note the document
+/// prints elsewhere is cited again (the number becomes its marker); a number below
+/// the first note the document prints is a note of an earlier part of the book (the
+/// book numbers its notes through), taken out like [`strip_stray_markers`] takes out
+/// glued ones. A word that numbers (`статьи 3,`, `paragraph 4,`) keeps its number,
+/// and so does a short word (`and 3,`). Returns how many were taken out.
+fn spaced_markers(text: &mut String, notes: &[u32]) -> usize {
+    let Some(&first) = notes.iter().min() else {
+        return 0;
+    };
+    let mut found: Vec<(std::ops::Range<usize>, u32)> = Vec::new();
+    for c in SPACED.captures_iter(text) {
+        let (word, number) = (&c[1], &c[2]);
+        let lower = word.chars().last().is_some_and(char::is_lowercase);
+        if word.chars().count() < 4 || !lower || super::vocabulary::numbers_follow(word) {
+            continue;
+        }
+        let Ok(n) = number.parse::<u32>() else {
+            continue;
+        };
+        if n < first || notes.contains(&n) {
+            let m = c.get(2).unwrap_or_else(|| unreachable!());
+            found.push((c.get(1).map_or(m.start(), |w| w.end())..m.end(), n));
+        }
+    }
+    for (range, n) in found.iter().rev() {
+        let keep = if notes.contains(n) {
+            super::text::marker(*n)
+        } else {
+            String::new()
+        };
+        text.replace_range(range.clone(), &keep);
+    }
+    found.len()
 }
 
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {

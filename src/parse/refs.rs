@@ -23,6 +23,11 @@ pub fn resolution_ref(kind: Kind, number: u32) -> String {
     }
 }
 
+/// The refs of a treaty's opening formula (`The States Parties to this Treaty,`)
+/// and of the formula that closes its preamble (`Have agreed on the following:`):
+/// units of their own, outside the recitals' numbering.
+pub const FORMULAE: [&str; 2] = ["chapeau", "formula"];
+
 /// Joins `kind:label` segments into a ref.
 pub fn join<'a>(segments: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     segments
@@ -317,7 +322,7 @@ static SPEC: LazyLock<Regex> = LazyLock::new(|| {
 /// it is.
 pub fn parse_spec(spec: &str) -> Option<String> {
     let spec = spec.trim();
-    if spec.contains(':') {
+    if spec.contains(':') || FORMULAE.contains(&spec) {
         return Some(spec.to_owned());
     }
     if let Ok(n) = spec.parse::<u32>() {

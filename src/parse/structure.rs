@@ -244,6 +244,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         if let Some(label) = refs::unit_label(&t) {
             if st.resolution && !st.operative {
                 close_preamble_as_operative(&mut units, &st);
+            } else if !st.resolution {
+                take_formulae(&mut units, width);
             }
             st.resolution = false;
             let r = refs::join([(label.kind.name(), label.label.as_str())]);
@@ -545,6 +547,53 @@ fn close_preamble_as_operative(units: &mut [Draft], st: &State) {
     }
 }
 
+/// A treaty's preamble, read up to its first article: its opening formula naming
+/// the parties (`The States Parties to this Treaty,`, `本条约缔约国，`) and its
+/// closing formula (`Have agreed on the following:`, `兹议定条款如下：`) are units of
+/// their own, `chapeau` and `formula`, not recitals; the recitals between them are
+/// numbered from 1. Told by shape: the opening is one line ending with a comma, before
+/// a recital, that does not open as a recital does; the closing is one line ending
+/// with a colon, right before the first article.
+fn take_formulae(units: &mut [Draft], width: usize) {
+    let preamble = !units.is_empty()
+        && units
+            .iter()
+            .all(|u| u.kind == Kind::Preamble && !u.r#ref.starts_with("part:"));
+    if !preamble {
+        return;
+    }
+    let one_line = |u: &Draft| display_width(&visible(&u.text)) * 10 < width * 9;
+    let ends = |u: &Draft, marks: &str| visible_end(&u.text).is_some_and(|c| marks.contains(c));
+    let n = units.len();
+    if n >= 2 && one_line(&units[0]) && ends(&units[0], ",，") && !opens_recital(&units[0].text) {
+        formula(&mut units[0], refs::FORMULAE[0]);
+    }
+    if n >= 2 && one_line(&units[n - 1]) && ends(&units[n - 1], ":：") {
+        formula(&mut units[n - 1], refs::FORMULAE[1]);
+    }
+    let mut recital = 0;
+    for u in units.iter_mut().filter(|u| u.kind == Kind::Preamble) {
+        recital += 1;
+        u.number = recital;
+        u.r#ref = format!("preamble:{recital}");
+    }
+}
+
+fn formula(u: &mut Draft, r: &str) {
+    u.kind = Kind::Paragraph;
+    u.number = 0;
+    r.clone_into(&mut u.r#ref);
+}
+
+/// Does a line open as a recital does: a Russian participle or gerund in lower case,
+/// a Chinese opening word, a Latin participle?
+fn opens_recital(text: &str) -> bool {
+    let line = visible(text);
+    line.starts_with(char::is_lowercase)
+        || ZH_OPENERS.iter().any(|o| line.starts_with(o))
+        || super::vocabulary::RECITAL_OPENER.is_match(&line)
+}
+
 fn ends_with_colon(unit: Option<&Draft>) -> bool {
     unit.is_some_and(|u| visible_end(&u.text).is_some_and(|c| ":：".contains(c)))
 }
@@ -720,8 +769,13 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// Takes the heading lines after a label into `heading`; returns how many lines were
 /// taken. A guideline's title runs to its first numbered paragraph (at most four
 /// lines, none ending a sentence); an article's or a principle's is a short line.
+/// The heading may also run on in lower case over lines as long as the text's (a
+/// guideline's title that wraps); it is always followed by a line that does not
+/// carry on its sentence (`державы, могли…` after a Russian title that took the
+/// text's first lines), which is why one line more than a title may hold is read.
 fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
-    let lines: Vec<String> = next.iter().take(5).map(|t| visible(t)).collect();
+    const MOST: usize = 5;
+    let lines: Vec<String> = next.iter().take(MOST + 1).map(|t| visible(t)).collect();
     // No numbered paragraph follows a guideline's title: only short lines are the title.
     if kind == UnitKind::Guideline
         && let Some(k) = lines.iter().position(|l| {
@@ -744,11 +798,11 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
         // An article's or a principle's title is a few words ("Definitions").
         _ => is_heading_line(l, width) && display_width(l) * 2 < width && display_width(l) <= 48,
     };
-    for l in &lines {
+    for l in lines.iter().take(MOST) {
         // A heading may wrap onto a line that starts in lower case.
         let continues = (taken > 0 || !heading.is_empty())
             && l.starts_with(|c: char| c.is_lowercase())
-            && display_width(l) * 10 < width * 8
+            && (kind == UnitKind::Guideline || display_width(l) * 10 < width * 8)
             && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
         if short(l) || continues {
             heading.push(l.clone());
@@ -912,6 +966,8 @@ fn finish(units: Vec<Draft>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
             ));
         }
         let number = match u.kind {
+            // A treaty's formulae stand outside the numbering.
+            Kind::Paragraph if refs::FORMULAE.contains(&u.r#ref.as_str()) => 0,
             Kind::Paragraph => {
                 plain += 1;
                 plain

@@ -13,6 +13,61 @@ use unicode_normalization::UnicodeNormalization;
 pub static JOB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:V\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?$").unwrap());
 
+/// The first word of a recital in a Latin script: a participle or an adjective of
+/// attitude (`Recognizing`, `Convinced`, `Considérant`, `Désireux`, `Reconociendo`,
+/// `Convencidos`). A treaty's opening formula (`The States Parties to this Treaty,`)
+/// does not open so.
+pub static RECITAL_OPENER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}\p{Ll}+(?:ing|ed|ant|ants|ante|antes|ando|endo|iendo|ido|idos|ados|us|ux|euses)(?:\s|,|$)")
+        .unwrap()
+});
+
+/// Words a number follows as part of the text, not as a footnote marker (`статьи 3,`,
+/// `в принципе 3.`, `paragraph 4,`): the start of each word, lower case, in the five
+/// languages' Latin and Cyrillic scripts.
+pub const NUMBERED_WORDS: [&str; 34] = [
+    "article",
+    "artículo",
+    "paragraph",
+    "paragraphe",
+    "párrafo",
+    "principle",
+    "principe",
+    "principio",
+    "guideline",
+    "directriz",
+    "directrice",
+    "section",
+    "sección",
+    "part",
+    "chapter",
+    "chapitre",
+    "capítulo",
+    "resolution",
+    "résolution",
+    "resolución",
+    "annex",
+    "anexo",
+    "page",
+    "página",
+    "rule",
+    "règle",
+    "regla",
+    "стать",
+    "пункт",
+    "принцип",
+    "руководящ",
+    "раздел",
+    "част",
+    "резолюц",
+];
+
+/// Is `word` one of [`NUMBERED_WORDS`] (any ending, any case)?
+pub fn numbers_follow(word: &str) -> bool {
+    let word = word.to_lowercase();
+    NUMBERED_WORDS.iter().any(|w| word.starts_with(w))
+}
+
 /// English month names, as dates are printed.
 pub const MONTHS: [&str; 12] = [
     "January",
