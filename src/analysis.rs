@@ -283,12 +283,25 @@ fn word_terms(language: &str, word: &str) -> String {
         surface_term(language, word)
     );
     if let Some(plain) = strip_diacritics(word) {
-        out.push('\n');
-        out.push_str(&word_term(language, &plain));
+        // The stem of the word without its diacritics, for queries typed without
+        // them, apart from the stems of words as written: `podrá` (stem `podr`) does
+        // not find `podrán` (`podran`) through the stem of `podran` (`podr`).
+        let folded = stem(language, &plain);
+        if folded != stem(language, word) {
+            out.push('\n');
+            out.push_str(&folded_word_term(language, &folded));
+        }
         out.push('\n');
         out.push_str(&folded_surface_term(language, &plain));
     }
     out
+}
+
+/// The words-field term of a stem that a word has only without its diacritics
+/// (`fr~:etat` for `État`, whose own stem is `fr:état`): matched by query words typed
+/// without diacritics only.
+pub fn folded_word_term(language: &str, folded_stem: &str) -> String {
+    format!("{language}~:{folded_stem}")
 }
 
 /// The words-field term that says `word` occurs in a text of `language` only with

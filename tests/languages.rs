@@ -252,6 +252,10 @@ fn a_word_matches_its_inflections_in_its_own_language_only() {
         "espacio",
         "Официальные",
         "utilisation",
+        // Typed with its accent, `podrá` (stem `podr`) is not `podrán` (`podran`),
+        // whose stem without the accent is `podr`; typed without, it is.
+        "podrá",
+        "podran",
     ]
     .map(str::to_owned)
     .to_vec();

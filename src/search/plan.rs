@@ -113,7 +113,8 @@ pub(super) fn term_match(
         lexicon
             .languages_of_all(&term.units)
             .iter()
-            .map(|language| phrase(words, stem_terms(&term.units, language)))
+            .flat_map(|language| stem_variants(&term.units, language, lexicon))
+            .map(|terms| phrase(words, terms))
             .collect(),
     )
 }
@@ -214,14 +215,42 @@ fn exact_match(
     ))
 }
 
-/// The words-field terms of `units` in `language`, at their relative positions.
-fn stem_terms(units: &[Atom], language: &str) -> Vec<(usize, String)> {
+/// The words-field terms of `units` in `language`, at their relative positions: one
+/// list, or several where a word typed without diacritics is also the stem of words
+/// that have them (`etat` → `fr:etat` and `fr~:etat`, the stem of `État` without its
+/// accent): every combination, at most [`MAX_VARIANTS`] (the words' own stems first).
+fn stem_variants(units: &[Atom], language: &str, lexicon: &Lexicon) -> Vec<Vec<(usize, String)>> {
     let first = units.first().map_or(0, |u| u.pos);
-    units
-        .iter()
-        .map(|u| (u.pos - first, word_term(language, &u.norm)))
-        .collect()
+    let mut variants: Vec<Vec<(usize, String)>> = vec![Vec::new()];
+    for u in units {
+        let at = u.pos - first;
+        let own = (at, word_term(language, &u.norm));
+        let folded = lexicon.folded_stem(language, &u.norm);
+        let mut next = Vec::with_capacity(variants.len() * 2);
+        for v in &variants {
+            let mut with_own = v.clone();
+            with_own.push(own.clone());
+            next.push(with_own);
+        }
+        if let Some(folded) = folded {
+            for v in &variants {
+                if next.len() >= MAX_VARIANTS {
+                    break;
+                }
+                let mut with_folded = v.clone();
+                with_folded.push((at, folded.clone()));
+                next.push(with_folded);
+            }
+        }
+        variants = next;
+    }
+    variants
 }
+
+/// How many combinations of stems a run of words is looked for under; a query of
+/// that many words typed without diacritics, each also a stem of accented words, is
+/// not met in practice.
+const MAX_VARIANTS: usize = 64;
 
 /// For each word of a query (not Chinese, not quoted), the languages through whose
 /// stems it matches: those of the languages searched in which it occurs as a word
@@ -234,6 +263,9 @@ pub struct Lexicon {
     /// Chinese words of the query (of two to [`MAX_WORD_CHARS`] characters) that
     /// the words fields hold.
     cjk_words: std::collections::HashSet<String>,
+    /// For a word typed without diacritics, in a language: the term of its stem as
+    /// the stem of words that have diacritics, where the index holds it.
+    folded_stems: std::collections::HashMap<String, Vec<(&'static str, String)>>,
 }
 
 impl Lexicon {
@@ -249,6 +281,8 @@ impl Lexicon {
             .filter(|l| languages.contains(l))
             .collect();
         let mut by_word = std::collections::HashMap::new();
+        let mut folded_stems: std::collections::HashMap<String, Vec<(&'static str, String)>> =
+            std::collections::HashMap::new();
         let words = query
             .groups
             .iter()
@@ -279,6 +313,22 @@ impl Lexicon {
             if found.is_empty() {
                 found = searched.clone();
             }
+            if analysis::strip_diacritics(&unit.norm).is_none() {
+                for &language in &found {
+                    let term =
+                        analysis::folded_word_term(language, &analysis::stem(language, &unit.norm));
+                    let mut n = 0;
+                    for field in [f.body_words, f.notes_words] {
+                        n += searcher.doc_freq(&IndexTerm::from_field_text(field, &term))?;
+                    }
+                    if n > 0 {
+                        folded_stems
+                            .entry(unit.norm.clone())
+                            .or_insert_with(Vec::new)
+                            .push((language, term));
+                    }
+                }
+            }
             by_word.insert(unit.norm.clone(), found);
         }
         // The Chinese words of the query that the index holds, for the ranking.
@@ -306,7 +356,18 @@ impl Lexicon {
             by_word,
             searched,
             cjk_words,
+            folded_stems,
         })
+    }
+
+    /// The term of the stem that `word`, typed without diacritics, has as words with
+    /// diacritics do without them (`fr~:etat` for `etat`), when the index holds it.
+    fn folded_stem(&self, language: &str, word: &str) -> Option<String> {
+        self.folded_stems
+            .get(word)?
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, term)| term.clone())
     }
 
     /// Words that make up a run of Chinese characters, with their offsets: the run
@@ -417,6 +478,9 @@ pub(super) fn ranking(
         for unit in term.units.iter().filter(|u| !u.cjk) {
             for language in lexicon.languages_of(&unit.norm) {
                 add(word_term(language, &unit.norm));
+                if let Some(folded) = lexicon.folded_stem(language, &unit.norm) {
+                    add(folded);
+                }
                 // The word as typed (same script, same accents) ranks a paragraph
                 // above every one that holds it only through folding or stems:
                 // `debris` puts the English `debris` before the French `débris`.
@@ -460,10 +524,12 @@ pub(super) fn together_ranking(
         if units.iter().all(|u| !u.cjk) {
             // As in `term_match`: the stems in a row find the words in a row.
             for language in lexicon.languages_of_all(&units) {
-                out.push(Box::new(BoostQuery::new(
-                    phrase(words, stem_terms(&units, language)),
-                    TOGETHER_BOOST,
-                )));
+                for terms in stem_variants(&units, language, lexicon) {
+                    out.push(Box::new(BoostQuery::new(
+                        phrase(words, terms),
+                        TOGETHER_BOOST,
+                    )));
+                }
             }
         } else {
             out.push(Box::new(BoostQuery::new(
@@ -497,8 +563,9 @@ pub(super) fn near_ranking(
     lexicon
         .languages_of_all(&units)
         .into_iter()
-        .map(|language| {
-            let terms = stem_terms(&units, language)
+        .flat_map(|language| stem_variants(&units, language, lexicon))
+        .map(|terms| {
+            let terms = terms
                 .into_iter()
                 .map(|(at, text)| (at, IndexTerm::from_field_text(words, &text)))
                 .collect();
