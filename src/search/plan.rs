@@ -324,7 +324,7 @@ impl Lexicon {
                     if n > 0 {
                         folded_stems
                             .entry(unit.norm.clone())
-                            .or_insert_with(Vec::new)
+                            .or_default()
                             .push((language, term));
                     }
                 }
