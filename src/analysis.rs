@@ -114,6 +114,12 @@ pub fn strip_diacritics(word: &str) -> Option<String> {
 /// before it by punctuation (`科学、技术`): a Chinese run ends at punctuation, never at
 /// white space or a line break, which are layout.
 pub fn scan(text: &str, emit: &mut Emit) {
+    scan_folding(text, emit, fold_table());
+}
+
+/// [`scan`] reading the characters of `table` from it (an empty table: every
+/// character through the Unicode path).
+fn scan_folding(text: &str, emit: &mut Emit, table: &[Fold]) {
     // Whether the last unit was CJK, and whether punctuation has come since.
     let last_cjk = std::cell::Cell::new(false);
     let punct = std::cell::Cell::new(false);
@@ -123,21 +129,14 @@ pub fn scan(text: &str, emit: &mut Emit) {
         punct.set(false);
         emit(norm, start, end, cjk, brk);
     };
-    let mut word = String::new();
-    let mut ascii_word = true;
-    let (mut word_start, mut word_end) = (0, 0);
-    let mut folded = String::new();
+    let mut word = Word::default();
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                if word.is_empty() {
-                    word_start = at;
-                }
-                word.push(c.to_ascii_lowercase());
-                word_end = end;
+                word.push(c.to_ascii_lowercase(), at, end);
             } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+                word.flush(table, &mut out);
                 if !c.is_ascii_whitespace() {
                     punct.set(true);
                 }
@@ -146,70 +145,252 @@ pub fn scan(text: &str, emit: &mut Emit) {
         }
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             // Unified ideographs: NFKC and lowercase leave them as they are.
-            flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+            word.flush(table, &mut out);
             out(&text[at..end], at, end, true);
             continue;
         }
-        folded.clear();
-        // Most letters (`é`, `д`) are their own NFKC form: a table lookup says so
-        // without running the normaliser.
-        if unicode_normalization::is_nfkc_quick(std::iter::once(c))
-            == unicode_normalization::IsNormalized::Yes
-        {
-            folded.push(c);
-        } else {
-            folded.extend(std::iter::once(c).nfkc());
+        match lookup(table, c) {
+            Some(Fold {
+                kind: Kind::Letter,
+                push,
+                lower,
+            }) => {
+                word.push(push, at, end);
+                word.ascii &= push.is_ascii();
+                word.lower |= lower != push;
+            }
+            Some(Fold {
+                kind: Kind::Space, ..
+            }) => word.flush(table, &mut out),
+            Some(Fold {
+                kind: Kind::Punct, ..
+            }) => {
+                word.flush(table, &mut out);
+                punct.set(true);
+            }
+            _ => scan_char(c, (at, end), &mut word, &punct, table, &mut out),
         }
-        for f in folded.chars() {
-            if is_cjk(f) {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
-                let mut buf = [0; 4];
-                out(f.encode_utf8(&mut buf), at, end, true);
-            } else if f.is_alphanumeric()
-                || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f))
-            {
-                if word.is_empty() {
-                    word_start = at;
-                }
-                ascii_word &= f.is_ascii();
-                word.push(f.to_ascii_lowercase());
-                word_end = end;
-            } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
-                if !f.is_whitespace() && f != '\u{AD}' {
-                    punct.set(true);
-                }
+    }
+    word.flush(table, &mut out);
+}
+
+/// [`scan`]'s path for a character the table does not settle: NFKC, then each
+/// character of the result by its Unicode properties.
+fn scan_char(
+    c: char,
+    (at, end): (usize, usize),
+    word: &mut Word,
+    punct: &std::cell::Cell<bool>,
+    table: &[Fold],
+    out: &mut dyn FnMut(&str, usize, usize, bool),
+) {
+    let mut folded = String::new();
+    // Most letters (`é`, `д`) are their own NFKC form: a table lookup says so
+    // without running the normaliser.
+    if unicode_normalization::is_nfkc_quick(std::iter::once(c))
+        == unicode_normalization::IsNormalized::Yes
+    {
+        folded.push(c);
+    } else {
+        folded.extend(std::iter::once(c).nfkc());
+    }
+    for f in folded.chars() {
+        if is_cjk(f) {
+            word.flush(table, out);
+            let mut buf = [0; 4];
+            out(f.encode_utf8(&mut buf), at, end, true);
+        } else if f.is_alphanumeric()
+            || (!word.text.is_empty() && unicode_normalization::char::is_combining_mark(f))
+        {
+            word.push(f.to_ascii_lowercase(), at, end);
+            word.ascii &= f.is_ascii();
+            word.check = true;
+        } else {
+            word.flush(table, out);
+            if !f.is_whitespace() && f != '\u{AD}' {
+                punct.set(true);
             }
         }
     }
-    flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
 }
 
-/// Emits the word collected so far, folded, and empties it.
-fn flush_word(
-    word: &mut String,
-    ascii_word: &mut bool,
-    (start, end): (usize, usize),
-    emit: &mut dyn FnMut(&str, usize, usize, bool),
-) {
-    if word.is_empty() {
-        return;
+/// The word [`scan`] is collecting: its characters after NFKC (ASCII ones
+/// lowercased), and what folding it still needs.
+#[derive(Default)]
+struct Word {
+    text: String,
+    start: usize,
+    end: usize,
+    /// Some character is not ASCII.
+    ascii: bool,
+    /// Every character is NFKC-stable and one of them has another lowercase.
+    lower: bool,
+    /// Some character came through the Unicode path: check NFKC and case whole.
+    check: bool,
+    /// The lowercase form, built here when `lower`.
+    lowered: String,
+}
+
+impl Word {
+    fn push(&mut self, c: char, at: usize, end: usize) {
+        if self.text.is_empty() {
+            self.start = at;
+            self.ascii = true;
+        }
+        self.text.push(c);
+        self.end = end;
     }
-    if *ascii_word {
-        emit(word, start, end, false); // already lowercase; NFKC leaves ASCII alone
-    } else if unicode_normalization::is_nfkc_quick(word.chars())
-        == unicode_normalization::IsNormalized::Yes
-        && word
-            .chars()
-            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
-    {
-        emit(word, start, end, false); // already folded: NFKC and lowercase
+
+    /// Emits the word collected so far, folded, and empties it.
+    fn flush(&mut self, table: &[Fold], emit: &mut dyn FnMut(&str, usize, usize, bool)) {
+        if self.text.is_empty() {
+            return;
+        }
+        let (word, start, end) = (&self.text, self.start, self.end);
+        if self.ascii || !(self.lower || self.check) {
+            emit(word, start, end, false); // already folded: NFKC and lowercase
+        } else if !self.check {
+            // NFKC-stable, one character each: the lowercase character by character
+            // is the lowercase of the word (`Σ`, whose lowercase depends on where it
+            // stands, is never in the table).
+            self.lowered.clear();
+            self.lowered
+                .extend(word.chars().map(|c| lowercase(table, c)));
+            emit(&self.lowered, start, end, false);
+        } else if unicode_normalization::is_nfkc_quick(word.chars())
+            == unicode_normalization::IsNormalized::Yes
+            && word
+                .chars()
+                .all(|c| c.to_lowercase().eq(std::iter::once(c)))
+        {
+            emit(word, start, end, false); // already folded: NFKC and lowercase
+        } else {
+            let norm: String = word.nfkc().collect::<String>().to_lowercase();
+            emit(&norm, start, end, false);
+        }
+        self.text.clear();
+        self.lower = false;
+        self.check = false;
+    }
+}
+
+/// The lowercase of a character collected from the table (one character).
+fn lowercase(table: &[Fold], c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    lookup(table, c).map_or_else(|| c.to_lowercase().next().unwrap_or(c), |f| f.lower)
+}
+
+/// What [`scan`] does with a character, decided once per character of the
+/// common blocks ([`FOLD_BLOCKS`]) by the same Unicode functions it would run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// Not settled by the table: the Unicode path ([`scan_char`]).
+    Other,
+    /// A letter or digit whose NFKC form is one character that is its own NFKC
+    /// form on its own and anywhere in a word (quick check Yes, combining class 0),
+    /// with a lowercase of one character that does not depend on its neighbours.
+    Letter,
+    /// White space or a soft hyphen after NFKC: ends a word, and is not
+    /// punctuation.
+    Space,
+    /// One character after NFKC that is no unit and no combining mark:
+    /// punctuation.
+    Punct,
+}
+
+/// A table entry: the character's [`Kind`], the character a word collects for it
+/// (NFKC, ASCII lowercased) and that character's lowercase.
+#[derive(Clone, Copy, Debug)]
+struct Fold {
+    kind: Kind,
+    push: char,
+    lower: char,
+}
+
+/// Blocks read from the table (half-open code point ranges, ascending): Latin-1,
+/// Latin Extended, IPA, Greek and Cyrillic; general punctuation; CJK punctuation;
+/// full- and half-width forms.
+const FOLD_BLOCKS: [(u32, u32); 4] = [
+    (0x80, 0x530),
+    (0x2000, 0x2070),
+    (0x3000, 0x3040),
+    (0xFF00, 0xFFF0),
+];
+
+/// The table of [`FOLD_BLOCKS`], built on first use.
+fn fold_table() -> &'static [Fold] {
+    static TABLE: OnceLock<Vec<Fold>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        FOLD_BLOCKS
+            .iter()
+            .flat_map(|&(from, to)| from..to)
+            .map(|c| classify(char::from_u32(c).expect("no surrogates in the blocks")))
+            .collect()
+    })
+}
+
+/// The table's entry for `c`; `None` outside [`FOLD_BLOCKS`].
+fn lookup(table: &[Fold], c: char) -> Option<Fold> {
+    let c = c as u32;
+    let mut base = 0;
+    for (from, to) in FOLD_BLOCKS {
+        if c < to {
+            if c < from {
+                return None;
+            }
+            return table.get((base + c - from) as usize).copied();
+        }
+        base += to - from;
+    }
+    None
+}
+
+/// The table entry of `c`, from the functions [`scan_char`] runs.
+fn classify(c: char) -> Fold {
+    use unicode_normalization::{IsNormalized, char::canonical_combining_class, is_nfkc_quick};
+    let other = Fold {
+        kind: Kind::Other,
+        push: c,
+        lower: c,
+    };
+    let stable = |f: char| {
+        is_nfkc_quick(std::iter::once(f)) == IsNormalized::Yes && canonical_combining_class(f) == 0
+    };
+    let folded: String = if stable(c) {
+        c.into()
     } else {
-        let norm: String = word.nfkc().collect::<String>().to_lowercase();
-        emit(&norm, start, end, false);
+        std::iter::once(c).nfkc().collect()
+    };
+    let mut chars = folded.chars();
+    let (Some(f), None) = (chars.next(), chars.next()) else {
+        return other;
+    };
+    if is_cjk(f) || unicode_normalization::char::is_combining_mark(f) {
+        return other;
     }
-    word.clear();
-    *ascii_word = true;
+    if f.is_alphanumeric() {
+        let mut lower = f.to_lowercase();
+        return match (lower.next(), lower.next()) {
+            (Some(lower), None) if stable(f) && f != 'Σ' => Fold {
+                kind: Kind::Letter,
+                push: f.to_ascii_lowercase(),
+                lower,
+            },
+            _ => other,
+        };
+    }
+    let kind = if f.is_whitespace() || f == '\u{AD}' {
+        Kind::Space
+    } else {
+        Kind::Punct
+    };
+    Fold {
+        kind,
+        push: f,
+        lower: f,
+    }
 }
 
 /// The exact-field terms a query's units must match, with their offsets: over each
@@ -676,6 +857,67 @@ mod tests {
         let q = exact_query_terms(&units("2021年"));
         assert_eq!(q, vec![(0, "2021".into()), (1, "年".into())]);
         assert_eq!(exact_query_terms(&units("碎")), vec![(0, "碎".into())]);
+    }
+
+    /// Every unit of `text` with its range and break, scanned with `table`.
+    fn scanned(text: &str, table: &[Fold]) -> Vec<(String, usize, usize, bool, bool)> {
+        let mut out = Vec::new();
+        scan_folding(
+            text,
+            &mut |norm, start, end, cjk, brk| out.push((norm.to_owned(), start, end, cjk, brk)),
+            table,
+        );
+        out
+    }
+
+    #[test]
+    fn the_fold_table_gives_what_the_unicode_path_gives_for_every_character() {
+        let table = fold_table();
+        let kinds = |k: Kind| table.iter().filter(|f| f.kind == k).count();
+        // Most of the blocks are settled by the table: letters, spaces, punctuation.
+        assert!(
+            kinds(Kind::Letter) > 1000,
+            "{} letters",
+            kinds(Kind::Letter)
+        );
+        assert!(kinds(Kind::Space) >= 15 && kinds(Kind::Punct) > 150);
+        // Each character alone and beside letters of every script, a combining
+        // mark, a final sigma, white space and punctuation.
+        let neighbours = [
+            "a", "É", "é", "Д", "д", "Σ", "σ", "科", " ", ",", "\u{301}", "\u{A0}", "ǅ", "Ａ", "1",
+        ];
+        for &(from, to) in &FOLD_BLOCKS {
+            for c in (from..to).filter_map(char::from_u32) {
+                for n in neighbours {
+                    for text in [
+                        format!("{c}"),
+                        format!("{n}{c}"),
+                        format!("{c}{n}"),
+                        format!("{n}{c}{n}{n}"),
+                    ] {
+                        assert_eq!(scanned(&text, table), scanned(&text, &[]), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fold_table_keeps_the_units_of_the_handbook_in_five_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/handbook");
+        for language in ["zh", "en", "fr", "es", "ru"] {
+            let path = dir.join(format!("ST-SPACE-61-Rev3.{language}.txt"));
+            let text = std::fs::read_to_string(&path).expect("the handbook's text");
+            let fast = scanned(&text, fold_table());
+            assert!(fast.len() > 20_000, "{language}: {} units", fast.len());
+            assert_eq!(fast, scanned(&text, &[]), "{language}");
+        }
+        // Capitals lowercased by the table, as the Unicode path does.
+        let norms: Vec<String> = scanned("ГОСУДАРСТВА Éтат ΟΔΟΣ", fold_table())
+            .into_iter()
+            .map(|u| u.0)
+            .collect();
+        assert_eq!(norms, ["государства", "éтат", "οδος"]);
     }
 
     #[test]
