@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 use rust_stemmers::Stemmer;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -115,6 +116,50 @@ pub fn strip_diacritics(word: &str) -> Option<String> {
 /// white space or a line break, which are layout.
 pub fn scan(text: &str, emit: &mut Emit) {
     scan_folding(text, emit, fold_table());
+}
+
+/// One text's scan, kept for the next tokenizer of the same text on this thread.
+#[derive(Default)]
+struct Scanned {
+    text: String,
+    norms: String,
+    /// Per unit: (end of its norm in `norms`, start, end, cjk, break_before).
+    units: Vec<(usize, usize, usize, bool, bool)>,
+}
+
+thread_local! {
+    /// The last two texts scanned by the tokenizers on this thread, the newest
+    /// last. tantivy gives a paragraph's field values to its tokenizers one field
+    /// after another on one thread — the exact fields' text and heading, then the
+    /// words fields' (the text after the language tag) — so each text is scanned
+    /// once for both.
+    static SCANNED: std::cell::RefCell<[Scanned; 2]> = std::cell::RefCell::default();
+}
+
+/// [`scan`], or the replay of the last scan of the same text on this thread.
+fn scan_shared(text: &str, emit: &mut Emit) {
+    SCANNED.with_borrow_mut(|scans| {
+        if let Some(kept) = scans.iter().find(|s| s.text == text) {
+            let mut from = 0;
+            for &(to, start, end, cjk, brk) in &kept.units {
+                emit(&kept.norms[from..to], start, end, cjk, brk);
+                from = to;
+            }
+            return;
+        }
+        let [oldest, _] = scans;
+        oldest.text.clear();
+        oldest.text.push_str(text);
+        oldest.norms.clear();
+        oldest.units.clear();
+        scan(text, &mut |norm, start, end, cjk, brk| {
+            oldest.norms.push_str(norm);
+            let to = oldest.norms.len();
+            oldest.units.push((to, start, end, cjk, brk));
+            emit(norm, start, end, cjk, brk);
+        });
+        scans.swap(0, 1);
+    });
 }
 
 /// [`scan`] reading the characters of `table` from it (an empty table: every
@@ -556,7 +601,7 @@ impl Tokenizer for GramTokenizer {
         let mut position = 0;
         // The previous unit when it was a CJK character: (its UTF-8, length, start).
         let mut prev: Option<([u8; 4], usize, usize)> = None;
-        scan(text, &mut |norm, start, end, cjk, brk| {
+        scan_shared(text, &mut |norm, start, end, cjk, brk| {
             if brk {
                 // Punctuation ends the run: no bigram across it, and a break token
                 // in its place, so that a query with the punctuation needs it there
@@ -609,7 +654,7 @@ pub fn preload_jieba() {
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, HashMap<String, String>>,
+    stems: HashMap<String, FxHashMap<String, String>>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -624,7 +669,10 @@ impl Tokenizer for WordTokenizer {
             Some((language, body)) => (language, body, text.len() - body.len()),
             None => ("", text, 0),
         };
-        let stems = self.stems.entry(language.to_owned()).or_default();
+        if !self.stems.contains_key(language) {
+            self.stems.insert(language.to_owned(), FxHashMap::default());
+        }
+        let stems = self.stems.get_mut(language).expect("inserted");
         if stems.len() > 100_000 {
             stems.clear();
         }
@@ -647,7 +695,7 @@ impl Tokenizer for WordTokenizer {
             run.clear();
             run_units.clear();
         };
-        scan(body, &mut |norm, start, end, cjk, brk| {
+        scan_shared(body, &mut |norm, start, end, cjk, brk| {
             if brk {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 position += 1;
@@ -918,6 +966,26 @@ mod tests {
             .map(|u| u.0)
             .collect();
         assert_eq!(norms, ["государства", "éтат", "οδος"]);
+    }
+
+    #[test]
+    fn a_scan_kept_for_the_next_tokenizer_replays_the_same_units() {
+        let texts = [
+            "Государства-участники",
+            "科学、技术 COVID-19",
+            "",
+            "État de lancement",
+            "Государства",
+        ];
+        // As tantivy goes: a text and a heading, then both again, then notes; and
+        // texts seen once, and one seen three times in a row.
+        for k in [0, 1, 0, 1, 2, 2, 3, 4, 3, 0, 4, 4, 4, 1] {
+            let mut got = Vec::new();
+            scan_shared(texts[k], &mut |norm, start, end, cjk, brk| {
+                got.push((norm.to_owned(), start, end, cjk, brk))
+            });
+            assert_eq!(got, scanned(texts[k], fold_table()), "{:?}", texts[k]);
+        }
     }
 
     #[test]
