@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 use rust_stemmers::Stemmer;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -114,6 +115,56 @@ pub fn strip_diacritics(word: &str) -> Option<String> {
 /// before it by punctuation (`科学、技术`): a Chinese run ends at punctuation, never at
 /// white space or a line break, which are layout.
 pub fn scan(text: &str, emit: &mut Emit) {
+    scan_folding(text, emit, fold_table());
+}
+
+/// One text's scan, kept for the next tokenizer of the same text on this thread.
+#[derive(Default)]
+struct Scanned {
+    text: String,
+    norms: String,
+    /// Per unit: (end of its norm in `norms`, start, end, cjk, break_before).
+    units: Vec<(usize, usize, usize, bool, bool)>,
+}
+
+thread_local! {
+    /// The last two texts scanned by the tokenizers on this thread, the newest
+    /// last. tantivy gives a paragraph's field values to its tokenizers one field
+    /// after another on one thread — the exact fields' text and heading, then the
+    /// words fields' (the text after the language tag) — so each text is scanned
+    /// once for both.
+    static SCANNED: std::cell::RefCell<[Scanned; 2]> = std::cell::RefCell::default();
+}
+
+/// [`scan`], or the replay of the last scan of the same text on this thread.
+fn scan_shared(text: &str, emit: &mut Emit) {
+    SCANNED.with_borrow_mut(|scans| {
+        if let Some(kept) = scans.iter().find(|s| s.text == text) {
+            let mut from = 0;
+            for &(to, start, end, cjk, brk) in &kept.units {
+                emit(&kept.norms[from..to], start, end, cjk, brk);
+                from = to;
+            }
+            return;
+        }
+        let [oldest, _] = scans;
+        oldest.text.clear();
+        oldest.text.push_str(text);
+        oldest.norms.clear();
+        oldest.units.clear();
+        scan(text, &mut |norm, start, end, cjk, brk| {
+            oldest.norms.push_str(norm);
+            let to = oldest.norms.len();
+            oldest.units.push((to, start, end, cjk, brk));
+            emit(norm, start, end, cjk, brk);
+        });
+        scans.swap(0, 1);
+    });
+}
+
+/// [`scan`] reading the characters of `table` from it (an empty table: every
+/// character through the Unicode path).
+fn scan_folding(text: &str, emit: &mut Emit, table: &[Fold]) {
     // Whether the last unit was CJK, and whether punctuation has come since.
     let last_cjk = std::cell::Cell::new(false);
     let punct = std::cell::Cell::new(false);
@@ -123,21 +174,14 @@ pub fn scan(text: &str, emit: &mut Emit) {
         punct.set(false);
         emit(norm, start, end, cjk, brk);
     };
-    let mut word = String::new();
-    let mut ascii_word = true;
-    let (mut word_start, mut word_end) = (0, 0);
-    let mut folded = String::new();
+    let mut word = Word::default();
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                if word.is_empty() {
-                    word_start = at;
-                }
-                word.push(c.to_ascii_lowercase());
-                word_end = end;
+                word.push(c.to_ascii_lowercase(), at, end);
             } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+                word.flush(table, &mut out);
                 if !c.is_ascii_whitespace() {
                     punct.set(true);
                 }
@@ -146,70 +190,252 @@ pub fn scan(text: &str, emit: &mut Emit) {
         }
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             // Unified ideographs: NFKC and lowercase leave them as they are.
-            flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
+            word.flush(table, &mut out);
             out(&text[at..end], at, end, true);
             continue;
         }
-        folded.clear();
-        // Most letters (`é`, `д`) are their own NFKC form: a table lookup says so
-        // without running the normaliser.
-        if unicode_normalization::is_nfkc_quick(std::iter::once(c))
-            == unicode_normalization::IsNormalized::Yes
-        {
-            folded.push(c);
-        } else {
-            folded.extend(std::iter::once(c).nfkc());
+        match lookup(table, c) {
+            Some(Fold {
+                kind: Kind::Letter,
+                push,
+                lower,
+            }) => {
+                word.push(push, at, end);
+                word.ascii &= push.is_ascii();
+                word.lower |= lower != push;
+            }
+            Some(Fold {
+                kind: Kind::Space, ..
+            }) => word.flush(table, &mut out),
+            Some(Fold {
+                kind: Kind::Punct, ..
+            }) => {
+                word.flush(table, &mut out);
+                punct.set(true);
+            }
+            _ => scan_char(c, (at, end), &mut word, &punct, table, &mut out),
         }
-        for f in folded.chars() {
-            if is_cjk(f) {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
-                let mut buf = [0; 4];
-                out(f.encode_utf8(&mut buf), at, end, true);
-            } else if f.is_alphanumeric()
-                || (!word.is_empty() && unicode_normalization::char::is_combining_mark(f))
-            {
-                if word.is_empty() {
-                    word_start = at;
-                }
-                ascii_word &= f.is_ascii();
-                word.push(f.to_ascii_lowercase());
-                word_end = end;
-            } else {
-                flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
-                if !f.is_whitespace() && f != '\u{AD}' {
-                    punct.set(true);
-                }
+    }
+    word.flush(table, &mut out);
+}
+
+/// [`scan`]'s path for a character the table does not settle: NFKC, then each
+/// character of the result by its Unicode properties.
+fn scan_char(
+    c: char,
+    (at, end): (usize, usize),
+    word: &mut Word,
+    punct: &std::cell::Cell<bool>,
+    table: &[Fold],
+    out: &mut dyn FnMut(&str, usize, usize, bool),
+) {
+    let mut folded = String::new();
+    // Most letters (`é`, `д`) are their own NFKC form: a table lookup says so
+    // without running the normaliser.
+    if unicode_normalization::is_nfkc_quick(std::iter::once(c))
+        == unicode_normalization::IsNormalized::Yes
+    {
+        folded.push(c);
+    } else {
+        folded.extend(std::iter::once(c).nfkc());
+    }
+    for f in folded.chars() {
+        if is_cjk(f) {
+            word.flush(table, out);
+            let mut buf = [0; 4];
+            out(f.encode_utf8(&mut buf), at, end, true);
+        } else if f.is_alphanumeric()
+            || (!word.text.is_empty() && unicode_normalization::char::is_combining_mark(f))
+        {
+            word.push(f.to_ascii_lowercase(), at, end);
+            word.ascii &= f.is_ascii();
+            word.check = true;
+        } else {
+            word.flush(table, out);
+            if !f.is_whitespace() && f != '\u{AD}' {
+                punct.set(true);
             }
         }
     }
-    flush_word(&mut word, &mut ascii_word, (word_start, word_end), &mut out);
 }
 
-/// Emits the word collected so far, folded, and empties it.
-fn flush_word(
-    word: &mut String,
-    ascii_word: &mut bool,
-    (start, end): (usize, usize),
-    emit: &mut dyn FnMut(&str, usize, usize, bool),
-) {
-    if word.is_empty() {
-        return;
+/// The word [`scan`] is collecting: its characters after NFKC (ASCII ones
+/// lowercased), and what folding it still needs.
+#[derive(Default)]
+struct Word {
+    text: String,
+    start: usize,
+    end: usize,
+    /// Some character is not ASCII.
+    ascii: bool,
+    /// Every character is NFKC-stable and one of them has another lowercase.
+    lower: bool,
+    /// Some character came through the Unicode path: check NFKC and case whole.
+    check: bool,
+    /// The lowercase form, built here when `lower`.
+    lowered: String,
+}
+
+impl Word {
+    fn push(&mut self, c: char, at: usize, end: usize) {
+        if self.text.is_empty() {
+            self.start = at;
+            self.ascii = true;
+        }
+        self.text.push(c);
+        self.end = end;
     }
-    if *ascii_word {
-        emit(word, start, end, false); // already lowercase; NFKC leaves ASCII alone
-    } else if unicode_normalization::is_nfkc_quick(word.chars())
-        == unicode_normalization::IsNormalized::Yes
-        && word
-            .chars()
-            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
-    {
-        emit(word, start, end, false); // already folded: NFKC and lowercase
+
+    /// Emits the word collected so far, folded, and empties it.
+    fn flush(&mut self, table: &[Fold], emit: &mut dyn FnMut(&str, usize, usize, bool)) {
+        if self.text.is_empty() {
+            return;
+        }
+        let (word, start, end) = (&self.text, self.start, self.end);
+        if self.ascii || !(self.lower || self.check) {
+            emit(word, start, end, false); // already folded: NFKC and lowercase
+        } else if !self.check {
+            // NFKC-stable, one character each: the lowercase character by character
+            // is the lowercase of the word (`Σ`, whose lowercase depends on where it
+            // stands, is never in the table).
+            self.lowered.clear();
+            self.lowered
+                .extend(word.chars().map(|c| lowercase(table, c)));
+            emit(&self.lowered, start, end, false);
+        } else if unicode_normalization::is_nfkc_quick(word.chars())
+            == unicode_normalization::IsNormalized::Yes
+            && word
+                .chars()
+                .all(|c| c.to_lowercase().eq(std::iter::once(c)))
+        {
+            emit(word, start, end, false); // already folded: NFKC and lowercase
+        } else {
+            let norm: String = word.nfkc().collect::<String>().to_lowercase();
+            emit(&norm, start, end, false);
+        }
+        self.text.clear();
+        self.lower = false;
+        self.check = false;
+    }
+}
+
+/// The lowercase of a character collected from the table (one character).
+fn lowercase(table: &[Fold], c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    lookup(table, c).map_or_else(|| c.to_lowercase().next().unwrap_or(c), |f| f.lower)
+}
+
+/// What [`scan`] does with a character, decided once per character of the
+/// common blocks ([`FOLD_BLOCKS`]) by the same Unicode functions it would run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// Not settled by the table: the Unicode path ([`scan_char`]).
+    Other,
+    /// A letter or digit whose NFKC form is one character that is its own NFKC
+    /// form on its own and anywhere in a word (quick check Yes, combining class 0),
+    /// with a lowercase of one character that does not depend on its neighbours.
+    Letter,
+    /// White space or a soft hyphen after NFKC: ends a word, and is not
+    /// punctuation.
+    Space,
+    /// One character after NFKC that is no unit and no combining mark:
+    /// punctuation.
+    Punct,
+}
+
+/// A table entry: the character's [`Kind`], the character a word collects for it
+/// (NFKC, ASCII lowercased) and that character's lowercase.
+#[derive(Clone, Copy, Debug)]
+struct Fold {
+    kind: Kind,
+    push: char,
+    lower: char,
+}
+
+/// Blocks read from the table (half-open code point ranges, ascending): Latin-1,
+/// Latin Extended, IPA, Greek and Cyrillic; general punctuation; CJK punctuation;
+/// full- and half-width forms.
+const FOLD_BLOCKS: [(u32, u32); 4] = [
+    (0x80, 0x530),
+    (0x2000, 0x2070),
+    (0x3000, 0x3040),
+    (0xFF00, 0xFFF0),
+];
+
+/// The table of [`FOLD_BLOCKS`], built on first use.
+fn fold_table() -> &'static [Fold] {
+    static TABLE: OnceLock<Vec<Fold>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        FOLD_BLOCKS
+            .iter()
+            .flat_map(|&(from, to)| from..to)
+            .map(|c| classify(char::from_u32(c).expect("no surrogates in the blocks")))
+            .collect()
+    })
+}
+
+/// The table's entry for `c`; `None` outside [`FOLD_BLOCKS`].
+fn lookup(table: &[Fold], c: char) -> Option<Fold> {
+    let c = c as u32;
+    let mut base = 0;
+    for (from, to) in FOLD_BLOCKS {
+        if c < to {
+            if c < from {
+                return None;
+            }
+            return table.get((base + c - from) as usize).copied();
+        }
+        base += to - from;
+    }
+    None
+}
+
+/// The table entry of `c`, from the functions [`scan_char`] runs.
+fn classify(c: char) -> Fold {
+    use unicode_normalization::{IsNormalized, char::canonical_combining_class, is_nfkc_quick};
+    let other = Fold {
+        kind: Kind::Other,
+        push: c,
+        lower: c,
+    };
+    let stable = |f: char| {
+        is_nfkc_quick(std::iter::once(f)) == IsNormalized::Yes && canonical_combining_class(f) == 0
+    };
+    let folded: String = if stable(c) {
+        c.into()
     } else {
-        let norm: String = word.nfkc().collect::<String>().to_lowercase();
-        emit(&norm, start, end, false);
+        std::iter::once(c).nfkc().collect()
+    };
+    let mut chars = folded.chars();
+    let (Some(f), None) = (chars.next(), chars.next()) else {
+        return other;
+    };
+    if is_cjk(f) || unicode_normalization::char::is_combining_mark(f) {
+        return other;
     }
-    word.clear();
-    *ascii_word = true;
+    if f.is_alphanumeric() {
+        let mut lower = f.to_lowercase();
+        return match (lower.next(), lower.next()) {
+            (Some(lower), None) if stable(f) && f != 'Σ' => Fold {
+                kind: Kind::Letter,
+                push: f.to_ascii_lowercase(),
+                lower,
+            },
+            _ => other,
+        };
+    }
+    let kind = if f.is_whitespace() || f == '\u{AD}' {
+        Kind::Space
+    } else {
+        Kind::Punct
+    };
+    Fold {
+        kind,
+        push: f,
+        lower: f,
+    }
 }
 
 /// The exact-field terms a query's units must match, with their offsets: over each
@@ -388,7 +614,7 @@ impl Tokenizer for GramTokenizer {
         let mut position = 0;
         // The previous unit when it was a CJK character: (its UTF-8, length, start).
         let mut prev: Option<([u8; 4], usize, usize)> = None;
-        scan(text, &mut |norm, start, end, cjk, brk| {
+        scan_shared(text, &mut |norm, start, end, cjk, brk| {
             if brk {
                 // Punctuation ends the run: no bigram across it, and a break token
                 // in its place, so that a query with the punctuation needs it there
@@ -441,7 +667,7 @@ pub fn preload_jieba() {
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, HashMap<String, String>>,
+    stems: HashMap<String, FxHashMap<String, String>>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -456,7 +682,10 @@ impl Tokenizer for WordTokenizer {
             Some((language, body)) => (language, body, text.len() - body.len()),
             None => ("", text, 0),
         };
-        let stems = self.stems.entry(language.to_owned()).or_default();
+        if !self.stems.contains_key(language) {
+            self.stems.insert(language.to_owned(), FxHashMap::default());
+        }
+        let stems = self.stems.get_mut(language).expect("inserted");
         if stems.len() > 100_000 {
             stems.clear();
         }
@@ -479,7 +708,7 @@ impl Tokenizer for WordTokenizer {
             run.clear();
             run_units.clear();
         };
-        scan(body, &mut |norm, start, end, cjk, brk| {
+        scan_shared(body, &mut |norm, start, end, cjk, brk| {
             if brk {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 position += 1;
@@ -689,6 +918,87 @@ mod tests {
         let q = exact_query_terms(&units("2021年"));
         assert_eq!(q, vec![(0, "2021".into()), (1, "年".into())]);
         assert_eq!(exact_query_terms(&units("碎")), vec![(0, "碎".into())]);
+    }
+
+    /// Every unit of `text` with its range and break, scanned with `table`.
+    fn scanned(text: &str, table: &[Fold]) -> Vec<(String, usize, usize, bool, bool)> {
+        let mut out = Vec::new();
+        scan_folding(
+            text,
+            &mut |norm, start, end, cjk, brk| out.push((norm.to_owned(), start, end, cjk, brk)),
+            table,
+        );
+        out
+    }
+
+    #[test]
+    fn the_fold_table_gives_what_the_unicode_path_gives_for_every_character() {
+        let table = fold_table();
+        let kinds = |k: Kind| table.iter().filter(|f| f.kind == k).count();
+        // Most of the blocks are settled by the table: letters, spaces, punctuation.
+        assert!(
+            kinds(Kind::Letter) > 1000,
+            "{} letters",
+            kinds(Kind::Letter)
+        );
+        assert!(kinds(Kind::Space) >= 15 && kinds(Kind::Punct) > 150);
+        // Each character alone and beside letters of every script, a combining
+        // mark, a final sigma, white space and punctuation.
+        let neighbours = [
+            "a", "É", "é", "Д", "д", "Σ", "σ", "科", " ", ",", "\u{301}", "\u{A0}", "ǅ", "Ａ", "1",
+        ];
+        for &(from, to) in &FOLD_BLOCKS {
+            for c in (from..to).filter_map(char::from_u32) {
+                for n in neighbours {
+                    for text in [
+                        format!("{c}"),
+                        format!("{n}{c}"),
+                        format!("{c}{n}"),
+                        format!("{n}{c}{n}{n}"),
+                    ] {
+                        assert_eq!(scanned(&text, table), scanned(&text, &[]), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fold_table_keeps_the_units_of_the_handbook_in_five_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/handbook");
+        for language in ["zh", "en", "fr", "es", "ru"] {
+            let path = dir.join(format!("ST-SPACE-61-Rev3.{language}.txt"));
+            let text = std::fs::read_to_string(&path).expect("the handbook's text");
+            let fast = scanned(&text, fold_table());
+            assert!(fast.len() > 20_000, "{language}: {} units", fast.len());
+            assert_eq!(fast, scanned(&text, &[]), "{language}");
+        }
+        // Capitals lowercased by the table, as the Unicode path does.
+        let norms: Vec<String> = scanned("ГОСУДАРСТВА Éтат ΟΔΟΣ", fold_table())
+            .into_iter()
+            .map(|u| u.0)
+            .collect();
+        assert_eq!(norms, ["государства", "éтат", "οδος"]);
+    }
+
+    #[test]
+    fn a_scan_kept_for_the_next_tokenizer_replays_the_same_units() {
+        let texts = [
+            "Государства-участники",
+            "科学、技术 COVID-19",
+            "",
+            "État de lancement",
+            "Государства",
+        ];
+        // As tantivy goes: a text and a heading, then both again, then notes; and
+        // texts seen once, and one seen three times in a row.
+        for k in [0, 1, 0, 1, 2, 2, 3, 4, 3, 0, 4, 4, 4, 1] {
+            let mut got = Vec::new();
+            scan_shared(texts[k], &mut |norm, start, end, cjk, brk| {
+                got.push((norm.to_owned(), start, end, cjk, brk))
+            });
+            assert_eq!(got, scanned(texts[k], fold_table()), "{:?}", texts[k]);
+        }
     }
 
     #[test]
