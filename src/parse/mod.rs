@@ -15,6 +15,7 @@
 
 mod decode;
 mod layout;
+pub mod lexicon;
 pub mod page;
 pub mod pdf;
 pub mod pdf_guard;
