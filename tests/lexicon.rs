@@ -169,3 +169,121 @@ fn count() {
         }
     }
 }
+
+/// Every unit the index stores: (file, ordinal) → text, heading.
+fn stored(ws: &common::Workspace) -> std::collections::BTreeMap<(String, u64), String> {
+    use unspace::index::{Fields, StoredUnit};
+    let library = ws.indexed();
+    let searcher = library.searcher().expect("a searcher");
+    let (_, fields) = Fields::schema();
+    let mut out = std::collections::BTreeMap::new();
+    for (s, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in segment.doc_ids_alive() {
+            let address = tantivy::DocAddress::new(s as u32, doc);
+            let unit = StoredUnit::read(&searcher, &fields, address).expect("a unit");
+            let heading = unit.paragraph.heading.unwrap_or_default();
+            out.insert(
+                (unit.file, unit.ordinal),
+                format!("{heading}\n{}", unit.paragraph.text),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_word_broken_at_a_line_end_of_the_english_pdf_is_found_whole() {
+    let ws = common::Workspace::new();
+    let pdf = corpus().join("handbook/pdf/ST-SPACE-61-Rev3.en.pdf");
+    ws.copy(&pdf, "handbook.en.pdf");
+    let units = stored(&ws);
+    let all: String = units.values().cloned().collect::<Vec<_>>().join("\n");
+    assert!(!all.contains("main-tained"), "the broken form is repaired");
+    assert!(!all.contains("opera-tion"));
+    // Real compounds keep their hyphen.
+    for compound in ["long-term", "space-based", "near-Earth"] {
+        assert!(all.contains(compound), "{compound} kept");
+    }
+    let out = ws.run(&[
+        "search",
+        "maintained",
+        "--lang",
+        "en",
+        "--json",
+        "--limit",
+        "100",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&common::stdout(&out)).expect("JSON");
+    let lts = v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter(|h| h["text"].as_str().is_some_and(|t| t.contains("maintained")))
+        .filter(|h| h.to_string().contains("lts-guidelines"))
+        .count();
+    assert!(lts >= 1, "maintained found in the LTS guidelines: {v}");
+}
+
+#[test]
+fn split_words_of_the_slices_are_rejoined_and_pairs_of_words_kept() {
+    for (language, whole, kept) in [
+        ("fr", "sûreté", "de la"),
+        ("ru", "космического", "государствам и"),
+        ("es", "actividad", "y a"),
+    ] {
+        let repaired = repaired(language);
+        let all: String = repaired
+            .iter()
+            .filter(|(set, _)| *set == "slices")
+            .flat_map(|(_, d)| texts(d).into_iter().map(str::to_owned))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(all.contains(whole), "{language}: {whole}");
+        assert!(all.contains(kept), "{language}: {kept} kept");
+    }
+    let ru: Vec<(&str, Document)> = repaired("ru");
+    let slices = ru.iter().filter(|(set, _)| *set == "slices");
+    let texts: Vec<&str> = slices.flat_map(|(_, d)| texts(d)).collect();
+    assert!(!texts.iter().any(|t| t.contains("космиче ского")));
+    assert!(
+        texts.iter().any(|t| t.contains("научным и другим")),
+        "научным и kept"
+    );
+}
+
+#[test]
+fn stored_texts_do_not_depend_on_the_order_or_batches_files_were_indexed_in() {
+    let handbook = corpus().join("handbook");
+    let files: Vec<(PathBuf, String)> = slices("ru")
+        .into_iter()
+        .chain([handbook.join("ST-SPACE-61-Rev3.ru.txt")])
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (p, name)
+        })
+        .collect();
+    // All at once.
+    let one = common::Workspace::new();
+    for (p, name) in &files {
+        one.copy(p, name);
+    }
+    let at_once = stored(&one);
+    // In two batches, the second first, then the first added; then a file removed
+    // and put back.
+    let two = common::Workspace::new();
+    let (first, second) = files.split_at(files.len() / 2);
+    for (p, name) in second.iter().rev() {
+        two.copy(p, name);
+    }
+    let _ = stored(&two);
+    for (p, name) in first {
+        two.copy(p, name);
+    }
+    assert_eq!(stored(&two), at_once, "two batches");
+    let (p, name) = &files[files.len() - 1];
+    std::fs::remove_file(two.data().join(name)).unwrap();
+    let without = stored(&two);
+    assert!(without.keys().all(|(f, _)| f != name));
+    two.copy(p, name);
+    assert_eq!(stored(&two), at_once, "removed and added again");
+}

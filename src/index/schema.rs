@@ -14,7 +14,7 @@ use crate::document::{Document, DocumentKind, Footnote, Paragraph};
 use super::DocumentHead;
 
 /// Bumped whenever the schema or the analyzers change: an older index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The folder of the index of this program's schema inside `root`.
 pub fn version_dir(root: &Path) -> PathBuf {

@@ -14,6 +14,7 @@ use tantivy::{Index, IndexWriter, TantivyError, Term};
 use crate::analysis;
 use crate::data::{self, ReadError};
 use crate::parse;
+use crate::parse::lexicon::{self, Lexicon, Words};
 
 use super::library::{damage_of, unreadable};
 use super::manifest::{
@@ -261,13 +262,27 @@ pub fn update(
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 16));
+    let mut reads: Vec<(&DataFile, Read)> = Vec::new();
     for batch in pending.chunks(threads * 8) {
-        let reads = read_batch(batch, &old, threads);
-        for (file, read) in batch.iter().copied().zip(reads) {
+        for (file, read) in batch.iter().copied().zip(read_batch(batch, &old, threads)) {
             progress.file_done(&file.key);
-            changed = true;
+            reads.push((file, read));
+        }
+    }
+    // Words broken in print are joined on the evidence of every document: the
+    // lexicon is the sum of all files' words, and a file already indexed is read
+    // again when the new lexicon would repair it otherwise.
+    let lexicon = corpus_lexicon(&files, &manifest, &reads);
+    let reread = to_reread(&manifest, &old, &lexicon, &pending);
+    for (file, read) in reread_batch(&files, &reread, threads) {
+        reads.push((file, read));
+    }
+    for (file, read) in reads {
+        let again = reread.contains(file.key.as_str());
+        changed = true;
+        {
             let previous = old.files.get(&file.key);
-            let (hash, parsed) = match read {
+            let (hash, mut parsed, words) = match read {
                 Read::Vanished => {
                     // Gone since it was listed: as if it had never been there.
                     if previous.is_some() {
@@ -276,6 +291,7 @@ pub fn update(
                     }
                     continue;
                 }
+                Read::Failed(_) if again => continue,
                 Read::Failed(why) => {
                     record_failure(&mut report, &mut manifest, file, previous, why);
                     continue;
@@ -286,11 +302,16 @@ pub fn update(
                     report.unchanged += 1;
                     continue;
                 }
-                Read::Parsed(hash, documents) => (hash, documents),
+                Read::Parsed(hash, documents, words) => (hash, documents, words),
             };
             if parsed.iter().any(|p| p.document.language == "zh") {
                 // Its words fields need jieba: load it while the next files parse.
                 analysis::preload_jieba();
+            }
+            for (one, w) in parsed.iter_mut().zip(&words) {
+                if let Some(w) = w {
+                    lexicon::repair(&mut one.document, w, &lexicon);
+                }
             }
             writer.delete_term(Term::from_field_text(fields.source, &file.key));
             for one in &parsed {
@@ -319,7 +340,9 @@ pub fn update(
                 report.paragraphs += one.document.paragraphs.len();
             }
             let parsed = &parsed[0];
-            if previous.is_some_and(|s| !s.hash.is_empty()) {
+            if again {
+                // Read again for the lexicon's sake: unchanged for the user.
+            } else if previous.is_some_and(|s| !s.hash.is_empty()) {
                 report.updated += 1;
             } else {
                 report.added += 1;
@@ -333,6 +356,7 @@ pub fn update(
                     error: None,
                     symbol: parsed.document.symbol.clone(),
                     language: parsed.document.language.clone(),
+                    words: words.into_iter().flatten().collect(),
                 },
             );
         }
@@ -381,8 +405,9 @@ enum Read {
     Failed(String),
     /// The same content as indexed, under a new stat: the state to record.
     Touched(FileState),
-    /// New content: its hash and its documents (a PDF compilation holds several).
-    Parsed(String, Vec<parse::Parsed>),
+    /// New content: its hash, its documents (a PDF compilation holds several) and
+    /// their words, as read (`None` for Chinese).
+    Parsed(String, Vec<parse::Parsed>, Vec<Option<Words>>),
 }
 
 /// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
@@ -436,12 +461,74 @@ fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
     }
     match std::panic::catch_unwind(|| parse::parse_bytes_many(&bytes, &file.path)) {
         Ok(Ok(documents)) if documents.is_empty() => Read::Failed("holds no document".into()),
-        Ok(Ok(documents)) => Read::Parsed(hash, documents),
+        Ok(Ok(documents)) => {
+            let words = documents
+                .iter()
+                .map(|p| lexicon::words_of(&p.document))
+                .collect();
+            Read::Parsed(hash, documents, words)
+        }
         Ok(Err(e)) => Read::Failed(format!("{e:#}")),
         Err(_) => Read::Failed(
             "could not be read: the reader failed on it (a bug; please report it)".into(),
         ),
     }
+}
+
+/// The lexicon of every file the index will hold: the words of the files just read,
+/// and, for the others, those recorded when they were indexed.
+fn corpus_lexicon(files: &[DataFile], kept: &Manifest, reads: &[(&DataFile, Read)]) -> Lexicon {
+    let fresh: BTreeMap<&str, &Read> = reads.iter().map(|(f, r)| (f.key.as_str(), r)).collect();
+    let mut all: Vec<&Words> = Vec::new();
+    for file in files {
+        match fresh.get(file.key.as_str()) {
+            Some(Read::Parsed(_, _, words)) => all.extend(words.iter().flatten()),
+            Some(Read::Touched(state)) => all.extend(&state.words),
+            Some(Read::Vanished) => {}
+            // Unchanged, or failed: what the index holds of it stays.
+            _ => all.extend(kept.files.get(&file.key).iter().flat_map(|s| &s.words)),
+        }
+    }
+    Lexicon::of(all)
+}
+
+/// The files kept as indexed whose words the new lexicon would repair otherwise
+/// than the lexicon they were written with.
+fn to_reread(
+    kept: &Manifest,
+    old: &Manifest,
+    lexicon: &Lexicon,
+    pending: &[&DataFile],
+) -> HashSet<String> {
+    let pending: HashSet<&str> = pending.iter().map(|f| f.key.as_str()).collect();
+    let before = Lexicon::of(old.files.values().flat_map(|s| &s.words));
+    kept.files
+        .iter()
+        .filter(|(key, state)| {
+            !pending.contains(key.as_str())
+                && state.error.is_none()
+                && state
+                    .words
+                    .iter()
+                    .any(|w| lexicon::decisions(w, &before) != lexicon::decisions(w, lexicon))
+        })
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// Reads again, in full, the files of `keys`.
+fn reread_batch<'a>(
+    files: &'a [DataFile],
+    keys: &HashSet<String>,
+    threads: usize,
+) -> Vec<(&'a DataFile, Read)> {
+    let batch: Vec<&DataFile> = files
+        .iter()
+        .filter(|f| keys.contains(f.key.as_str()))
+        .collect();
+    let none = Manifest::default();
+    let reads = read_batch(&batch, &none, threads);
+    batch.into_iter().zip(reads).collect()
 }
 
 /// A file that fails keeps what the index held of an earlier state (nothing is
@@ -464,6 +551,7 @@ fn record_failure(
         error: None,
         symbol: String::new(),
         language: String::new(),
+        words: Vec::new(),
     });
     (state.size, state.mtime_ns, state.error) = (file.size, file.mtime_ns, Some(why));
     manifest.files.insert(file.key.clone(), state);
