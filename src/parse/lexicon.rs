@@ -68,13 +68,25 @@ fn joints(text: &str) -> Vec<(usize, Gap, &str, &str)> {
         let (a, b) = (&text[a0..a1], &text[b0..b1]);
         // A capital starts a word (`near-Earth`); an elided word before an
         // apostrophe is a word of its own (`disposition s’applique`).
+        // A list label (`a), b) et c)`) is no piece of a word either.
         let elided = text[b1..].starts_with(['’', '\'']);
-        if b.starts_with(char::is_uppercase) || (gap == Gap::Space && elided) {
+        let label = not_a_word(text, a0, a1) || not_a_word(text, b0, b1);
+        if b.starts_with(char::is_uppercase) || (gap == Gap::Space && (elided || label)) {
             continue;
         }
         out.push((a1, gap, a, b));
     }
     out
+}
+
+/// A letter run that stands for no word of its own: an elided article or pronoun
+/// (`l’`, `qu’`), an abbreviation of one letter (`т. е.`), a list label (`(е)`).
+fn not_a_word(text: &str, a: usize, b: usize) -> bool {
+    let letters = text[a..b].chars().count();
+    let after = text[b..].chars().next();
+    let before = text[..a].chars().next_back();
+    (letters <= 2 && matches!(after, Some('’' | '\'')))
+        || (letters == 1 && (matches!(after, Some('.' | ')')) || before == Some('(')))
 }
 
 fn key(gap: Gap, a: &str, b: &str) -> String {
@@ -93,7 +105,9 @@ pub fn words_of(doc: &Document) -> Option<Words> {
     };
     for text in texts(doc) {
         for (a, b) in word_spans(text) {
-            *out.words.entry(text[a..b].to_lowercase()).or_default() += 1;
+            if !not_a_word(text, a, b) {
+                *out.words.entry(text[a..b].to_lowercase()).or_default() += 1;
+            }
         }
     }
     let mut pairs: BTreeMap<String, u32> = BTreeMap::new();
@@ -174,7 +188,7 @@ impl Lexicon {
             Gap::Hyphen => joined > counts.hyphens.get(&key(gap, a, b)).copied().unwrap_or(0),
             Gap::Space => {
                 let pair = counts.pairs.get(&key(gap, a, b)).copied().unwrap_or(0);
-                joined > pair && counts.fragment(a, b, joined)
+                joined > 0 && counts.fragment(a, b, joined, pair)
             }
         }
     }
@@ -185,14 +199,16 @@ impl Counts {
         self.words.get(word).copied().unwrap_or(0)
     }
 
-    /// Whether one of the pieces `a b` is a fragment of the word `joined` printed
-    /// `n` times: never two words (`de la`, `так же`); when one piece is a word,
-    /// either it is the longer (`sûre té`) or the joined word is printed more often
-    /// than it stands alone (`Официальны е`) — never a common short word before or
-    /// after a word the corpus happens to print only there (`научным и`, `que dan`).
-    fn fragment(&self, a: &str, b: &str, n: u32) -> bool {
+    /// Whether one of the pieces `a b` is a fragment of the word `joined`, printed
+    /// `n` times, where the pair is printed `pair` times: never two words (`de la`,
+    /// `так же`). When one piece is a word, the joined word is printed at least as
+    /// often as the pair (`air space` stays) and either that word is the longer
+    /// piece (`sûre té`) or it stands alone less often than the joined word is
+    /// printed (`Официальны е`) — never a common short word before or after a word the
+    /// corpus happens to print only there (`научным и`, `que dan`).
+    fn fragment(&self, a: &str, b: &str, n: u32, pair: u32) -> bool {
         let len = |s: &str| s.chars().count();
-        let weak = |w: &str, other: &str| len(w) > len(other) || self.free(w) < n;
+        let weak = |w: &str, other: &str| n >= pair && (len(w) > len(other) || self.free(w) < n);
         match (self.is_word(a), self.is_word(b)) {
             (true, true) => false,
             (true, false) => weak(a, b),
@@ -276,4 +292,69 @@ pub fn decisions(words: &Words, lexicon: &Lexicon) -> Vec<bool> {
         lexicon.joins(&words.language, Gap::Space, a, b)
     });
     hyphens.chain(pairs).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, DocumentKind, Kind, Paragraph};
+
+    fn doc(language: &str, texts: &[&str]) -> Document {
+        let paragraphs = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Paragraph {
+                kind: Kind::Paragraph,
+                number: i as u32 + 1,
+                text: (*t).to_owned(),
+                footnotes: Vec::new(),
+                r#ref: format!("para:{}", i + 1),
+                heading: None,
+                label: None,
+            })
+            .collect();
+        Document {
+            symbol: "X".into(),
+            language: language.into(),
+            title: String::new(),
+            kind: DocumentKind::Resolution,
+            date: None,
+            meeting: None,
+            source: String::new(),
+            paragraphs,
+            footnotes: Vec::new(),
+            title_footnotes: Vec::new(),
+        }
+    }
+
+    fn repaired(language: &str, texts: &[&str]) -> Vec<String> {
+        let mut d = doc(language, texts);
+        let words = words_of(&d).expect("not Chinese");
+        let lexicon = Lexicon::of([&words]);
+        repair(&mut d, &words, &lexicon);
+        d.paragraphs.into_iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn joins_fragments_never_words_labels_or_elisions() {
+        let out = repaired(
+            "fr",
+            &[
+                "la sûreté de la station, la sûre té, le main-tained",
+                "de la Lune; alinéas a), b) et c), etc.; l’utilisation, l’u tilisation",
+                "maintained and maintained, long-term",
+            ],
+        );
+        assert_eq!(out[0], "la sûreté de la station, la sûreté, le maintained");
+        assert_eq!(
+            out[1],
+            "de la Lune; alinéas a), b) et c), etc.; l’utilisation, l’utilisation"
+        );
+        assert_eq!(out[2], "maintained and maintained, long-term");
+    }
+
+    #[test]
+    fn chinese_gives_no_words() {
+        assert!(words_of(&doc("zh", &["外层空间"])).is_none());
+    }
 }
