@@ -272,94 +272,53 @@ pub fn update(
     // Words broken in print are joined on the evidence of every document: the
     // lexicon is the sum of all files' words, and a file already indexed is read
     // again when the new lexicon would repair it otherwise.
-    let lexicon = corpus_lexicon(&files, &manifest, &reads);
-    let reread = to_reread(&manifest, &old, &lexicon, &pending);
+    let (lexicon, reread) = lexicon_and_rereads(&files, &manifest, &old, &reads, &pending);
     for (file, read) in reread_batch(&files, &reread, threads) {
         reads.push((file, read));
     }
     for (file, read) in reads {
         let again = reread.contains(file.key.as_str());
         changed = true;
-        {
-            let previous = old.files.get(&file.key);
-            let (hash, mut parsed, words) = match read {
-                Read::Vanished => {
-                    // Gone since it was listed: as if it had never been there.
-                    if previous.is_some() {
-                        writer.delete_term(Term::from_field_text(fields.source, &file.key));
-                        report.removed += 1;
-                    }
-                    continue;
+        let previous = old.files.get(&file.key);
+        let (hash, parsed, words) = match read {
+            Read::Vanished => {
+                // Gone since it was listed: as if it had never been there.
+                if previous.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.source, &file.key));
+                    report.removed += 1;
                 }
-                Read::Failed(_) if again => continue,
-                Read::Failed(why) => {
-                    record_failure(&mut report, &mut manifest, file, previous, why);
-                    continue;
-                }
-                Read::Touched(state) => {
-                    // Touched but not changed: record the new stat, index nothing.
-                    manifest.files.insert(file.key.clone(), state);
-                    report.unchanged += 1;
-                    continue;
-                }
-                Read::Parsed(hash, documents, words) => (hash, documents, words),
-            };
-            if parsed.iter().any(|p| p.document.language == "zh") {
-                // Its words fields need jieba: load it while the next files parse.
-                analysis::preload_jieba();
+                continue;
             }
-            for (one, w) in parsed.iter_mut().zip(&words) {
-                if let Some(w) = w {
-                    lexicon::repair(&mut one.document, w, &lexicon);
-                }
+            // Read again for the lexicon's sake and failing now: what the index
+            // holds of it stays.
+            Read::Failed(_) if again => continue,
+            Read::Failed(why) => {
+                record_failure(&mut report, &mut manifest, file, previous, why);
+                continue;
             }
-            writer.delete_term(Term::from_field_text(fields.source, &file.key));
-            for one in &parsed {
-                report.reading.extend(
-                    one.warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", file.path.display())),
-                );
-                for (ordinal, paragraph) in one.document.paragraphs.iter().enumerate() {
-                    let doc =
-                        paragraph_document(&fields, &one.document, paragraph, ordinal, &file.key);
-                    if writer.add_document(doc).is_err() {
-                        // An indexing thread stopped (a full disk, say): joining the
-                        // threads tells why. Nothing is committed.
-                        let why = match writer.prepare_commit() {
-                            Err(e) => super::in_words(&e),
-                            Ok(_) => "an indexing thread stopped".to_owned(),
-                        };
-                        return Err(anyhow::anyhow!(
-                            "{}: could not add a paragraph to the index: {why}",
-                            dir.display()
-                        )
-                        .into());
-                    }
-                }
-                report.paragraphs += one.document.paragraphs.len();
+            Read::Touched(state) => {
+                // Touched but not changed: record the new stat, index nothing.
+                manifest.files.insert(file.key.clone(), state);
+                report.unchanged += 1;
+                continue;
             }
-            let parsed = &parsed[0];
-            if again {
-                // Read again for the lexicon's sake: unchanged for the user.
-            } else if previous.is_some_and(|s| !s.hash.is_empty()) {
-                report.updated += 1;
-            } else {
-                report.added += 1;
-            }
-            manifest.files.insert(
-                file.key.clone(),
-                FileState {
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                    hash,
-                    error: None,
-                    symbol: parsed.document.symbol.clone(),
-                    language: parsed.document.language.clone(),
-                    words: words.into_iter().flatten().collect(),
-                },
-            );
+            Read::Parsed(hash, documents, words) => (hash, documents, words),
+        };
+        let mut intake = Intake {
+            writer: &mut writer,
+            fields: &fields,
+            dir: &dir,
+            lexicon: &lexicon,
+        };
+        let state = intake.write(file, hash, parsed, words, &mut report)?;
+        if again {
+            // Read again for the lexicon's sake: unchanged for the user.
+        } else if previous.is_some_and(|s| !s.hash.is_empty()) {
+            report.updated += 1;
+        } else {
+            report.added += 1;
         }
+        manifest.files.insert(file.key.clone(), state);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
@@ -395,6 +354,74 @@ pub fn update(
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// What writing a file's documents into the index needs.
+struct Intake<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    dir: &'a Path,
+    lexicon: &'a Lexicon,
+}
+
+impl Intake<'_> {
+    /// Writes one file's documents, their broken words repaired with the corpus's
+    /// lexicon, in place of what the index held of it; returns the file's new state.
+    fn write(
+        &mut self,
+        file: &DataFile,
+        hash: String,
+        mut parsed: Vec<parse::Parsed>,
+        words: Vec<Option<Words>>,
+        report: &mut Report,
+    ) -> Result<FileState, UpdateError> {
+        if parsed.iter().any(|p| p.document.language == "zh") {
+            // Its words fields need jieba: load it while the next files parse.
+            analysis::preload_jieba();
+        }
+        for (one, w) in parsed.iter_mut().zip(&words) {
+            if let Some(w) = w {
+                lexicon::repair(&mut one.document, w, self.lexicon);
+            }
+        }
+        let fields = self.fields;
+        let writer = &mut *self.writer;
+        writer.delete_term(Term::from_field_text(fields.source, &file.key));
+        for one in &parsed {
+            report.reading.extend(
+                one.warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.path.display())),
+            );
+            for (ordinal, paragraph) in one.document.paragraphs.iter().enumerate() {
+                let doc = paragraph_document(fields, &one.document, paragraph, ordinal, &file.key);
+                if writer.add_document(doc).is_err() {
+                    // An indexing thread stopped (a full disk, say): joining the
+                    // threads tells why. Nothing is committed.
+                    let why = match writer.prepare_commit() {
+                        Err(e) => super::in_words(&e),
+                        Ok(_) => "an indexing thread stopped".to_owned(),
+                    };
+                    return Err(anyhow::anyhow!(
+                        "{}: could not add a paragraph to the index: {why}",
+                        self.dir.display()
+                    )
+                    .into());
+                }
+            }
+            report.paragraphs += one.document.paragraphs.len();
+        }
+        let first = &parsed[0].document;
+        Ok(FileState {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash,
+            error: None,
+            symbol: first.symbol.clone(),
+            language: first.language.clone(),
+            words: words.into_iter().flatten().collect(),
+        })
+    }
 }
 
 /// What reading one changed file gave.
@@ -473,6 +500,25 @@ fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
             "could not be read: the reader failed on it (a bug; please report it)".into(),
         ),
     }
+}
+
+/// The corpus's lexicon and the files already indexed to read again under it; when
+/// no file was read and none removed, nothing changes and nothing is counted.
+fn lexicon_and_rereads(
+    files: &[DataFile],
+    kept: &Manifest,
+    old: &Manifest,
+    reads: &[(&DataFile, Read)],
+    pending: &[&DataFile],
+) -> (Lexicon, HashSet<String>) {
+    let listed: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
+    let removed = old.files.keys().any(|k| !listed.contains(k.as_str()));
+    if reads.is_empty() && !removed {
+        return (Lexicon::default(), HashSet::new());
+    }
+    let lexicon = corpus_lexicon(files, kept, reads);
+    let reread = to_reread(kept, old, &lexicon, pending);
+    (lexicon, reread)
 }
 
 /// The lexicon of every file the index will hold: the words of the files just read,
