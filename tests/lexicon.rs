@@ -170,8 +170,26 @@ fn count() {
     }
 }
 
-/// Every unit the index stores: (file, ordinal) → text, heading.
-fn stored(ws: &common::Workspace) -> std::collections::BTreeMap<(String, u64), String> {
+/// The units an index stores: (file, document, ordinal) → heading and text.
+type Units = std::collections::BTreeMap<(String, String, u64), String>;
+
+/// Asserts that two indexes store the same units, naming those that differ.
+fn same(a: &Units, b: &Units, what: &str) {
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(k, t)| b.get(*k) != Some(*t))
+        .map(|(k, t)| format!("{k:?}: {t:?} ≠ {:?}", b.get(k)))
+        .collect();
+    out.extend(
+        b.keys()
+            .filter(|k| !a.contains_key(*k))
+            .map(|k| format!("{k:?} only in the second")),
+    );
+    assert!(out.is_empty(), "{what}: {out:#?}");
+}
+
+/// Every unit the index of `ws` stores, brought up to date first.
+fn stored(ws: &common::Workspace) -> Units {
     use unspace::index::{Fields, StoredUnit};
     let library = ws.indexed();
     let searcher = library.searcher().expect("a searcher");
@@ -183,7 +201,7 @@ fn stored(ws: &common::Workspace) -> std::collections::BTreeMap<(String, u64), S
             let unit = StoredUnit::read(&searcher, &fields, address).expect("a unit");
             let heading = unit.paragraph.heading.unwrap_or_default();
             out.insert(
-                (unit.file, unit.ordinal),
+                (unit.file, unit.symbol, unit.ordinal),
                 format!("{heading}\n{}", unit.paragraph.text),
             );
         }
@@ -258,37 +276,51 @@ fn split_words_of_the_slices_are_rejoined_and_pairs_of_words_kept() {
 
 #[test]
 fn stored_texts_do_not_depend_on_the_order_or_batches_files_were_indexed_in() {
+    // The French slices and book split words (`involontaireme nt`) whose whole
+    // form only the PDF prints.
     let handbook = corpus().join("handbook");
-    let files: Vec<(PathBuf, String)> = slices("ru")
+    let texts: Vec<(PathBuf, String)> = slices("fr")
         .into_iter()
-        .chain([handbook.join("ST-SPACE-61-Rev3.ru.txt")])
+        .chain([handbook.join("ST-SPACE-61-Rev3.fr.txt")])
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (p, name)
         })
         .collect();
-    // All at once.
+    let pdf = (
+        handbook.join("pdf/ST-SPACE-61-Rev3.fr.pdf"),
+        "book.fr.pdf".to_owned(),
+    );
+    let put = |ws: &common::Workspace, files: &[&(PathBuf, String)]| {
+        for (p, name) in files {
+            ws.copy(p, name);
+        }
+    };
+    let all: Vec<&(PathBuf, String)> = texts.iter().chain([&pdf]).collect();
     let one = common::Workspace::new();
-    for (p, name) in &files {
-        one.copy(p, name);
-    }
+    put(&one, &all);
     let at_once = stored(&one);
-    // In two batches, the second first, then the first added; then a file removed
-    // and put back.
+    // The texts first, then the PDF: the texts already indexed are read again.
     let two = common::Workspace::new();
-    let (first, second) = files.split_at(files.len() / 2);
-    for (p, name) in second.iter().rev() {
-        two.copy(p, name);
-    }
-    let _ = stored(&two);
-    for (p, name) in first {
-        two.copy(p, name);
-    }
-    assert_eq!(stored(&two), at_once, "two batches");
-    let (p, name) = &files[files.len() - 1];
-    std::fs::remove_file(two.data().join(name)).unwrap();
-    let without = stored(&two);
-    assert!(without.keys().all(|(f, _)| f != name));
-    two.copy(p, name);
-    assert_eq!(stored(&two), at_once, "removed and added again");
+    put(&two, &texts.iter().rev().collect::<Vec<_>>());
+    let alone = stored(&two);
+    put(&two, &[&pdf]);
+    let both = stored(&two);
+    same(&both, &at_once, "the texts, then the PDF");
+    let changed = alone.iter().filter(|(k, text)| both[*k] != **text).count();
+    assert!(
+        changed > 0,
+        "the texts are repaired anew with the PDF's words"
+    );
+    // The PDF removed: the texts as they were without it; put back: as with it.
+    std::fs::remove_file(two.data().join(&pdf.1)).unwrap();
+    same(&stored(&two), &alone, "the PDF removed");
+    put(&two, &[&pdf]);
+    same(&stored(&two), &at_once, "the PDF put back");
+    // The PDF first, then the texts.
+    let three = common::Workspace::new();
+    put(&three, &[&pdf]);
+    let _ = stored(&three);
+    put(&three, &texts.iter().collect::<Vec<_>>());
+    same(&stored(&three), &at_once, "the PDF, then the texts");
 }
