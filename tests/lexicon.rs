@@ -15,7 +15,6 @@ use std::sync::OnceLock;
 
 use common::corpus;
 use unspace::document::Document;
-use unspace::parse::lexicon::{self, Lexicon, Words};
 use unspace::parse::{parse_bytes_many, parse_file};
 
 const LANGUAGES: [&str; 4] = ["en", "fr", "es", "ru"];
@@ -74,22 +73,9 @@ fn all() -> &'static HashMap<&'static str, Read> {
 
 /// The documents of one language repaired with the lexicon of all of them.
 fn repaired(language: &str) -> Vec<(&'static str, Document)> {
-    let read = &all()[language];
-    let words: Vec<Words> = read
-        .docs
-        .iter()
-        .map(|(_, d)| lexicon::words_of(d).expect("not Chinese"))
-        .collect();
-    let lexicon = Lexicon::of(&words);
-    read.docs
-        .iter()
-        .zip(&words)
-        .map(|((set, d), w)| {
-            let mut d = d.clone();
-            lexicon::repair(&mut d, w, &lexicon);
-            (*set, d)
-        })
-        .collect()
+    let mut docs = all()[language].docs.clone();
+    common::repair_broken_words(docs.iter_mut().map(|(_, d)| d));
+    docs
 }
 
 /// Every text of a document.
