@@ -246,6 +246,9 @@ fn parsed() -> &'static BTreeMap<(String, String), Document> {
                 }
             }
         }
+        // Words broken in print are joined on the evidence of the whole corpus, as
+        // the index stores them.
+        common::repair_broken_words(out.values_mut());
         out
     })
 }

@@ -64,6 +64,8 @@ fn build() -> Fixture {
         .flatten()
         .map(|e| parse_file(&e.path()).unwrap().document)
         .collect();
+    // The texts as the index stores them: words broken in print joined.
+    common::repair_broken_words(&mut docs);
     docs.sort_by(|a, b| (&a.symbol, &a.language).cmp(&(&b.symbol, &b.language)));
     let mut paragraphs = Vec::new();
     for doc in &docs {

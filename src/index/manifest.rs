@@ -29,6 +29,10 @@ pub struct FileState {
     pub symbol: String,
     #[serde(default)]
     pub language: String,
+    /// The words of its documents as read, for the corpus's lexicon
+    /// ([`crate::parse::lexicon`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<crate::parse::lexicon::Words>,
 }
 
 /// Which files, in which state, the index holds.

@@ -14,6 +14,7 @@ use tantivy::{Index, IndexWriter, TantivyError, Term};
 use crate::analysis;
 use crate::data::{self, ReadError};
 use crate::parse;
+use crate::parse::lexicon::{self, Lexicon, Words};
 
 use super::library::{damage_of, unreadable};
 use super::manifest::{
@@ -261,81 +262,63 @@ pub fn update(
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 16));
+    let mut reads: Vec<(&DataFile, Read)> = Vec::new();
     for batch in pending.chunks(threads * 8) {
-        let reads = read_batch(batch, &old, threads);
-        for (file, read) in batch.iter().copied().zip(reads) {
+        for (file, read) in batch.iter().copied().zip(read_batch(batch, &old, threads)) {
             progress.file_done(&file.key);
-            changed = true;
-            let previous = old.files.get(&file.key);
-            let (hash, parsed) = match read {
-                Read::Vanished => {
-                    // Gone since it was listed: as if it had never been there.
-                    if previous.is_some() {
-                        writer.delete_term(Term::from_field_text(fields.source, &file.key));
-                        report.removed += 1;
-                    }
-                    continue;
-                }
-                Read::Failed(why) => {
-                    record_failure(&mut report, &mut manifest, file, previous, why);
-                    continue;
-                }
-                Read::Touched(state) => {
-                    // Touched but not changed: record the new stat, index nothing.
-                    manifest.files.insert(file.key.clone(), state);
-                    report.unchanged += 1;
-                    continue;
-                }
-                Read::Parsed(hash, documents) => (hash, documents),
-            };
-            if parsed.iter().any(|p| p.document.language == "zh") {
-                // Its words fields need jieba: load it while the next files parse.
-                analysis::preload_jieba();
-            }
-            writer.delete_term(Term::from_field_text(fields.source, &file.key));
-            for one in &parsed {
-                report.reading.extend(
-                    one.warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", file.path.display())),
-                );
-                for (ordinal, paragraph) in one.document.paragraphs.iter().enumerate() {
-                    let doc =
-                        paragraph_document(&fields, &one.document, paragraph, ordinal, &file.key);
-                    if writer.add_document(doc).is_err() {
-                        // An indexing thread stopped (a full disk, say): joining the
-                        // threads tells why. Nothing is committed.
-                        let why = match writer.prepare_commit() {
-                            Err(e) => super::in_words(&e),
-                            Ok(_) => "an indexing thread stopped".to_owned(),
-                        };
-                        return Err(anyhow::anyhow!(
-                            "{}: could not add a paragraph to the index: {why}",
-                            dir.display()
-                        )
-                        .into());
-                    }
-                }
-                report.paragraphs += one.document.paragraphs.len();
-            }
-            let parsed = &parsed[0];
-            if previous.is_some_and(|s| !s.hash.is_empty()) {
-                report.updated += 1;
-            } else {
-                report.added += 1;
-            }
-            manifest.files.insert(
-                file.key.clone(),
-                FileState {
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                    hash,
-                    error: None,
-                    symbol: parsed.document.symbol.clone(),
-                    language: parsed.document.language.clone(),
-                },
-            );
+            reads.push((file, read));
         }
+    }
+    // Words broken in print are joined on the evidence of every document: the
+    // lexicon is the sum of all files' words, and a file already indexed is read
+    // again when the new lexicon would repair it otherwise.
+    let (lexicon, reread) = lexicon_and_rereads(&files, &manifest, &old, &reads, &pending);
+    for (file, read) in reread_batch(&files, &reread, threads) {
+        reads.push((file, read));
+    }
+    for (file, read) in reads {
+        let again = reread.contains(file.key.as_str());
+        changed = true;
+        let previous = old.files.get(&file.key);
+        let (hash, parsed, words) = match read {
+            Read::Vanished => {
+                // Gone since it was listed: as if it had never been there.
+                if previous.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.source, &file.key));
+                    report.removed += 1;
+                }
+                continue;
+            }
+            // Read again for the lexicon's sake and failing now: what the index
+            // holds of it stays.
+            Read::Failed(_) if again => continue,
+            Read::Failed(why) => {
+                record_failure(&mut report, &mut manifest, file, previous, why);
+                continue;
+            }
+            Read::Touched(state) => {
+                // Touched but not changed: record the new stat, index nothing.
+                manifest.files.insert(file.key.clone(), state);
+                report.unchanged += 1;
+                continue;
+            }
+            Read::Parsed(hash, documents, words) => (hash, documents, words),
+        };
+        let mut intake = Intake {
+            writer: &mut writer,
+            fields: &fields,
+            dir: &dir,
+            lexicon: &lexicon,
+        };
+        let state = intake.write(file, hash, parsed, words, &mut report)?;
+        if again {
+            // Read again for the lexicon's sake: unchanged for the user.
+        } else if previous.is_some_and(|s| !s.hash.is_empty()) {
+            report.updated += 1;
+        } else {
+            report.added += 1;
+        }
+        manifest.files.insert(file.key.clone(), state);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
@@ -373,6 +356,74 @@ pub fn update(
     Ok(report)
 }
 
+/// What writing a file's documents into the index needs.
+struct Intake<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    dir: &'a Path,
+    lexicon: &'a Lexicon,
+}
+
+impl Intake<'_> {
+    /// Writes one file's documents, their broken words repaired with the corpus's
+    /// lexicon, in place of what the index held of it; returns the file's new state.
+    fn write(
+        &mut self,
+        file: &DataFile,
+        hash: String,
+        mut parsed: Vec<parse::Parsed>,
+        words: Vec<Option<Words>>,
+        report: &mut Report,
+    ) -> Result<FileState, UpdateError> {
+        if parsed.iter().any(|p| p.document.language == "zh") {
+            // Its words fields need jieba: load it while the next files parse.
+            analysis::preload_jieba();
+        }
+        for (one, w) in parsed.iter_mut().zip(&words) {
+            if let Some(w) = w {
+                lexicon::repair(&mut one.document, w, self.lexicon);
+            }
+        }
+        let fields = self.fields;
+        let writer = &mut *self.writer;
+        writer.delete_term(Term::from_field_text(fields.source, &file.key));
+        for one in &parsed {
+            report.reading.extend(
+                one.warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.path.display())),
+            );
+            for (ordinal, paragraph) in one.document.paragraphs.iter().enumerate() {
+                let doc = paragraph_document(fields, &one.document, paragraph, ordinal, &file.key);
+                if writer.add_document(doc).is_err() {
+                    // An indexing thread stopped (a full disk, say): joining the
+                    // threads tells why. Nothing is committed.
+                    let why = match writer.prepare_commit() {
+                        Err(e) => super::in_words(&e),
+                        Ok(_) => "an indexing thread stopped".to_owned(),
+                    };
+                    return Err(anyhow::anyhow!(
+                        "{}: could not add a paragraph to the index: {why}",
+                        self.dir.display()
+                    )
+                    .into());
+                }
+            }
+            report.paragraphs += one.document.paragraphs.len();
+        }
+        let first = &parsed[0].document;
+        Ok(FileState {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash,
+            error: None,
+            symbol: first.symbol.clone(),
+            language: first.language.clone(),
+            words: words.into_iter().flatten().collect(),
+        })
+    }
+}
+
 /// What reading one changed file gave.
 enum Read {
     /// Removed between listing and reading.
@@ -381,8 +432,9 @@ enum Read {
     Failed(String),
     /// The same content as indexed, under a new stat: the state to record.
     Touched(FileState),
-    /// New content: its hash and its documents (a PDF compilation holds several).
-    Parsed(String, Vec<parse::Parsed>),
+    /// New content: its hash, its documents (a PDF compilation holds several) and
+    /// their words, as read (`None` for Chinese).
+    Parsed(String, Vec<parse::Parsed>, Vec<Option<Words>>),
 }
 
 /// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
@@ -436,12 +488,93 @@ fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
     }
     match std::panic::catch_unwind(|| parse::parse_bytes_many(&bytes, &file.path)) {
         Ok(Ok(documents)) if documents.is_empty() => Read::Failed("holds no document".into()),
-        Ok(Ok(documents)) => Read::Parsed(hash, documents),
+        Ok(Ok(documents)) => {
+            let words = documents
+                .iter()
+                .map(|p| lexicon::words_of(&p.document))
+                .collect();
+            Read::Parsed(hash, documents, words)
+        }
         Ok(Err(e)) => Read::Failed(format!("{e:#}")),
         Err(_) => Read::Failed(
             "could not be read: the reader failed on it (a bug; please report it)".into(),
         ),
     }
+}
+
+/// The corpus's lexicon and the files already indexed to read again under it; when
+/// no file was read and none removed, nothing changes and nothing is counted.
+fn lexicon_and_rereads(
+    files: &[DataFile],
+    kept: &Manifest,
+    old: &Manifest,
+    reads: &[(&DataFile, Read)],
+    pending: &[&DataFile],
+) -> (Lexicon, HashSet<String>) {
+    let listed: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
+    let removed = old.files.keys().any(|k| !listed.contains(k.as_str()));
+    if reads.is_empty() && !removed {
+        return (Lexicon::default(), HashSet::new());
+    }
+    let lexicon = corpus_lexicon(files, kept, reads);
+    let reread = to_reread(kept, old, &lexicon, pending);
+    (lexicon, reread)
+}
+
+/// The lexicon of every file the index will hold: the words of the files just read,
+/// and, for the others, those recorded when they were indexed.
+fn corpus_lexicon(files: &[DataFile], kept: &Manifest, reads: &[(&DataFile, Read)]) -> Lexicon {
+    let fresh: BTreeMap<&str, &Read> = reads.iter().map(|(f, r)| (f.key.as_str(), r)).collect();
+    let mut all: Vec<&Words> = Vec::new();
+    for file in files {
+        match fresh.get(file.key.as_str()) {
+            Some(Read::Parsed(_, _, words)) => all.extend(words.iter().flatten()),
+            Some(Read::Touched(state)) => all.extend(&state.words),
+            Some(Read::Vanished) => {}
+            // Unchanged, or failed: what the index holds of it stays.
+            _ => all.extend(kept.files.get(&file.key).iter().flat_map(|s| &s.words)),
+        }
+    }
+    Lexicon::of(all)
+}
+
+/// The files kept as indexed whose words the new lexicon would repair otherwise
+/// than the lexicon they were written with.
+fn to_reread(
+    kept: &Manifest,
+    old: &Manifest,
+    lexicon: &Lexicon,
+    pending: &[&DataFile],
+) -> HashSet<String> {
+    let pending: HashSet<&str> = pending.iter().map(|f| f.key.as_str()).collect();
+    let before = Lexicon::of(old.files.values().flat_map(|s| &s.words));
+    kept.files
+        .iter()
+        .filter(|(key, state)| {
+            !pending.contains(key.as_str())
+                && state.error.is_none()
+                && state
+                    .words
+                    .iter()
+                    .any(|w| lexicon::decisions(w, &before) != lexicon::decisions(w, lexicon))
+        })
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// Reads again, in full, the files of `keys`.
+fn reread_batch<'a>(
+    files: &'a [DataFile],
+    keys: &HashSet<String>,
+    threads: usize,
+) -> Vec<(&'a DataFile, Read)> {
+    let batch: Vec<&DataFile> = files
+        .iter()
+        .filter(|f| keys.contains(f.key.as_str()))
+        .collect();
+    let none = Manifest::default();
+    let reads = read_batch(&batch, &none, threads);
+    batch.into_iter().zip(reads).collect()
 }
 
 /// A file that fails keeps what the index held of an earlier state (nothing is
@@ -464,6 +597,7 @@ fn record_failure(
         error: None,
         symbol: String::new(),
         language: String::new(),
+        words: Vec::new(),
     });
     (state.size, state.mtime_ns, state.error) = (file.size, file.mtime_ns, Some(why));
     manifest.files.insert(file.key.clone(), state);

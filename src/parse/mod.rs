@@ -16,6 +16,7 @@
 mod annex;
 mod decode;
 mod layout;
+pub mod lexicon;
 pub mod page;
 pub mod pdf;
 pub mod pdf_guard;

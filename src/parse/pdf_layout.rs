@@ -269,17 +269,12 @@ fn line_pitch(pages: &[Classified]) -> f64 {
 /// whose hyphenated form it never does: the hyphen is made soft, so that joining
 /// the lines joins the word. Returns how many.
 fn join_hyphenated(pages: &mut [Vec<String>]) -> usize {
-    let mut words: HashMap<String, usize> = HashMap::new();
-    for line in pages.iter().flatten() {
-        for w in WORD.find_iter(line) {
-            *words.entry(w.as_str().to_lowercase()).or_default() += 1;
-        }
-    }
     let flat: Vec<(usize, usize)> = pages
         .iter()
         .enumerate()
         .flat_map(|(p, lines)| (0..lines.len()).map(move |k| (p, k)))
         .collect();
+    let (words, breaks) = line_words(pages, &flat);
     let mut joined = 0;
     for pair in flat.windows(2) {
         let ((p, k), (q, j)) = (pair[0], pair[1]);
@@ -291,10 +286,12 @@ fn join_hyphenated(pages: &mut [Vec<String>]) -> usize {
         };
         let whole = format!("{head}{tail}").to_lowercase();
         let compound = format!("{head}-{tail}").to_lowercase();
-        // `необходи-` / `мых`: a tail that is no word of its own anywhere else (it
-        // is counted once here) ends a broken word.
-        let elsewhere = words.get(&tail.to_lowercase()).copied().unwrap_or(0) > 1;
-        let evidence = words.contains_key(&whole) || !elsewhere;
+        // `необходи-` / `мых`: a tail that is no word of its own anywhere else ends
+        // a broken word, unless the same break comes twice (`space-` / `based`):
+        // a compound, as printed.
+        let elsewhere = words.contains_key(&tail.to_lowercase());
+        let once = breaks.get(&compound).is_none_or(|n| *n == 1);
+        let evidence = words.contains_key(&whole) || (!elsewhere && once);
         if evidence && !words.contains_key(&compound) {
             let line = &mut pages[p][k];
             line.pop();
@@ -303,6 +300,41 @@ fn join_hyphenated(pages: &mut [Vec<String>]) -> usize {
         }
     }
     joined
+}
+
+/// Words in lower case, with how often each occurs.
+type Counts = HashMap<String, usize>;
+
+/// The words of the lines, in lower case, with how often each occurs; the first word
+/// of a line that follows a line ending with a hyphen is left out (`tion` after
+/// `opera-` is no word, however often a line starts with it) and counted, with the
+/// word before the hyphen, among the breaks (`opera-tion`).
+fn line_words(pages: &[Vec<String>], flat: &[(usize, usize)]) -> (Counts, Counts) {
+    let mut words = Counts::new();
+    let mut breaks = Counts::new();
+    let mut head: Option<String> = None;
+    for &(p, k) in flat {
+        let line = &pages[p][k];
+        for (i, w) in WORD.find_iter(line).enumerate() {
+            if i == 0
+                && let (Some(head), Some(tail)) = (head.as_deref(), WORD_START.captures(line))
+            {
+                let compound = format!("{head}-{}", &tail[1]);
+                *breaks.entry(compound.to_lowercase()).or_default() += 1;
+                continue;
+            }
+            let w = w.as_str().to_lowercase();
+            // The parts of a compound are words too (`ракет` in `ракет-носителей`).
+            if w.contains('-') {
+                for part in w.split('-').filter(|p| !p.is_empty()) {
+                    *words.entry(part.to_owned()).or_default() += 1;
+                }
+            }
+            *words.entry(w).or_default() += 1;
+        }
+        head = HYPHEN_END.captures(line).map(|c| c[1].to_owned());
+    }
+    (words, breaks)
 }
 
 /// One part of a compilation: the pages (and, on the first, the line) it starts at,
@@ -632,6 +664,23 @@ mod tests {
         assert_eq!(pages[0][0], "and technologi\u{AD}");
         assert_eq!(pages[0][1], "cal development, space-");
         assert_eq!(pages[0][3], "необходи\u{AD}");
+    }
+
+    #[test]
+    fn a_tail_that_only_ever_follows_a_break_is_no_word() {
+        // `tion` starts two lines after a break, and is no word of the text; the
+        // same break twice with a tail that is no word is a compound as printed.
+        let mut pages = vec![vec![
+            "the opera-".to_owned(),
+            "tion of the station and informa-".to_owned(),
+            "tion on its space-".to_owned(),
+            "borne parts, space-".to_owned(),
+            "borne again".to_owned(),
+        ]];
+        assert_eq!(join_hyphenated(&mut pages), 2);
+        assert_eq!(pages[0][0], "the opera\u{AD}");
+        assert_eq!(pages[0][1], "tion of the station and informa\u{AD}");
+        assert!(pages[0][2].ends_with("space-") && pages[0][3].ends_with("space-"));
     }
 
     #[test]

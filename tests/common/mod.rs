@@ -243,3 +243,19 @@ pub fn shown_paragraphs(ws: &Workspace, symbol: &str, lang: &str) -> Vec<serde_j
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     v["paragraphs"].as_array().expect("paragraphs").clone()
 }
+
+/// Joins in `docs` the words broken in print, on the evidence of all of them, as an
+/// index of exactly these documents stores them ([`unspace::parse::lexicon`]).
+pub fn repair_broken_words<'a>(
+    docs: impl IntoIterator<Item = &'a mut unspace::document::Document>,
+) {
+    use unspace::parse::lexicon;
+    let mut docs: Vec<&mut unspace::document::Document> = docs.into_iter().collect();
+    let words: Vec<_> = docs.iter().map(|d| lexicon::words_of(d)).collect();
+    let corpus = lexicon::Lexicon::of(words.iter().flatten());
+    for (doc, words) in docs.iter_mut().zip(&words) {
+        if let Some(w) = words {
+            lexicon::repair(doc, w, &corpus);
+        }
+    }
+}
