@@ -309,4 +309,20 @@ fn stored_texts_do_not_depend_on_the_order_or_batches_files_were_indexed_in() {
     let _ = stored(&three);
     put(&three, &texts.iter().collect::<Vec<_>>());
     same(&stored(&three), &at_once, "the PDF, then the texts");
+    // Read with no memory to hold parsed files: each is parsed for its words, let
+    // go, and parsed again when written — the same units.
+    let four = common::Workspace::new();
+    put(&four, &all);
+    let options = unspace::index::Options {
+        held_bytes: Some(1),
+        ..Default::default()
+    };
+    unspace::index::update(
+        &four.index(),
+        &four.data(),
+        options,
+        &mut unspace::index::Quiet,
+    )
+    .expect("the index builds");
+    same(&stored(&four), &at_once, "each file parsed twice");
 }

@@ -331,6 +331,7 @@ fn index_command(engine: &Engine, args: IndexArgs) -> Result<Outcome> {
         rebuild: args.rebuild,
         verify: true,
         retry_failed: true,
+        ..Options::default()
     };
     let mut reporter = Reporter::new(true);
     let report = engine

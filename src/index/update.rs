@@ -104,6 +104,9 @@ pub struct Options {
     /// Read again the files that failed last time although they have not changed
     /// (a permission fixed, say); searches leave them be.
     pub retry_failed: bool,
+    /// Bytes of files held parsed between reading and writing ([`HELD_BYTES`] when
+    /// `None`); a smaller figure trades a second parse for memory.
+    pub held_bytes: Option<u64>,
 }
 
 impl std::fmt::Display for UpdateError {
@@ -263,10 +266,12 @@ pub fn update(
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 16));
     let mut reads: Vec<(&DataFile, Read)> = Vec::new();
+    let mut held = 0u64;
     for batch in pending.chunks(threads * 8) {
         for (file, read) in batch.iter().copied().zip(read_batch(batch, &old, threads)) {
             progress.file_done(&file.key);
-            reads.push((file, read));
+            let budget = options.held_bytes.unwrap_or(HELD_BYTES);
+            reads.push((file, hold_or_count(read, file.size, budget, &mut held)));
         }
     }
     // Words broken in print are joined on the evidence of every document: the
@@ -276,49 +281,60 @@ pub fn update(
     for (file, read) in reread_batch(&files, &reread, threads) {
         reads.push((file, read));
     }
-    for (file, read) in reads {
-        let again = reread.contains(file.key.as_str());
-        changed = true;
-        let previous = old.files.get(&file.key);
-        let (hash, parsed, words) = match read {
-            Read::Vanished => {
-                // Gone since it was listed: as if it had never been there.
-                if previous.is_some() {
-                    writer.delete_term(Term::from_field_text(fields.source, &file.key));
-                    report.removed += 1;
+    let mut reads = reads.into_iter().peekable();
+    while reads.peek().is_some() {
+        let mut chunk: Vec<(&DataFile, Read)> = reads.by_ref().take(threads * 8).collect();
+        parse_counted(&mut chunk, threads);
+        for (file, read) in chunk {
+            let again = reread.contains(file.key.as_str());
+            changed = true;
+            let previous = old.files.get(&file.key);
+            let (hash, parsed, words) = match read {
+                Read::Vanished => {
+                    // Gone since it was listed: as if it had never been there.
+                    if previous.is_some() {
+                        writer.delete_term(Term::from_field_text(fields.source, &file.key));
+                        report.removed += 1;
+                    }
+                    continue;
                 }
-                continue;
+                // Read again for the lexicon's sake and failing now: what the index
+                // holds of it stays.
+                Read::Failed(_) if again => continue,
+                Read::Failed(why) => {
+                    record_failure(&mut report, &mut manifest, file, previous, why);
+                    continue;
+                }
+                Read::Touched(state) => {
+                    // Touched but not changed: record the new stat, index nothing.
+                    manifest.files.insert(file.key.clone(), state);
+                    report.unchanged += 1;
+                    continue;
+                }
+                Read::Parsed(hash, documents, words) => (hash, documents, words),
+                // Parsed again above; never met here.
+                Read::Counted(..) => {
+                    let why = "could not be read (an internal error)".to_owned();
+                    record_failure(&mut report, &mut manifest, file, previous, why);
+                    continue;
+                }
+            };
+            let mut intake = Intake {
+                writer: &mut writer,
+                fields: &fields,
+                dir: &dir,
+                lexicon: &lexicon,
+            };
+            let state = intake.write(file, hash, parsed, words, &mut report)?;
+            if again {
+                // Read again for the lexicon's sake: unchanged for the user.
+            } else if previous.is_some_and(|s| !s.hash.is_empty()) {
+                report.updated += 1;
+            } else {
+                report.added += 1;
             }
-            // Read again for the lexicon's sake and failing now: what the index
-            // holds of it stays.
-            Read::Failed(_) if again => continue,
-            Read::Failed(why) => {
-                record_failure(&mut report, &mut manifest, file, previous, why);
-                continue;
-            }
-            Read::Touched(state) => {
-                // Touched but not changed: record the new stat, index nothing.
-                manifest.files.insert(file.key.clone(), state);
-                report.unchanged += 1;
-                continue;
-            }
-            Read::Parsed(hash, documents, words) => (hash, documents, words),
-        };
-        let mut intake = Intake {
-            writer: &mut writer,
-            fields: &fields,
-            dir: &dir,
-            lexicon: &lexicon,
-        };
-        let state = intake.write(file, hash, parsed, words, &mut report)?;
-        if again {
-            // Read again for the lexicon's sake: unchanged for the user.
-        } else if previous.is_some_and(|s| !s.hash.is_empty()) {
-            report.updated += 1;
-        } else {
-            report.added += 1;
+            manifest.files.insert(file.key.clone(), state);
         }
-        manifest.files.insert(file.key.clone(), state);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
     for key in old.files.keys() {
@@ -435,6 +451,46 @@ enum Read {
     /// New content: its hash, its documents (a PDF compilation holds several) and
     /// their words, as read (`None` for Chinese).
     Parsed(String, Vec<parse::Parsed>, Vec<Option<Words>>),
+    /// New content whose words were counted and whose documents were let go, to be
+    /// parsed again when written ([`HELD_BYTES`]): its words.
+    Counted(Vec<Option<Words>>),
+}
+
+/// Bytes of files held parsed between reading and writing, at most. The lexicon
+/// needs every file's words before the first is written; beyond this, a file's
+/// documents are let go once its words are counted and it is parsed again when
+/// written, so that a big build holds a bounded part of the corpus in memory.
+const HELD_BYTES: u64 = 64_000_000;
+
+/// A read kept whole while the files held stay under `budget` bytes, else reduced
+/// to its words.
+fn hold_or_count(read: Read, size: u64, budget: u64, held: &mut u64) -> Read {
+    match read {
+        Read::Parsed(hash, documents, words) => {
+            if *held + size > budget {
+                Read::Counted(words)
+            } else {
+                *held += size;
+                Read::Parsed(hash, documents, words)
+            }
+        }
+        other => other,
+    }
+}
+
+/// Parses again, on every core, the files of `chunk` whose documents were let go.
+fn parse_counted(chunk: &mut [(&DataFile, Read)], threads: usize) {
+    let counted: Vec<usize> = (0..chunk.len())
+        .filter(|&k| matches!(chunk[k].1, Read::Counted(..)))
+        .collect();
+    if counted.is_empty() {
+        return;
+    }
+    let files: Vec<&DataFile> = counted.iter().map(|&k| chunk[k].0).collect();
+    let none = Manifest::default();
+    for (k, read) in counted.into_iter().zip(read_batch(&files, &none, threads)) {
+        chunk[k].1 = read;
+    }
 }
 
 /// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
@@ -528,7 +584,9 @@ fn corpus_lexicon(files: &[DataFile], kept: &Manifest, reads: &[(&DataFile, Read
     let mut all: Vec<&Words> = Vec::new();
     for file in files {
         match fresh.get(file.key.as_str()) {
-            Some(Read::Parsed(_, _, words)) => all.extend(words.iter().flatten()),
+            Some(Read::Parsed(_, _, words) | Read::Counted(words)) => {
+                all.extend(words.iter().flatten())
+            }
             Some(Read::Touched(state)) => all.extend(&state.words),
             Some(Read::Vanished) => {}
             // Unchanged, or failed: what the index holds of it stays.
