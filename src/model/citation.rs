@@ -244,17 +244,29 @@ pub fn of_paragraph(doc: &crate::document::Document, p: &crate::document::Paragr
 
 /// A citation or unit label folded for comparison: compatibility forms, case,
 /// Cyrillic look-alikes of Latin letters, spaces and the punctuation between the
-/// pieces dropped; `¶` read as `para`.
+/// pieces dropped (a full stop between digits kept: `1.1` is not `11`); `¶` read as
+/// `para`.
 pub fn key(text: &str) -> String {
     let text: String = text.nfkc().collect();
     let text = refs::fold_lookalikes(&text)
         .to_lowercase()
         .replace('¶', "para");
-    text.chars()
-        .filter(|c| {
+    let chars: Vec<char> = text.chars().collect();
+    // A full stop between digits is a decimal point (`para. 1.1` is not `para. 11`).
+    let decimal = |i: usize| {
+        i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+    };
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
             !c.is_whitespace()
-                && !matches!(c, '.' | ',' | '《' | '》' | '«' | '»' | '"' | '“' | '”')
+                && !matches!(c, ',' | '《' | '》' | '«' | '»' | '"' | '“' | '”')
+                && (c != '.' || decimal(i))
         })
+        .map(|(_, &c)| c)
         .collect()
 }
 
