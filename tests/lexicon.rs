@@ -176,23 +176,8 @@ fn same(a: &Units, b: &Units, what: &str) {
 
 /// Every unit the index of `ws` stores, brought up to date first.
 fn stored(ws: &common::Workspace) -> Units {
-    use unspace::index::{Fields, StoredUnit};
-    let library = ws.indexed();
-    let searcher = library.searcher().expect("a searcher");
-    let (_, fields) = Fields::schema();
-    let mut out = std::collections::BTreeMap::new();
-    for (s, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc in segment.doc_ids_alive() {
-            let address = tantivy::DocAddress::new(s as u32, doc);
-            let unit = StoredUnit::read(&searcher, &fields, address).expect("a unit");
-            let heading = unit.paragraph.heading.unwrap_or_default();
-            out.insert(
-                (unit.file, unit.symbol, unit.ordinal),
-                format!("{heading}\n{}", unit.paragraph.text),
-            );
-        }
-    }
-    out
+    ws.indexed();
+    stored_as_is(ws)
 }
 
 #[test]
@@ -325,4 +310,83 @@ fn stored_texts_do_not_depend_on_the_order_or_batches_files_were_indexed_in() {
     )
     .expect("the index builds");
     same(&stored(&four), &at_once, "each file parsed twice");
+}
+
+/// Past the bound on the data folder's size ([`unspace::index::LEXICON_BYTES`]), no
+/// words are kept and each document is repaired on its own evidence; crossing the
+/// bound either way reads every file again, so that what is stored is what a fresh
+/// build of that size stores.
+#[test]
+fn past_the_bound_documents_are_repaired_alone_and_crossing_it_reads_everything_again() {
+    let handbook = corpus().join("handbook");
+    let put = |ws: &common::Workspace| {
+        for p in slices("fr") {
+            ws.copy(&p, &p.file_name().unwrap().to_string_lossy());
+        }
+        ws.copy(&handbook.join("pdf/ST-SPACE-61-Rev3.fr.pdf"), "book.fr.pdf");
+    };
+    let update = |ws: &common::Workspace, bound: Option<u64>| {
+        let options = unspace::index::Options {
+            lexicon_bytes: bound,
+            ..Default::default()
+        };
+        unspace::index::update(&ws.index(), &ws.data(), options, &mut unspace::index::Quiet)
+            .expect("the index builds");
+    };
+    let with = common::Workspace::new();
+    put(&with);
+    let with_lexicon = stored(&with);
+    let alone = common::Workspace::new();
+    put(&alone);
+    update(&alone, Some(1));
+    let manifest = std::fs::read_dir(
+        alone
+            .index()
+            .join(format!("unspace-v{}", unspace::index::SCHEMA_VERSION)),
+    )
+    .unwrap()
+    .flatten()
+    .find(|e| e.file_name().to_string_lossy().starts_with("manifest-"))
+    .expect("a manifest");
+    let manifest = std::fs::read_to_string(manifest.path()).unwrap();
+    assert!(
+        !manifest.contains("\"hyphens\""),
+        "no words kept past the bound"
+    );
+    // What the bounded build stored, read without bringing it up to date.
+    let by_document = stored_as_is(&alone);
+    let differ = with_lexicon
+        .iter()
+        .filter(|(k, t)| by_document.get(*k) != Some(*t))
+        .count();
+    assert!(
+        differ > 0,
+        "the corpus's lexicon repairs more than each document alone"
+    );
+    // Back under the bound (the default): every file read again, as a fresh build.
+    same(&stored(&alone), &with_lexicon, "back under the bound");
+    // And past it again: as the first bounded build.
+    update(&alone, Some(1));
+    same(&stored_as_is(&alone), &by_document, "past the bound again");
+}
+
+/// Every unit the index of `ws` stores, as it is (no update first).
+fn stored_as_is(ws: &common::Workspace) -> Units {
+    use unspace::index::{Fields, Library, StoredUnit};
+    let library = Library::open(&ws.index()).unwrap().expect("an index");
+    let searcher = library.searcher().expect("a searcher");
+    let (_, fields) = Fields::schema();
+    let mut out = std::collections::BTreeMap::new();
+    for (s, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in segment.doc_ids_alive() {
+            let address = tantivy::DocAddress::new(s as u32, doc);
+            let unit = StoredUnit::read(&searcher, &fields, address).expect("a unit");
+            let heading = unit.paragraph.heading.unwrap_or_default();
+            out.insert(
+                (unit.file, unit.symbol, unit.ordinal),
+                format!("{heading}\n{}", unit.paragraph.text),
+            );
+        }
+    }
+    out
 }

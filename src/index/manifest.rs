@@ -40,6 +40,10 @@ pub struct FileState {
 pub struct Manifest {
     pub version: u32,
     pub files: BTreeMap<String, FileState>,
+    /// The files' words are kept and their texts repaired with the corpus's lexicon
+    /// (a data folder within [`super::LEXICON_BYTES`]).
+    #[serde(default)]
+    pub lexicon: bool,
 }
 
 /// The commit payload: small, because tantivy's meta.json, which carries it, is read

@@ -34,7 +34,9 @@ pub use manifest::{
     FOLDER_CHECK_FROM, FileState, Manifest, Payload, data_changed, fingerprint, is_stale,
 };
 pub use schema::{Fields, SCHEMA_VERSION, unit_kinds, version_dir};
-pub use update::{Options, Progress, Quiet, Report, UpdateError, read_documents, update};
+pub use update::{
+    LEXICON_BYTES, Options, Progress, Quiet, Report, UpdateError, read_documents, update,
+};
 
 /// A tantivy error in words: the I/O error inside it with the file it concerns
 /// (`…/abc.idx: No space left on device (os error 28)`), never a debug dump.

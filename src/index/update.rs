@@ -107,6 +107,9 @@ pub struct Options {
     /// Bytes of files held parsed between reading and writing ([`HELD_BYTES`] when
     /// `None`); a smaller figure trades a second parse for memory.
     pub held_bytes: Option<u64>,
+    /// The largest data folder, in bytes, whose words are kept for the corpus's
+    /// lexicon ([`LEXICON_BYTES`] when `None`).
+    pub lexicon_bytes: Option<u64>,
 }
 
 impl std::fmt::Display for UpdateError {
@@ -209,6 +212,9 @@ pub fn update(
         ));
         rebuild = true;
     }
+    // The corpus's lexicon is kept for a data folder of up to [`LEXICON_BYTES`].
+    let count_words =
+        files.iter().map(|f| f.size).sum::<u64>() <= options.lexicon_bytes.unwrap_or(LEXICON_BYTES);
     let old = if rebuild {
         Manifest::default()
     } else {
@@ -227,6 +233,14 @@ pub fn update(
     } else {
         Manifest::default()
     };
+    // Texts stored with the corpus's lexicon and without it differ: when the data
+    // folder crosses the bound, every file is read again.
+    let old = if !old.files.is_empty() && old.lexicon != count_words {
+        rebuild = true;
+        Manifest::default()
+    } else {
+        old
+    };
     if rebuild {
         writer
             .delete_all_documents()
@@ -236,6 +250,7 @@ pub fn update(
     let mut manifest = Manifest {
         version: SCHEMA_VERSION,
         files: BTreeMap::new(),
+        lexicon: count_words,
     };
     let (_, fields) = Fields::schema();
     let mut changed = rebuild;
@@ -265,75 +280,69 @@ pub fn update(
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 16));
-    let mut reads: Vec<(&DataFile, Read)> = Vec::new();
+    let budget = options.held_bytes.unwrap_or(HELD_BYTES);
     let mut held = 0u64;
+    let mut reads: Vec<(&DataFile, Read)> = Vec::new();
+    let (mut lexicon, mut reread) = (Lexicon::default(), HashSet::new());
     for batch in pending.chunks(threads * 8) {
-        for (file, read) in batch.iter().copied().zip(read_batch(batch, &old, threads)) {
+        let batch_reads: Vec<(&DataFile, Read)> = batch
+            .iter()
+            .copied()
+            .zip(read_batch(batch, &old, threads, count_words))
+            .collect();
+        for (file, _) in &batch_reads {
             progress.file_done(&file.key);
-            let budget = options.held_bytes.unwrap_or(HELD_BYTES);
-            reads.push((file, hold_or_count(read, file.size, budget, &mut held)));
         }
-    }
-    // Words broken in print are joined on the evidence of every document: the
-    // lexicon is the sum of all files' words, and a file already indexed is read
-    // again when the new lexicon would repair it otherwise.
-    let (lexicon, reread) = lexicon_and_rereads(&files, &manifest, &old, &reads, &pending);
-    for (file, read) in reread_batch(&files, &reread, threads) {
-        reads.push((file, read));
-    }
-    let mut reads = reads.into_iter().peekable();
-    while reads.peek().is_some() {
-        let mut chunk: Vec<(&DataFile, Read)> = reads.by_ref().take(threads * 8).collect();
-        parse_counted(&mut chunk, threads);
-        for (file, read) in chunk {
-            let again = reread.contains(file.key.as_str());
-            changed = true;
-            let previous = old.files.get(&file.key);
-            let (hash, parsed, words) = match read {
-                Read::Vanished => {
-                    // Gone since it was listed: as if it had never been there.
-                    if previous.is_some() {
-                        writer.delete_term(Term::from_field_text(fields.source, &file.key));
-                        report.removed += 1;
-                    }
-                    continue;
-                }
-                // Read again for the lexicon's sake and failing now: what the index
-                // holds of it stays.
-                Read::Failed(_) if again => continue,
-                Read::Failed(why) => {
-                    record_failure(&mut report, &mut manifest, file, previous, why);
-                    continue;
-                }
-                Read::Touched(state) => {
-                    // Touched but not changed: record the new stat, index nothing.
-                    manifest.files.insert(file.key.clone(), state);
-                    report.unchanged += 1;
-                    continue;
-                }
-                Read::Parsed(hash, documents, words) => (hash, documents, words),
-                // Parsed again above; never met here.
-                Read::Counted(..) => {
-                    let why = "could not be read (an internal error)".to_owned();
-                    record_failure(&mut report, &mut manifest, file, previous, why);
-                    continue;
-                }
-            };
+        if count_words {
+            for (file, read) in batch_reads {
+                reads.push((file, hold_or_count(read, file.size, budget, &mut held)));
+            }
+        } else {
+            // Without the corpus's lexicon a batch is written as soon as it is read.
+            changed |= !batch_reads.is_empty();
             let mut intake = Intake {
                 writer: &mut writer,
                 fields: &fields,
                 dir: &dir,
                 lexicon: &lexicon,
             };
-            let state = intake.write(file, hash, parsed, words, &mut report)?;
-            if again {
-                // Read again for the lexicon's sake: unchanged for the user.
-            } else if previous.is_some_and(|s| !s.hash.is_empty()) {
-                report.updated += 1;
-            } else {
-                report.added += 1;
-            }
-            manifest.files.insert(file.key.clone(), state);
+            take_in(
+                batch_reads,
+                &mut intake,
+                &reread,
+                &old,
+                &mut report,
+                &mut manifest,
+            )?;
+        }
+    }
+    if count_words {
+        // Words broken in print are joined on the evidence of every document: the
+        // lexicon is the sum of all files' words, and a file already indexed is read
+        // again when the new lexicon would repair it otherwise.
+        (lexicon, reread) = lexicon_and_rereads(&files, &manifest, &old, &reads, &pending);
+        for (file, read) in reread_batch(&files, &reread, threads) {
+            reads.push((file, read));
+        }
+        let mut reads = reads.into_iter().peekable();
+        while reads.peek().is_some() {
+            let mut chunk: Vec<(&DataFile, Read)> = reads.by_ref().take(threads * 8).collect();
+            parse_counted(&mut chunk, threads);
+            changed |= !chunk.is_empty();
+            let mut intake = Intake {
+                writer: &mut writer,
+                fields: &fields,
+                dir: &dir,
+                lexicon: &lexicon,
+            };
+            take_in(
+                chunk,
+                &mut intake,
+                &reread,
+                &old,
+                &mut report,
+                &mut manifest,
+            )?;
         }
     }
     let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
@@ -370,6 +379,65 @@ pub fn update(
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Writes the files of `chunk` as they were read: each in place of what the index
+/// held of it, a failure recorded, a file gone dropped.
+fn take_in(
+    chunk: Vec<(&DataFile, Read)>,
+    intake: &mut Intake<'_>,
+    reread: &HashSet<String>,
+    old: &Manifest,
+    report: &mut Report,
+    manifest: &mut Manifest,
+) -> Result<(), UpdateError> {
+    for (file, read) in chunk {
+        let again = reread.contains(file.key.as_str());
+        let previous = old.files.get(&file.key);
+        let (hash, parsed, words) = match read {
+            Read::Vanished => {
+                // Gone since it was listed: as if it had never been there.
+                if previous.is_some() {
+                    let source = intake.fields.source;
+                    intake
+                        .writer
+                        .delete_term(Term::from_field_text(source, &file.key));
+                    report.removed += 1;
+                }
+                continue;
+            }
+            // Read again for the lexicon's sake and failing now: what the index
+            // holds of it stays.
+            Read::Failed(_) if again => continue,
+            Read::Failed(why) => {
+                record_failure(report, manifest, file, previous, why);
+                continue;
+            }
+            Read::Touched(state) => {
+                // Touched but not changed: record the new stat, index nothing.
+                manifest.files.insert(file.key.clone(), state);
+                report.unchanged += 1;
+                continue;
+            }
+            Read::Parsed(hash, documents, words) => (hash, documents, words),
+            // Parsed again before it comes here; never met.
+            Read::Counted(..) => {
+                let why = "could not be read (an internal error)".to_owned();
+                record_failure(report, manifest, file, previous, why);
+                continue;
+            }
+        };
+        let state = intake.write(file, hash, parsed, words, report)?;
+        if again {
+            // Read again for the lexicon's sake: unchanged for the user.
+        } else if previous.is_some_and(|s| !s.hash.is_empty()) {
+            report.updated += 1;
+        } else {
+            report.added += 1;
+        }
+        manifest.files.insert(file.key.clone(), state);
+    }
+    Ok(())
 }
 
 /// What writing a file's documents into the index needs.
@@ -456,6 +524,15 @@ enum Read {
     Counted(Vec<Option<Words>>),
 }
 
+/// The largest data folder (bytes of its files) whose words are kept, file by
+/// file, in the manifest, for the corpus's lexicon: a document's words take about
+/// as much room as its text (a 100 MB folder gave a 157 MB manifest and a 1.1 GB
+/// build). Beyond it, words broken in print are joined on the evidence of each
+/// document alone (as the page model and the PDF reader do) and files are written as
+/// they are read. The bundled corpus and the handbook in five languages, text and
+/// PDFs, are well under it.
+pub const LEXICON_BYTES: u64 = 32_000_000;
+
 /// Bytes of files held parsed between reading and writing, at most. The lexicon
 /// needs every file's words before the first is written; beyond this, a file's
 /// documents are let go once its words are counted and it is parsed again when
@@ -488,14 +565,17 @@ fn parse_counted(chunk: &mut [(&DataFile, Read)], threads: usize) {
     }
     let files: Vec<&DataFile> = counted.iter().map(|&k| chunk[k].0).collect();
     let none = Manifest::default();
-    for (k, read) in counted.into_iter().zip(read_batch(&files, &none, threads)) {
+    for (k, read) in counted
+        .into_iter()
+        .zip(read_batch(&files, &none, threads, true))
+    {
         chunk[k].1 = read;
     }
 }
 
 /// Reads, hashes and parses `batch` on up to `threads` threads; the results in the
 /// batch's order.
-fn read_batch(batch: &[&DataFile], old: &Manifest, threads: usize) -> Vec<Read> {
+fn read_batch(batch: &[&DataFile], old: &Manifest, threads: usize, count_words: bool) -> Vec<Read> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut slots: Vec<Option<Read>> = (0..batch.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
@@ -506,7 +586,7 @@ fn read_batch(batch: &[&DataFile], old: &Manifest, threads: usize) -> Vec<Read> 
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(file) = batch.get(k) else { break };
-                        done.push((k, read_one(file, old.files.get(&file.key))));
+                        done.push((k, read_one(file, old.files.get(&file.key), count_words)));
                     }
                     done
                 })
@@ -530,7 +610,7 @@ fn read_batch(batch: &[&DataFile], old: &Manifest, threads: usize) -> Vec<Read> 
 
 /// Reads one changed file: its bytes, their hash, and — when the content is not the
 /// one indexed — the parsed document.
-fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
+fn read_one(file: &DataFile, previous: Option<&FileState>, count_words: bool) -> Read {
     let bytes = match data::read(&file.path) {
         Ok(b) => b,
         Err(ReadError::Vanished) => return Read::Vanished,
@@ -547,7 +627,11 @@ fn read_one(file: &DataFile, previous: Option<&FileState>) -> Read {
         Ok(Ok(documents)) => {
             let words = documents
                 .iter()
-                .map(|p| lexicon::words_of(&p.document))
+                .map(|p| {
+                    count_words
+                        .then(|| lexicon::words_of(&p.document))
+                        .flatten()
+                })
                 .collect();
             Read::Parsed(hash, documents, words)
         }
@@ -631,7 +715,7 @@ fn reread_batch<'a>(
         .filter(|f| keys.contains(f.key.as_str()))
         .collect();
     let none = Manifest::default();
-    let reads = read_batch(&batch, &none, threads);
+    let reads = read_batch(&batch, &none, threads, true);
     batch.into_iter().zip(reads).collect()
 }
 
