@@ -53,7 +53,8 @@ pub struct Payload {
     pub version: u32,
     /// [`fingerprint`] of the manifest's files.
     pub fingerprint: String,
-    /// The manifest's file in the index folder (`manifest-<hash>.json`).
+    /// The manifest's file in the index folder (`manifest-<hash>.json.zst`, JSON
+    /// compressed with zstd).
     pub manifest: String,
     /// The data folder's folders and their modification times when listed: while
     /// they are unchanged a search needs no `stat` of any file ([`data_changed`]).
@@ -89,7 +90,9 @@ pub(super) fn read_manifest(index: &Index, dir: &Path) -> Result<Manifest> {
     let path = dir.join(&payload.manifest);
     let bytes = fs::read(&path)
         .with_context(|| format!("{}: could not read the index's manifest", path.display()))?;
-    serde_json::from_slice(&bytes)
+    let json = zstd::decode_all(bytes.as_slice())
+        .with_context(|| format!("{}: the index's manifest is unreadable", path.display()))?;
+    serde_json::from_slice(&json)
         .with_context(|| format!("{}: the index's manifest is unreadable", path.display()))
 }
 
@@ -101,7 +104,13 @@ pub(super) fn write_manifest(
     folders: Vec<(String, u64)>,
 ) -> Result<Payload> {
     let json = serde_json::to_vec(manifest).context("could not write the manifest")?;
-    let name = format!("manifest-{:032x}.json", xxhash_rust::xxh3::xxh3_128(&json));
+    let name = format!(
+        "manifest-{:032x}.json.zst",
+        xxhash_rust::xxh3::xxh3_128(&json)
+    );
+    // Compressed: the files' words (for the corpus's lexicon) are most of it and
+    // take about as much room as the text uncompressed.
+    let json = zstd::encode_all(json.as_slice(), 3).context("could not write the manifest")?;
     let path = dir.join(&name);
     let temp = dir.join(format!("{name}.tmp"));
     let write = || -> std::io::Result<()> {
