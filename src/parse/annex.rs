@@ -14,6 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::layout::BodyLine;
 use super::refs;
+use super::resolution::SUBPARAGRAPH;
 use super::text::{join_line, take_markers, visible_end};
 use crate::document::{Kind, Paragraph};
 
@@ -32,8 +33,6 @@ static SECTION: LazyLock<Regex> = LazyLock::new(|| {
 /// `12.`, `1.1.`, `2.10.`: a numbered paragraph, and the text after the number.
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*[.．](?:\s+(.*))?$").unwrap());
-static SUBPARAGRAPH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
 
 /// One unit being read.
 struct Draft {
@@ -348,7 +347,7 @@ fn closes(text: &str) -> bool {
 }
 
 fn visible(text: &str) -> String {
-    take_markers(text.trim()).0
+    super::structure::visible(text.trim())
 }
 
 fn finish(units: Vec<Draft>, first: u32) -> Vec<Paragraph> {

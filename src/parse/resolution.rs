@@ -42,7 +42,8 @@ static MEETING: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
-static SUBPARAGRAPH: LazyLock<Regex> =
+/// `(a)`, `(iv)`, `（b）`: a sub-paragraph's label (the annex reader's too).
+pub(super) static SUBPARAGRAPH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[(（](?:[a-z]{1,2}|[ivxl]+)[)）]").unwrap());
 
 /// What the masthead says.

@@ -604,7 +604,7 @@ fn closes(text: &str) -> bool {
 }
 
 /// The text of a line with marker sentinels left out.
-fn visible(text: &str) -> String {
+pub(super) fn visible(text: &str) -> String {
     take_markers(text).0
 }
 
