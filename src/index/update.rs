@@ -657,52 +657,102 @@ fn lexicon_and_rereads(
     if reads.is_empty() && !removed {
         return (Lexicon::default(), HashSet::new());
     }
-    let lexicon = corpus_lexicon(files, kept, reads);
-    let reread = to_reread(kept, old, &lexicon, pending);
+    let now = contributions(files, kept, reads);
+    let lexicon = Lexicon::of(now.values().flatten().copied());
+    // What changed in the lexicon: the words of every file whose words are not those
+    // the index was written with (read anew, removed, failing now), both versions.
+    // (A file neither read nor removed gives what it gave: its recorded words.)
+    let read: HashSet<&str> = reads.iter().map(|(f, _)| f.key.as_str()).collect();
+    let none: Vec<&Words> = Vec::new();
+    let mut changed: Vec<&Words> = Vec::new();
+    for key in old
+        .files
+        .keys()
+        .map(String::as_str)
+        .chain(read.iter().copied())
+    {
+        if !read.contains(key) && now.contains_key(key) && kept.files.contains_key(key) {
+            continue;
+        }
+        let before: Vec<&Words> = old
+            .files
+            .get(key)
+            .map_or(Vec::new(), |s| s.words.iter().collect());
+        let after = now.get(key).unwrap_or(&none);
+        if &before != after {
+            changed.extend(before);
+            changed.extend(after.iter().copied());
+        }
+    }
+    let touched = lexicon::touched(&changed, &lexicon);
+    let reread = to_reread(kept, old, &lexicon, pending, &touched);
     (lexicon, reread)
 }
 
-/// The lexicon of every file the index will hold: the words of the files just read,
-/// and, for the others, those recorded when they were indexed.
-fn corpus_lexicon(files: &[DataFile], kept: &Manifest, reads: &[(&DataFile, Read)]) -> Lexicon {
+/// The words each file of the index-to-be gives the lexicon: those of the files just
+/// read, and, for the others, those recorded when they were indexed.
+fn contributions<'a>(
+    files: &'a [DataFile],
+    kept: &'a Manifest,
+    reads: &'a [(&DataFile, Read)],
+) -> BTreeMap<&'a str, Vec<&'a Words>> {
     let fresh: BTreeMap<&str, &Read> = reads.iter().map(|(f, r)| (f.key.as_str(), r)).collect();
-    let mut all: Vec<&Words> = Vec::new();
+    let mut out = BTreeMap::new();
     for file in files {
-        match fresh.get(file.key.as_str()) {
+        let words: Vec<&Words> = match fresh.get(file.key.as_str()) {
             Some(Read::Parsed(_, _, words) | Read::Counted(words)) => {
-                all.extend(words.iter().flatten())
+                words.iter().flatten().collect()
             }
-            Some(Read::Touched(state)) => all.extend(&state.words),
-            Some(Read::Vanished) => {}
+            Some(Read::Touched(state)) => state.words.iter().collect(),
+            Some(Read::Vanished) => Vec::new(),
             // Unchanged, or failed: what the index holds of it stays.
-            _ => all.extend(kept.files.get(&file.key).iter().flat_map(|s| &s.words)),
-        }
+            _ => kept
+                .files
+                .get(&file.key)
+                .iter()
+                .flat_map(|s| &s.words)
+                .collect(),
+        };
+        out.insert(file.key.as_str(), words);
     }
-    Lexicon::of(all)
+    out
 }
 
 /// The files kept as indexed whose words the new lexicon would repair otherwise
-/// than the lexicon they were written with.
+/// than the lexicon they were written with. Only a file with a candidate whose
+/// counts the change `touched` can be; the lexicon before is summed only for them.
 fn to_reread(
     kept: &Manifest,
     old: &Manifest,
     lexicon: &Lexicon,
     pending: &[&DataFile],
+    touched: &HashSet<String>,
 ) -> HashSet<String> {
     let pending: HashSet<&str> = pending.iter().map(|f| f.key.as_str()).collect();
-    let before = Lexicon::of(old.files.values().flat_map(|s| &s.words));
-    kept.files
-        .iter()
-        .filter(|(key, state)| {
-            !pending.contains(key.as_str())
-                && state.error.is_none()
-                && state
-                    .words
-                    .iter()
-                    .any(|w| lexicon::decisions(w, &before) != lexicon::decisions(w, lexicon))
-        })
-        .map(|(key, _)| key.clone())
-        .collect()
+    let mut before: Option<Lexicon> = None;
+    let mut out = HashSet::new();
+    for (key, state) in &kept.files {
+        if pending.contains(key.as_str()) || state.error.is_some() {
+            continue;
+        }
+        let open = state
+            .words
+            .iter()
+            .any(|w| lexicon::decided_by(w).iter().any(|t| touched.contains(t)));
+        if !open {
+            continue;
+        }
+        let before =
+            before.get_or_insert_with(|| Lexicon::of(old.files.values().flat_map(|s| &s.words)));
+        if state
+            .words
+            .iter()
+            .any(|w| lexicon::decisions(w, before) != lexicon::decisions(w, lexicon))
+        {
+            out.insert(key.clone());
+        }
+    }
+    out
 }
 
 /// Reads again, in full, the files of `keys`.

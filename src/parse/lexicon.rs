@@ -276,6 +276,86 @@ pub fn repair(doc: &mut Document, words: &Words, lexicon: &Lexicon) -> Repairs {
     done
 }
 
+/// The counts a document's candidates are judged on ([`Lexicon::joins`]), each
+/// named by its language and what it counts: `w` a word, `h` a hyphenated form, `p`
+/// a pair, `b` how often a piece stands in pairs that join into a word.
+pub fn decided_by(words: &Words) -> Vec<String> {
+    let tag = |what: char, s: &str| format!("{}\u{1}{what}{s}", words.language);
+    let mut out = Vec::new();
+    for k in words.hyphens.keys() {
+        let (a, b) = k.split_once('-').unwrap_or((k, ""));
+        out.push(tag('w', &format!("{a}{b}")));
+        out.push(tag('h', k));
+    }
+    for k in words.pairs.keys() {
+        let (a, b) = k.split_once(' ').unwrap_or((k, ""));
+        out.push(tag('w', &format!("{a}{b}")));
+        out.push(tag('p', k));
+        for piece in [a, b] {
+            out.push(tag('w', piece));
+            out.push(tag('b', piece));
+        }
+    }
+    out
+}
+
+/// The counts, named as in [`decided_by`], that documents `changed` (added, removed
+/// or read anew) move: their words, hyphenated forms and pairs, the pieces of their
+/// pairs, and the pieces of every pair of the corpus whose joined form is one of
+/// their words (a word that comes or goes can make such a pair join or not).
+pub fn touched(changed: &[&Words], lexicon: &Lexicon) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut by_language: FxHashMap<&str, ByJoined> = FxHashMap::default();
+    for words in changed {
+        let language = words.language.as_str();
+        let tag = |what: char, s: &str| format!("{language}\u{1}{what}{s}");
+        let joined = by_language
+            .entry(language)
+            .or_insert_with(|| lexicon.pairs_by_joined(language));
+        for w in words.words.keys() {
+            out.insert(tag('w', w));
+            for (a, b) in joined.get(w.as_str()).into_iter().flatten() {
+                out.insert(tag('b', a));
+                out.insert(tag('b', b));
+            }
+        }
+        for k in words.hyphens.keys() {
+            out.insert(tag('h', k));
+        }
+        for k in words.pairs.keys() {
+            out.insert(tag('p', k));
+            let (a, b) = k.split_once(' ').unwrap_or((k, ""));
+            out.insert(tag('b', a));
+            out.insert(tag('b', b));
+        }
+    }
+    out
+}
+
+/// Candidate pairs by their joined form: `sûreté` → [(`sûre`, `té`)].
+type ByJoined = FxHashMap<String, Vec<(String, String)>>;
+
+impl Lexicon {
+    /// The corpus's candidate pairs of `language` by their joined form.
+    fn pairs_by_joined(&self, language: &str) -> ByJoined {
+        let mut out = ByJoined::default();
+        for k in self
+            .languages
+            .get(language)
+            .map(|c| c.pairs.keys())
+            .into_iter()
+            .flatten()
+        {
+            if let Some((a, b)) = k.split_once(' ') {
+                out.entry(format!("{a}{b}"))
+                    .or_default()
+                    .push((a.to_owned(), b.to_owned()));
+            }
+        }
+        out
+    }
+}
+
 /// What the lexicon decides for each candidate of one document's words, in a fixed
 /// order: equal lists mean the document is repaired the same way under both
 /// lexicons.
