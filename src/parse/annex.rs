@@ -103,15 +103,17 @@ pub fn read(lines: &[BodyLine], double_spaced: bool, first: u32) -> Vec<Paragrap
                 st.root,
                 refs::join([(label.kind.name(), label.label.as_str())])
             );
-            let mut heading = take_headings(&mut st);
+            // The headings above the label (a part, a section), then its own title.
+            let mut heading: Vec<String> = take_headings(&mut st).into_iter().collect();
             let mut title: Vec<String> = (!label.rest.is_empty())
                 .then(|| label.rest.clone())
                 .into_iter()
                 .collect();
             i += heading_run(&texts[i..], &lines[i..], width, &mut title);
             if !title.is_empty() {
-                heading = Some(title.join(" "));
+                heading.push(title.join(" "));
             }
+            let heading = (!heading.is_empty()).then(|| heading.join(" — "));
             st.container = Some((r.clone(), label.printed.clone()));
             st.next = 1;
             st.preamble = false;
@@ -452,5 +454,17 @@ mod tests {
             "Annex I\nFirst text\n\n1. One.\n2. Two.\n\nAnnex II\nSecond text\n\n1. Again one.\n";
         let got: Vec<String> = refs(text).into_iter().map(|(r, _)| r).collect();
         assert_eq!(got, ["annex:I/para:1", "annex:I/para:2", "annex:II/para:1"]);
+    }
+
+    #[test]
+    fn a_guideline_under_a_section_heading_keeps_both_headings() {
+        let text = "II.\nPrinciples\n\nGuideline 1\nScope\n\n1. The guidelines apply.\n";
+        assert_eq!(
+            refs(text),
+            [(
+                "annex/guideline:1/para:1".to_owned(),
+                Some("II. Principles — Scope".to_owned())
+            )]
+        );
     }
 }
