@@ -300,13 +300,7 @@ impl Lexicon {
                     analysis::surface_term(language, &unit.norm),
                     analysis::folded_surface_term(language, &unit.norm),
                 ];
-                let mut n = 0;
-                for field in [f.body_words, f.notes_words] {
-                    for surface in &surfaces {
-                        n += searcher.doc_freq(&IndexTerm::from_field_text(field, surface))?;
-                    }
-                }
-                if n > 0 {
+                if held(searcher, f, &surfaces[0])? | held(searcher, f, &surfaces[1])? {
                     found.push(language);
                 }
             }
@@ -317,11 +311,7 @@ impl Lexicon {
                 for &language in &found {
                     let term =
                         analysis::folded_word_term(language, &analysis::stem(language, &unit.norm));
-                    let mut n = 0;
-                    for field in [f.body_words, f.notes_words] {
-                        n += searcher.doc_freq(&IndexTerm::from_field_text(field, &term))?;
-                    }
-                    if n > 0 {
+                    if held(searcher, f, &term)? {
                         folded_stems
                             .entry(unit.norm.clone())
                             .or_default()
@@ -341,11 +331,7 @@ impl Lexicon {
                         if cjk_words.contains(&word) {
                             continue;
                         }
-                        let mut n = 0;
-                        for field in [f.body_words, f.notes_words] {
-                            n += searcher.doc_freq(&IndexTerm::from_field_text(field, &word))?;
-                        }
-                        if n > 0 {
+                        if held(searcher, f, &word)? {
                             cjk_words.insert(word);
                         }
                     }
@@ -445,6 +431,15 @@ impl Lexicon {
             })
             .collect()
     }
+}
+
+/// Whether a words field (of the paragraphs or of their notes) holds `term`.
+fn held(searcher: &Searcher, f: &Fields, term: &str) -> Result<bool> {
+    let mut n = 0;
+    for field in [f.body_words, f.notes_words] {
+        n += searcher.doc_freq(&IndexTerm::from_field_text(field, term))?;
+    }
+    Ok(n > 0)
 }
 
 /// Scoring clauses: words-field terms for the longest Chinese words of the query that
