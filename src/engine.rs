@@ -241,6 +241,13 @@ impl Engine {
             return run(self);
         }
         let existing = self.current()?;
+        // A large folder whose folders are as recorded needs no thread to check it
+        // beside the answer: that check is a `stat` per folder.
+        if let Some(library) = &existing
+            && index::folders_say_unchanged(&self.data, &library.payload)
+        {
+            return run(self);
+        }
         let (changed, early) = std::thread::scope(|scope| {
             let changed = scope.spawn(|| self.data_changed());
             let early = existing.as_ref().map(|_| run(self));

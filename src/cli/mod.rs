@@ -121,14 +121,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         say(note);
     }
     let engine = Engine::open(&folders.data, &folders.index).map_err(message)?;
+    // A command runs once and the process ends: the engine is left for the exit to
+    // take down. Dropping it unmaps the index's files one by one and stops its search
+    // threads, which costs a short search a tenth of its time.
+    let once = |engine: Engine| -> &'static Engine { Box::leak(Box::new(engine)) };
     match cli.command {
-        Command::Search(args) => search_command(&engine, args, output),
-        Command::Show(args) => show_command(&engine, args, output),
-        Command::Index(args) => index_command(&engine, args),
-        Command::Trace(args) => trace_command(&engine, args, output),
-        Command::List(args) => list_command(&engine, args, output),
+        Command::Search(args) => search_command(once(engine), args, output),
+        Command::Show(args) => show_command(once(engine), args, output),
+        Command::Index(args) => index_command(once(engine), args),
+        Command::Trace(args) => trace_command(once(engine), args, output),
+        Command::List(args) => list_command(once(engine), args, output),
+        Command::Export(args) => export_command(once(engine), args),
         Command::Serve(args) => crate::web::serve(engine, args),
-        Command::Export(args) => export_command(&engine, args),
     }
 }
 

@@ -173,12 +173,18 @@ pub fn fingerprint<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> Stri
 /// checks every file, or once anything in its folder changes. When a folder changed,
 /// every file is compared.
 pub fn data_changed(data: &Path, payload: &Payload) -> Result<bool> {
-    if payload.files >= FOLDER_CHECK_FROM && crate::data::folders_unchanged(data, &payload.folders)
-    {
+    if folders_say_unchanged(data, payload) {
         return Ok(false);
     }
     let listing = crate::data::list(data)?;
     Ok(is_stale(payload, &listing.files) || listing.folders != payload.folders)
+}
+
+/// The first, cheap half of [`data_changed`]: true when the data folder has so many
+/// documents that its folders' times are checked, and they are as recorded (one
+/// `stat` per folder). False says nothing: the files must then be compared.
+pub fn folders_say_unchanged(data: &Path, payload: &Payload) -> bool {
+    payload.files >= FOLDER_CHECK_FROM && crate::data::folders_unchanged(data, &payload.folders)
 }
 
 /// True when `data/` differs from what the index records, by paths, sizes and

@@ -31,7 +31,8 @@ mod update;
 pub use crate::data::DataFile;
 pub use library::{DocumentHead, Library, Stored, StoredUnit, damaged};
 pub use manifest::{
-    FOLDER_CHECK_FROM, FileState, Manifest, Payload, data_changed, fingerprint, is_stale,
+    FOLDER_CHECK_FROM, FileState, Manifest, Payload, data_changed, fingerprint,
+    folders_say_unchanged, is_stale,
 };
 pub use schema::{Fields, SCHEMA_VERSION, unit_kinds, version_dir};
 pub use update::{
