@@ -304,8 +304,8 @@ const RESCORE_WINDOW: usize = 1000;
 /// in the order of their documents' years, newest first.
 fn newest_first_on_ties(searcher: &Searcher, candidates: &mut [(f32, DocAddress)]) -> Result<()> {
     let mut columns = std::collections::HashMap::new();
-    let mut years = std::collections::HashMap::with_capacity(candidates.len());
-    for &(_, address) in candidates.iter() {
+    let mut keyed = Vec::with_capacity(candidates.len());
+    for &(score, address) in candidates.iter() {
         let column = match columns.entry(address.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => e.insert(
@@ -315,13 +315,16 @@ fn newest_first_on_ties(searcher: &Searcher, candidates: &mut [(f32, DocAddress)
                     .u64("year")?,
             ),
         };
-        years.insert(address, column.first(address.doc_id).unwrap_or(0));
+        keyed.push((score, column.first(address.doc_id).unwrap_or(0), address));
     }
-    candidates.sort_by(|a, b| {
+    keyed.sort_unstable_by(|a, b| {
         b.0.total_cmp(&a.0)
-            .then_with(|| years[&b.1].cmp(&years[&a.1]))
-            .then(a.1.cmp(&b.1))
+            .then_with(|| b.1.cmp(&a.1))
+            .then(a.2.cmp(&b.2))
     });
+    for (slot, (score, _, address)) in candidates.iter_mut().zip(keyed) {
+        *slot = (score, address);
+    }
     Ok(())
 }
 
