@@ -170,7 +170,11 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        let letter = c.is_alphabetic() && !is_cjk(c);
+        let letter = if c.is_ascii() {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_alphabetic() && !is_cjk(c)
+        };
         match (letter, start) {
             (true, None) => start = Some(i),
             (false, Some(st)) => {
@@ -193,48 +197,54 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// capital starts a new word and is never joined. Returns how many were rejoined.
 pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     use rustc_hash::FxHashMap;
-    let words = word_spans;
-    // Counted by lowercase form, without allocating for words already lowercase.
-    fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-        if s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
-            std::borrow::Cow::Borrowed(s)
+    use std::borrow::Cow;
+    // Counted by lowercase form, borrowing the words already lowercase.
+    fn lower(s: &str) -> Cow<'_, str> {
+        let ascii_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
+        if (s.is_ascii() && ascii_lower(s))
+            || s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c)))
+        {
+            Cow::Borrowed(s)
         } else {
-            std::borrow::Cow::Owned(s.to_lowercase())
+            Cow::Owned(s.to_lowercase())
         }
     }
-    let mut count: FxHashMap<String, usize> = FxHashMap::default();
-    for t in texts.iter() {
-        for (a, b) in words(t) {
-            let w = lower(&t[a..b]);
-            match count.get_mut(w.as_ref()) {
-                Some(n) => *n += 1,
-                None => {
-                    count.insert(w.into_owned(), 1);
+    let spans: Vec<Vec<(usize, usize)>> = texts.iter().map(|t| word_spans(t)).collect();
+    let cuts: Vec<Vec<usize>> = {
+        let mut count: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
+        for (t, words) in texts.iter().zip(&spans) {
+            for &(a, b) in words {
+                *count.entry(lower(&t[a..b])).or_insert(0) += 1;
+            }
+        }
+        let here = |w: &str| count.get(lower(w).as_ref()).copied().unwrap_or(0);
+        texts
+            .iter()
+            .zip(&spans)
+            .map(|(t, words)| {
+                let mut cuts = Vec::new(); // byte offsets of spaces to remove
+                for w in words.windows(2) {
+                    let ((a0, a1), (b0, b1)) = (w[0], w[1]);
+                    if b0 != a1 + 1 || &t[a1..b0] != " " {
+                        continue;
+                    }
+                    let (a, b) = (&t[a0..a1], &t[b0..b1]);
+                    // `disposition s’applique`: an elided word before an apostrophe
+                    // is a word of its own.
+                    let elided = t[b1..].starts_with(['’', '\'']);
+                    if b.starts_with(char::is_uppercase) || elided {
+                        continue;
+                    }
+                    if here(a) == 1 && here(b) == 1 && here(&format!("{a}{b}")) >= 1 {
+                        cuts.push(a1);
+                    }
                 }
-            }
-        }
-    }
+                cuts
+            })
+            .collect()
+    };
     let mut joined = 0;
-    for t in texts.iter_mut() {
-        let spans = words(t);
-        let mut cuts: Vec<usize> = Vec::new(); // byte offsets of spaces to remove
-        for w in spans.windows(2) {
-            let ((a0, a1), (b0, b1)) = (w[0], w[1]);
-            if b0 != a1 + 1 || &t[a1..b0] != " " {
-                continue;
-            }
-            let (a, b) = (&t[a0..a1], &t[b0..b1]);
-            // `disposition s’applique`: an elided word before an apostrophe is a
-            // word of its own.
-            let elided = t[b1..].starts_with(['’', '\'']);
-            if b.starts_with(char::is_uppercase) || elided {
-                continue;
-            }
-            let here = |w: &str| count.get(lower(w).as_ref()).copied().unwrap_or(0);
-            if here(a) == 1 && here(b) == 1 && here(&format!("{a}{b}")) >= 1 {
-                cuts.push(a1);
-            }
-        }
+    for (t, cuts) in texts.iter_mut().zip(cuts) {
         for at in cuts.iter().rev() {
             t.remove(*at);
         }

@@ -33,6 +33,16 @@ impl Matches {
         self.len() == 0
     }
 
+    /// How many paragraphs are in both `self` and `other`.
+    pub(super) fn count_within(&self, other: &Matches) -> usize {
+        self.segments
+            .iter()
+            .zip(&other.segments)
+            .flat_map(|(mine, theirs)| mine.iter().zip(theirs))
+            .map(|(a, b)| (a & b).count_ones() as usize)
+            .sum()
+    }
+
     /// Takes out every paragraph of `other`.
     pub(super) fn remove(&mut self, other: &Matches) {
         for (mine, theirs) in self.segments.iter_mut().zip(&other.segments) {

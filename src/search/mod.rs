@@ -201,13 +201,12 @@ pub fn search(
     // The words standing together, then near each other, rank a paragraph up.
     let mut closeness = together_ranking(f, query, Scope::Text, languages);
     closeness.extend(near_ranking(f, query, Scope::Text, languages));
-    let mut best = rescored(&searcher, &closeness, best)?;
-    newest_first_on_ties(&searcher, &mut best)?;
-    let mut found: Vec<(f32, DocAddress)> = best
-        .into_iter()
-        .filter(|(_, d)| !excluded.contains(*d))
-        .take(limit)
-        .collect();
+    let alongside = !closeness.is_empty() && best.len() >= ALONGSIDE_FROM;
+    let rank_best = || -> Result<Vec<(f32, DocAddress)>> {
+        let mut best = rescored(&searcher, &closeness, best)?;
+        newest_first_on_ties(&searcher, &mut best)?;
+        Ok(best)
+    };
 
     // Tier 2, matches only through footnotes. With one group of alternatives, a
     // paragraph matches anywhere when it matches in its text or in its footnotes, so
@@ -230,23 +229,44 @@ pub fn search(
             (Occur::Must, union(in_notes)),
         ]))
     };
-    // How many of the text's matches hold the words standing together.
-    let phrases = together_ranking(f, query, Scope::Text, languages);
-    let phrase_total = if phrases.is_empty() || text_hits.len() > PHRASES_COUNTED_UP_TO {
-        None
-    } else {
-        let holding = BooleanQuery::new(vec![
-            (Occur::Must, in_text.box_clone()),
-            (Occur::Must, union(phrases)),
-        ]);
-        let mut together = searcher.search(&holding, &AllMatches)?;
-        together.remove(&excluded);
-        Some(together.len())
+    let count = || -> Result<(Option<usize>, Matches)> {
+        // How many of the text's matches hold the words standing together: the
+        // phrases alone, kept to the text's matches (filters and exclusions applied
+        // there) — the same set as both together, without running the words'
+        // alternatives a second time.
+        let phrases = together_ranking(f, query, Scope::Text, languages);
+        let phrase_total = if phrases.is_empty() || text_hits.len() > PHRASES_COUNTED_UP_TO {
+            None
+        } else {
+            let together = searcher.search(&union(phrases), &AllMatches)?;
+            Some(together.count_within(&text_hits))
+        };
+        let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
+        notes_only.remove(&text_hits);
+        notes_only.remove(&excluded);
+        Ok((phrase_total, notes_only))
     };
+    // Ranking the best again reads their positions on one thread: the counts run
+    // beside it rather than after it, where a second core would wait.
+    let (best, counted) = if alongside {
+        std::thread::scope(|scope| {
+            let ranking = scope.spawn(rank_best);
+            let counted = count();
+            let best = ranking
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("ranking the best matches failed")));
+            (best, counted)
+        })
+    } else {
+        (rank_best(), count())
+    };
+    let (phrase_total, notes_only) = counted?;
+    let mut found: Vec<(f32, DocAddress)> = best?
+        .into_iter()
+        .filter(|(_, d)| !excluded.contains(*d))
+        .take(limit)
+        .collect();
     let in_own_text = found.len();
-    let mut notes_only = searcher.search(&elsewhere, &AllMatches)?;
-    notes_only.remove(&text_hits);
-    notes_only.remove(&excluded);
     let total = text_hits.len() + notes_only.len();
     if found.len() < limit && !notes_only.is_empty() {
         let mut scoring = ranking(f, query, Scope::Notes, languages);
@@ -295,6 +315,10 @@ pub fn search(
 
 /// Up to how many matches the paragraphs holding the words as a phrase are counted.
 pub const PHRASES_COUNTED_UP_TO: usize = 20_000;
+
+/// From this many best paragraphs on, they are ranked again on a thread of their
+/// own while the counts run (below it, a thread's start costs more than it saves).
+const ALONGSIDE_FROM: usize = 200;
 
 /// How many of the best paragraphs by their words are ranked again by the words
 /// standing together ([`together_ranking`]); all of them when there are fewer.
