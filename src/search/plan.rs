@@ -433,13 +433,19 @@ impl Lexicon {
     }
 }
 
-/// Whether a words field (of the paragraphs or of their notes) holds `term`.
+/// Whether a words field (of the paragraphs or of their notes) holds `term`: the
+/// first segment that holds it answers, the others are not looked in (a common word
+/// is in every segment, and each look walks a term dictionary).
 fn held(searcher: &Searcher, f: &Fields, term: &str) -> Result<bool> {
-    let mut n = 0;
     for field in [f.body_words, f.notes_words] {
-        n += searcher.doc_freq(&IndexTerm::from_field_text(field, term))?;
+        let term = IndexTerm::from_field_text(field, term);
+        for segment in searcher.segment_readers() {
+            if segment.inverted_index(field)?.doc_freq(&term)? > 0 {
+                return Ok(true);
+            }
+        }
     }
-    Ok(n > 0)
+    Ok(false)
 }
 
 /// Scoring clauses: words-field terms for the longest Chinese words of the query that
