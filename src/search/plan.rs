@@ -418,6 +418,41 @@ impl Lexicon {
         self.by_word.get(word).map_or(&self.searched, Vec::as_slice)
     }
 
+    /// The languages a paragraph that matches `query` can be in, when its words
+    /// decide it (`None`: any). A term matched through stems matches only paragraphs
+    /// in a language of [`Lexicon::languages_of_all`] its words (the words fields
+    /// hold each word under its document's language); a quoted, prefix or Chinese
+    /// term, matched in the exact fields, in any language. Every group must match.
+    pub(super) fn possible_languages(&self, query: &Query) -> Option<Vec<&'static str>> {
+        let mut possible: Option<Vec<&'static str>> = None;
+        for group in &query.groups {
+            let mut languages: Vec<&'static str> = Vec::new();
+            let mut anywhere = false;
+            for term in group {
+                if term.exact || term.prefix || term.has_cjk() {
+                    anywhere = true;
+                    break;
+                }
+                for language in self.languages_of_all(&term.units) {
+                    if !languages.contains(&language) {
+                        languages.push(language);
+                    }
+                }
+            }
+            if anywhere {
+                continue;
+            }
+            possible = Some(match possible {
+                None => languages,
+                Some(before) => before
+                    .into_iter()
+                    .filter(|l| languages.contains(l))
+                    .collect(),
+            });
+        }
+        possible
+    }
+
     /// The languages of which every word of `units` is a word.
     pub(super) fn languages_of_all(&self, units: &[Atom]) -> Vec<&'static str> {
         self.searched
@@ -458,6 +493,9 @@ pub(super) fn ranking(
     lexicon: &Lexicon,
 ) -> Vec<Box<dyn TantivyQuery>> {
     let (_, words) = scope.fields(f);
+    // A word's stems in a language no paragraph can match the whole query in score
+    // nothing: they are left out rather than looked for in every match.
+    let possible = lexicon.possible_languages(query);
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut typed_tier: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
@@ -477,7 +515,11 @@ pub(super) fn ranking(
             continue;
         }
         for unit in term.units.iter().filter(|u| !u.cjk) {
-            for language in lexicon.languages_of(&unit.norm) {
+            let languages = lexicon
+                .languages_of(&unit.norm)
+                .iter()
+                .filter(|l| possible.as_ref().is_none_or(|p| p.contains(l)));
+            for language in languages {
                 add(word_term(language, &unit.norm));
                 if let Some(folded) = lexicon.folded_stem(language, &unit.norm) {
                     add(folded);
