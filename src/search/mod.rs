@@ -38,7 +38,8 @@ use catalog::resolve_filters;
 use collect::{AllMatches, Matches};
 use highlight::char_ranges;
 use plan::{
-    Scope, build_match, near_ranking, ranking, term_match, together_ranking, together_term, union,
+    Scope, build_match, excluded_match, near_ranking, ranking, term_match, together_ranking,
+    together_term, union,
 };
 use ranked::RankedQuery;
 
@@ -176,7 +177,7 @@ pub fn search(
         let any = query
             .excluded
             .iter()
-            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| term_match(f, t, s, languages)))
+            .flat_map(|t| [Scope::Text, Scope::Notes].map(|s| excluded_match(f, t, s, languages)))
             .collect();
         searcher.search(&union(any), &AllMatches)?
     };

@@ -96,11 +96,36 @@ pub(super) fn build_match(
 /// one the [`Lexicon`] looks words up in. So a paragraph holding the words in a row
 /// is in a language where each of them occurs ([`Lexicon::languages_of_all`]), and
 /// holds their stems in a row there.
+///
+/// A term of the query's groups is looked for only in the languages a paragraph
+/// matching the whole query can be in ([`Lexicon::possible_languages`]): a paragraph
+/// in another language fails some other group, so the match is the same.
 pub(super) fn term_match(
     f: &Fields,
     term: &Term,
     scope: Scope,
     lexicon: &Lexicon,
+) -> Box<dyn TantivyQuery> {
+    stems_or_exact(f, term, scope, lexicon, lexicon.possible.as_deref())
+}
+
+/// [`term_match`] in every language of its words: for an excluded term, which takes
+/// out paragraphs whatever the rest of the query matches.
+pub(super) fn excluded_match(
+    f: &Fields,
+    term: &Term,
+    scope: Scope,
+    lexicon: &Lexicon,
+) -> Box<dyn TantivyQuery> {
+    stems_or_exact(f, term, scope, lexicon, None)
+}
+
+fn stems_or_exact(
+    f: &Fields,
+    term: &Term,
+    scope: Scope,
+    lexicon: &Lexicon,
+    within: Option<&[&'static str]>,
 ) -> Box<dyn TantivyQuery> {
     let (exact, words) = scope.fields(f);
     if term.prefix {
@@ -113,6 +138,7 @@ pub(super) fn term_match(
         lexicon
             .languages_of_all(&term.units)
             .iter()
+            .filter(|l| within.is_none_or(|w| w.contains(l)))
             .flat_map(|language| stem_variants(&term.units, language, lexicon))
             .map(|terms| phrase(words, terms))
             .collect(),
@@ -266,6 +292,9 @@ pub struct Lexicon {
     /// For a word typed without diacritics, in a language: the term of its stem as
     /// the stem of words that have diacritics, where the index holds it.
     folded_stems: std::collections::HashMap<String, Vec<(&'static str, String)>>,
+    /// The languages a paragraph matching the query can be in; `None`: any
+    /// ([`Lexicon::possible_languages`]).
+    pub(super) possible: Option<Vec<&'static str>>,
 }
 
 impl Lexicon {
@@ -338,12 +367,15 @@ impl Lexicon {
                 }
             }
         }
-        Ok(Lexicon {
+        let mut lexicon = Lexicon {
             by_word,
             searched,
             cjk_words,
             folded_stems,
-        })
+            possible: None,
+        };
+        lexicon.possible = lexicon.possible_languages(query);
+        Ok(lexicon)
     }
 
     /// The term of the stem that `word`, typed without diacritics, has as words with
@@ -423,7 +455,7 @@ impl Lexicon {
     /// in a language of [`Lexicon::languages_of_all`] its words (the words fields
     /// hold each word under its document's language); a quoted, prefix or Chinese
     /// term, matched in the exact fields, in any language. Every group must match.
-    pub(super) fn possible_languages(&self, query: &Query) -> Option<Vec<&'static str>> {
+    fn possible_languages(&self, query: &Query) -> Option<Vec<&'static str>> {
         let mut possible: Option<Vec<&'static str>> = None;
         for group in &query.groups {
             let mut languages: Vec<&'static str> = Vec::new();
@@ -495,7 +527,7 @@ pub(super) fn ranking(
     let (_, words) = scope.fields(f);
     // A word's stems in a language no paragraph can match the whole query in score
     // nothing: they are left out rather than looked for in every match.
-    let possible = lexicon.possible_languages(query);
+    let possible = &lexicon.possible;
     let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut typed_tier: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let mut add = |term: String| {
