@@ -74,7 +74,8 @@ def build():
 
 
 def measured(cmd, cwd, ok=(0, 1)):
-    """Runs `cmd` with its output discarded; returns (wall seconds, peak RSS in MB).
+    """Runs `cmd` with its output discarded; returns (wall seconds, peak RSS in MB,
+    CPU seconds, user and system, of the child and its threads).
 
     posix_spawn and wait4 rather than subprocess: less of the harness's own time in
     each figure (no pipes, no file-descriptor sweep), and the child's own rusage.
@@ -98,7 +99,7 @@ def measured(cmd, cwd, ok=(0, 1)):
     if code not in ok:
         err.seek(0)
         sys.exit(f"{' '.join(argv)}: exit {code}: {err.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb(cmd, cwd, ok=(0, 1)):
@@ -150,7 +151,7 @@ def bench_size(mb, runs):
     docs = len(list(data.iterdir()))
     base = [BIN, "--data", data, "--index", index]
 
-    build_s, _ = measured(base + ["index"], work, ok=(0,))
+    build_s, _, build_cpu = measured(base + ["index"], work, ok=(0,))
     index_bytes = size_of(index)
     # The build's peak memory, from GNU time, in a build of its own.
     build_rss = peak_rss_mb(base + ["index", "--rebuild"], work, ok=(0,))
@@ -162,7 +163,7 @@ def bench_size(mb, runs):
     batch_docs = len(list(batch.iterdir()))
     for f in sorted(batch.iterdir()):
         f.rename(data / f.name)
-    batch_s, _ = measured(base + ["index"], work, ok=(0,))
+    batch_s = measured(base + ["index"], work, ok=(0,))[0]
 
     searches = {}
     search_rss = 0.0
@@ -190,6 +191,7 @@ def bench_size(mb, runs):
         "batch_docs": batch_docs,
         "batch_s": batch_s,
         "build_s": build_s,
+        "build_cpu": build_cpu,
         "build_rss": build_rss,
         "ratio": index_bytes / text,
         "add_s": statistics.median(adds),
@@ -237,8 +239,11 @@ def table(results, runs):
         huge = r["mb"] > 500
         rows += [
             [size, "documents", f"{r['docs']}", "", "", "", ""],
-            [size, "full index build, s", f"{r['build_s']:.2f}", "", "", "", ""],
-            [size, "indexing, MB/s", f"{r['mb'] / r['build_s']:.1f}", "", "", "", "≥ 25"],
+            [size, "full index build, s", f"{r['build_s']:.2f}", "", "", "", "≤ 90" if huge else ""],
+            [size, "indexing, MB/s", f"{r['mb'] / r['build_s']:.1f}", "", "", "",
+             "≥ 12 (target 25)" if big and not huge else ""],
+            [size, "build CPU-seconds per MB (user + system)", f"{r['build_cpu'] / r['mb']:.3f}",
+             "", "", "", "≤ 0.08 for 25 MB/s on 2 cores" if big and not huge else ""],
             [size, "build peak RSS, MB (GNU time)", f"{r['build_rss']:.0f}", "", "", "", "≤ 500" if huge else ""],
             [size, "index size ÷ text size", f"{r['ratio']:.2f}", "", "", "", "≤ 2.5"],
             [size, "add one document, s (median of 3)", f"{r['add_s']:.3f}", "", "", "", "< 1" if big else ""],
@@ -252,7 +257,7 @@ def table(results, runs):
                 "",
             ],
             [size, "cost per added MB, s", f"{r['batch_s'] / r['batch_mb']:.3f}", "", "", "", ""],
-            [size, "search peak RSS, MB (GNU time)", f"{r['search_rss']:.1f}", "", "", "", "≤ 30" if big else ""],
+            [size, "search peak RSS, MB (GNU time)", f"{r['search_rss']:.1f}", "", "", "", "≤ 30" if huge else ""],
         ]
         for label, (q, ours, cached, theirs, total, rg_lines) in r["searches"].items():
             for stat, f in (("median", statistics.median), ("p95", p95)):
@@ -264,7 +269,8 @@ def table(results, runs):
                     f"{mc * 1e3:.1f}",
                     f"{mt * 1e3:.1f}",
                     f"{mt / mo:.1f}× ({mt / mc:.1f}×)",
-                    ("≥ 10×, ≤ 30 ms" if huge else "≥ 5×") if big and stat == "median" else "",
+                    ("≥ 5×" if stat == "median" else "") if big and not huge
+                    else ("≤ 20 ms" if huge and stat == "p95" else ""),
                 ])
         if r.get("trace"):
             unit, times, total = r["trace"]

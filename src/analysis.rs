@@ -724,7 +724,7 @@ pub fn preload_jieba() {
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, FxHashMap<String, String>>,
+    stems: HashMap<String, FxHashMap<String, Box<[Box<str>]>>>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -775,12 +775,21 @@ impl Tokenizer for WordTokenizer {
                 run_units.push((start, end));
             } else {
                 cut(&mut run, &mut run_units, &mut tokens, position);
-                if !stems.contains_key(norm) {
-                    stems.insert(norm.to_owned(), word_terms(language, norm));
-                }
                 let (from, to) = (start + shift, end + shift);
-                for term in stems[norm].split('\n') {
-                    tokens.push(term, position, from, to);
+                // One look in the cache for a word met before (most are).
+                if let Some(terms) = stems.get(norm) {
+                    for term in terms.iter() {
+                        tokens.push(term, position, from, to);
+                    }
+                } else {
+                    let terms: Box<[Box<str>]> = word_terms(language, norm)
+                        .split('\n')
+                        .map(Box::from)
+                        .collect();
+                    for term in terms.iter() {
+                        tokens.push(term, position, from, to);
+                    }
+                    stems.insert(norm.to_owned(), terms);
                 }
             }
             position += 1;
