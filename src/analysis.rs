@@ -719,12 +719,15 @@ pub fn preload_jieba() {
     });
 }
 
+/// A word's words-field terms ([`word_terms`]), one string each.
+type Terms = Box<[Box<str>]>;
+
 /// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each
 /// clone keeps its own cache of stems.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, FxHashMap<String, Box<[Box<str>]>>>,
+    stems: HashMap<String, FxHashMap<String, Terms>>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -782,7 +785,7 @@ impl Tokenizer for WordTokenizer {
                         tokens.push(term, position, from, to);
                     }
                 } else {
-                    let terms: Box<[Box<str>]> = word_terms(language, norm)
+                    let terms: Terms = word_terms(language, norm)
                         .split('\n')
                         .map(Box::from)
                         .collect();
