@@ -732,3 +732,64 @@ pub(super) fn union(alternatives: Vec<Box<dyn TantivyQuery>>) -> Box<dyn Tantivy
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lexicon whose words are in the given languages.
+    fn lexicon(words: &[(&str, &[&'static str])]) -> Lexicon {
+        Lexicon {
+            by_word: words
+                .iter()
+                .map(|(w, ls)| ((*w).to_owned(), ls.to_vec()))
+                .collect(),
+            searched: LANGUAGES.to_vec(),
+            cjk_words: Default::default(),
+            folded_stems: Default::default(),
+            possible: None,
+        }
+    }
+
+    #[test]
+    fn a_query_matches_only_in_the_languages_every_group_can_match_in() {
+        let l = lexicon(&[
+            ("estado", &["es"]),
+            ("de", &["fr", "es"]),
+            ("lanzamiento", &["es"]),
+            ("debris", &["en", "fr"]),
+            ("space", &["en"]),
+        ]);
+        let q = |s: &str| crate::query::parse(s).expect("a query");
+        // Every word a group of its own: the languages all of them are words of.
+        assert_eq!(
+            l.possible_languages(&q("Estado de lanzamiento")),
+            Some(vec!["es"])
+        );
+        // Alternatives: any language of any of them, in the order met.
+        assert_eq!(
+            l.possible_languages(&q("de OR debris")),
+            Some(vec!["fr", "es", "en"])
+        );
+        assert_eq!(
+            l.possible_languages(&q("space (de OR debris)")),
+            Some(vec!["en"])
+        );
+        // No language in common: nothing can match.
+        assert_eq!(l.possible_languages(&q("space lanzamiento")), Some(vec![]));
+        // A quoted or Chinese term matches in the exact fields, in any language;
+        // the other groups still decide.
+        assert_eq!(
+            l.possible_languages(&q("\"Estado de\" lanzamiento")),
+            Some(vec!["es"])
+        );
+        assert_eq!(l.possible_languages(&q("空间 de")), Some(vec!["fr", "es"]));
+        assert_eq!(l.possible_languages(&q("空间碎片")), None);
+        assert_eq!(l.possible_languages(&q("debri*")), None);
+        // An exclusion leaves the languages as they are.
+        assert_eq!(
+            l.possible_languages(&q("de -space")),
+            Some(vec!["fr", "es"])
+        );
+    }
+}
