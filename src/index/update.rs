@@ -144,6 +144,24 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+/// Blocks of 256 KB and more (tantivy's indexing arenas, documents in flight) are
+/// mapped apart and given back to the system when freed. By default glibc raises
+/// that bound to the size of each large block freed, after which such blocks are
+/// carved from its heaps and stay there: a 1 GB build peaked at 515 MB that way, and
+/// at 402 MB with the bound fixed (measured on 2 cores, GNU time). Linux with glibc
+/// only; elsewhere nothing is done.
+fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        // SAFETY: mallopt only sets a parameter of the allocator; it is called once,
+        // and glibc takes its own lock to change it.
+        ONCE.call_once(|| unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        });
+    }
+}
+
 /// Brings the index under `root` up to date with the folder `data`: new files are
 /// indexed, changed ones re-indexed, removed ones dropped, unchanged ones untouched.
 /// `rebuild` starts from an empty index instead. One commit at the end, carrying the
@@ -155,6 +173,7 @@ pub fn update(
     progress: &mut dyn Progress,
 ) -> Result<Report, UpdateError> {
     let started = Instant::now();
+    return_large_blocks();
     let listing = data::list(data)?;
     let files = listing.files;
     let folders = listing.folders;
