@@ -154,9 +154,13 @@ struct State {
 /// label it is read as headed sections rather than plain paragraphs.
 pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     let texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_owned()).collect();
-    let has_structure = texts
+    // Each line's visible text, made once: the reader looks at most lines several
+    // times (as the line, as the line after, as a heading's), and a text with one
+    // paragraph per line makes each look cost a whole paragraph.
+    let visibles: Vec<String> = texts.iter().map(|t| visible(t)).collect();
+    let has_structure = visibles
         .iter()
-        .any(|t| CHAPEAU.is_match(&visible(t)) || refs::unit_label(&visible(t)).is_some());
+        .any(|t| CHAPEAU.is_match(t) || refs::unit_label(t).is_some());
     if !has_structure && !paged {
         return None;
     }
@@ -179,16 +183,16 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     let mut i = start;
     while i < texts.len() {
         let raw = &texts[i];
-        let t = visible(raw);
+        let t = visibles[i].as_str();
         i += 1;
-        if t.is_empty() || ELLIPSIS.is_match(&t) {
-            if ELLIPSIS.is_match(&t) && st.resolution && !st.operative {
+        if t.is_empty() || ELLIPSIS.is_match(t) {
+            if ELLIPSIS.is_match(t) && st.resolution && !st.operative {
                 st.operative = true; // "…" stands for the recitals left out
                 st.next_operative = 0;
             }
             continue;
         }
-        if CHAPEAU.is_match(&t) {
+        if CHAPEAU.is_match(t) {
             if st.resolution && st.part.is_none() {
                 st.part = Some("A".into());
             }
@@ -200,13 +204,13 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             st.pending_heading.clear();
             continue;
         }
-        if let Some(c) = PART.captures(&refs::fold_lookalikes(&t))
-            && texts.get(i).is_some_and(|n| CHAPEAU.is_match(&visible(n)))
+        if let Some(c) = PART.captures(&refs::fold_lookalikes(t))
+            && visibles.get(i).is_some_and(|n| CHAPEAU.is_match(n))
         {
             st.part = Some(c[1].to_owned());
             continue;
         }
-        if let Some(c) = ANNEX.captures(&t) {
+        if let Some(c) = ANNEX.captures(t) {
             if st.resolution && !st.operative {
                 close_preamble_as_operative(&mut units, &st);
             }
@@ -220,10 +224,10 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 .into_iter()
                 .collect();
             // The annexed text's title runs to its first group, label or number.
-            let title: Vec<String> = texts[i..]
+            let title: Vec<String> = visibles[i..]
                 .iter()
                 .take(9)
-                .map(|l| visible(l))
+                .cloned()
                 .take_while(|l| {
                     numbered(l).is_none()
                         && !GROUP.is_match(l)
@@ -231,9 +235,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                         && !l.ends_with(['.', '。', ';', '；'])
                 })
                 .collect();
-            let closed = texts.get(i + title.len()).is_some_and(|n| {
-                let n = visible(n);
-                numbered(&n).is_some() || GROUP.is_match(&n) || refs::unit_label(&n).is_some()
+            let closed = visibles.get(i + title.len()).is_some_and(|n| {
+                numbered(n).is_some() || GROUP.is_match(n) || refs::unit_label(n).is_some()
             });
             if title.len() < 9 && closed {
                 i += title.len();
@@ -241,7 +244,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             }
             continue;
         }
-        if let Some(label) = refs::unit_label(&t) {
+        if let Some(label) = refs::unit_label(t) {
             if st.resolution && !st.operative {
                 close_preamble_as_operative(&mut units, &st);
             } else if !st.resolution {
@@ -253,7 +256,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             if !label.rest.is_empty() {
                 heading.push(label.rest.clone());
             }
-            i += take_heading(&texts[i..], label.kind, width, &mut heading);
+            i += take_heading(&visibles[i..], label.kind, width, &mut heading);
             st.container = Some(r.clone());
             st.next_para = 1;
             st.pending_heading.clear();
@@ -278,7 +281,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         });
         if !st.resolution
             && !in_unit
-            && let Some(c) = SECTION.captures(&t)
+            && let Some(c) = SECTION.captures(t)
             && let Some(n) = refs::number_value(&c[1])
         {
             st.container = Some(format!("section:{}", refs::to_roman(n)));
@@ -288,13 +291,13 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             if !c[2].trim().is_empty() {
                 heading.push(c[2].trim().to_owned());
             }
-            i += take_heading(&texts[i..], UnitKind::Guideline, width, &mut heading);
+            i += take_heading(&visibles[i..], UnitKind::Guideline, width, &mut heading);
             st.pending_heading = heading;
             continue;
         }
         // `A. Policy and regulatory framework`: a group heading over labelled units.
         if !st.resolution
-            && let Some(c) = GROUP.captures(&t)
+            && let Some(c) = GROUP.captures(t)
         {
             st.pending_heading.clear();
             if let Some(h) = c
@@ -363,14 +366,16 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 continue;
             }
             // A numbered section heading at the top level (`1.` then `Background`).
-            if !st.resolution && n == st.next_section && is_heading_text(&rest, width, &texts[i..])
+            if !st.resolution
+                && n == st.next_section
+                && is_heading_text(&rest, width, &visibles[i..])
             {
                 st.next_section += 1;
                 let mut heading = vec![];
                 if !rest.is_empty() {
                     heading.push(rest);
                 }
-                i += take_heading(&texts[i..], UnitKind::Guideline, width, &mut heading);
+                i += take_heading(&visibles[i..], UnitKind::Guideline, width, &mut heading);
                 st.container = Some(format!("section:{n}"));
                 st.next_para = 1;
                 units.push(Draft {
@@ -388,21 +393,22 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         // "and awareness".
         if !st.pending_heading.is_empty()
             && t.starts_with(|c: char| c.is_lowercase())
-            && display_width(&t) * 2 < width
+            && display_width(t) * 2 < width
             && units.last().is_none_or(|u| closes(&u.text))
         {
             if let Some(h) = st.pending_heading.last_mut() {
-                join_line(h, &t);
+                join_line(h, t);
             }
             continue;
         }
         let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
         // `a)` on a line of its own, its text on the next.
-        let joined;
-        let (raw, t) = if sub && LONE_SUB.is_match(&t) && i < texts.len() {
+        let (joined, joined_visible);
+        let (raw, t) = if sub && LONE_SUB.is_match(t) && i < texts.len() {
             i += 1;
             joined = format!("{t} {}", texts[i - 1]);
-            (&joined, visible(&joined))
+            joined_visible = visible(&joined);
+            (&joined, joined_visible.as_str())
         } else {
             (raw, t)
         };
@@ -413,10 +419,9 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 && after_fragment(lines, &texts, i - 1, column);
         // A heading is followed by a paragraph, not by the short end of a sentence
         // (short against the printed column, which lines run together do not widen).
-        let next_opens = texts.get(i).is_some_and(|n| {
-            let n = visible(n);
+        let next_opens = visibles.get(i).is_some_and(|n| {
             let short_end =
-                n.ends_with(['.', ';', '。', '；']) && display_width(&n) * 10 < column * 6;
+                n.ends_with(['.', ';', '。', '；']) && display_width(n) * 10 < column * 6;
             // `ЯИЭ — это…`, `ЯИЭ, независимо…`: an acronym carries the sentence on, it
             // does not open one.
             let first: Vec<char> = n
@@ -435,14 +440,14 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         if closed
             && next_opens
             && !sub
-            && (is_heading_line(&t, width)
+            && (is_heading_line(t, width)
                 // Among unnumbered sections already found by their shorter headings.
                 || st.container.is_none()
                     && st.unlabelled_sections > 0
-                    && is_long_heading_line(&t, texts.get(i).map(|n| visible(n)), column))
+                    && is_long_heading_line(t, visibles.get(i).cloned(), column))
             && (!st.resolution || st.operative)
         {
-            st.pending_heading.push(t.clone());
+            st.pending_heading.push(t.to_owned());
             continue;
         }
         // Text after headings outside any numbered container: an unnumbered section.
@@ -473,7 +478,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 Some(u) if u.kind == Kind::Preamble && same_part(u, &st) => {
                     // The line before this one (`i` has moved past it).
                     let prev = i.checked_sub(2).and_then(|k| texts.get(k));
-                    prev.is_some_and(|prev| starts_recital(prev, raw, width))
+                    prev.is_some_and(|prev| starts_recital(prev, t, width))
                 }
                 _ => true,
             };
@@ -747,9 +752,10 @@ fn is_heading_line(t: &str, width: usize) -> bool {
 }
 
 /// The text after a number is a heading (`1.` `Background`), not a paragraph.
+/// `next`: the visible text of the lines after it.
 fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
     let candidate = if rest.is_empty() {
-        next.first().map(|n| visible(n)).unwrap_or_default()
+        next.first().cloned().unwrap_or_default()
     } else {
         rest.to_owned()
     };
@@ -763,7 +769,7 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
         && display_width(&candidate) * 10 < width * 8
         && !",;:.，；：。、".contains(end)
         && candidate.starts_with(|c: char| c.is_uppercase() || crate::analysis::is_cjk(c))
-        && following.is_none_or(|f| !visible(f).starts_with(|c: char| c.is_lowercase()))
+        && following.is_none_or(|f| !f.starts_with(|c: char| c.is_lowercase()))
 }
 
 /// Takes the heading lines after a label into `heading`; returns how many lines were
@@ -773,9 +779,10 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// guideline's title that wraps); it is always followed by a line that does not
 /// carry on its sentence (`державы, могли…` after a Russian title that took the
 /// text's first lines), which is why one line more than a title may hold is read.
+/// `next`: the visible text of the lines after the label.
 fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
     const MOST: usize = 5;
-    let lines: Vec<String> = next.iter().take(MOST + 1).map(|t| visible(t)).collect();
+    let lines = &next[..next.len().min(MOST + 1)];
     // No numbered paragraph follows a guideline's title: only short lines are the title.
     if kind == UnitKind::Guideline
         && let Some(k) = lines.iter().position(|l| {
@@ -827,7 +834,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
 /// Does `line` open a new recital after `prev`? Recitals end with a comma (or a
 /// semicolon, colon or full stop) and open with a capital in Latin script, with a
 /// gerund or participle in Russian; Chinese lines run to the margin, so one that
-/// stops short at punctuation ends its recital.
+/// stops short at punctuation ends its recital. `line` is the line's visible text.
 fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
     let Some(end) = visible_end(prev) else {
         return false;
@@ -835,7 +842,6 @@ fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
     if !",;:.，；：。".contains(end) {
         return false;
     }
-    let line = visible(line);
     let first = line.chars().next().unwrap_or(' ');
     if crate::analysis::is_cjk(first) || super::text::is_cjk_punct(first) {
         return display_width(prev) * 100 < width * 93
@@ -848,7 +854,7 @@ fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
     let word = word.trim_end_matches(',');
     // Nouns in -ние, -тие (`расширение`) end like participles but open no recital.
     let noun = ["ние", "тие", "вие"].iter().any(|e| word.ends_with(e));
-    RU_RECITAL.is_match(&line) && !RU_NOT_OPENERS.contains(&word) && !noun
+    RU_RECITAL.is_match(line) && !RU_NOT_OPENERS.contains(&word) && !noun
 }
 
 /// The title: the lines before the content, the handbook's enumerator left out. It

@@ -125,30 +125,53 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
 }
 
 /// Collapses spaces as described in [`take_markers`].
+///
+/// Runs of characters that are neither white space nor a soft hyphen are copied whole
+/// (most of a text is such runs): only the characters that can be dropped are looked
+/// at one by one.
 pub fn normalise_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let mut chars = line.trim().chars().peekable();
+        let line = line.trim();
         let mut last = '\n';
-        while let Some(c) = chars.next() {
-            let space = c.is_whitespace();
-            if space || c == '\u{AD}' {
-                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        // The start of the run of kept characters not yet copied, and the scan's place.
+        let (mut run, mut at) = (0, 0);
+        while at < line.len() {
+            let b = line.as_bytes()[at];
+            let c = if b.is_ascii() {
+                // ASCII white space as `char::is_whitespace` has it (vertical tab too).
+                if !matches!(b, b'\t'..=b'\r' | b' ') {
+                    at += 1;
+                    continue;
+                }
+                char::from(b)
+            } else {
+                let Some(c) = line[at..].chars().next() else {
+                    break;
+                };
+                if !c.is_whitespace() && c != '\u{AD}' {
+                    at += c.len_utf8();
+                    continue;
+                }
+                c
+            };
+            if run < at {
+                out.push_str(&line[run..at]);
+                last = line[..at].chars().next_back().unwrap_or(last);
             }
+            at += c.len_utf8();
+            // White space after a space or a soft hyphen is skipped.
+            at = line.len() - line[at..].trim_start().len();
+            run = at;
             if c == '\u{AD}' {
                 // A soft hyphen is invisible: the word goes on after it, whatever
                 // spacing the extractor left ("j\u{AD} urisdiction").
                 continue;
             }
-            if !space {
-                out.push(c);
-                last = c;
-                continue;
-            }
-            let after = chars.peek().copied().unwrap_or(' ');
+            let after = line[at..].chars().next().unwrap_or(' ');
             // Spaces between two Chinese characters, and a space left before
             // punctuation where a marker was lifted out ("Space 10 ," → "Space,"),
             // are artefacts of extraction, not text.
@@ -161,6 +184,7 @@ pub fn normalise_spaces(text: &str) -> String {
                 last = ' ';
             }
         }
+        out.push_str(&line[run..]);
     }
     out
 }
