@@ -736,12 +736,16 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
             "{stray} markers of notes printed elsewhere in the book taken out of the text"
         ));
     }
-    let mut texts: Vec<String> = body.iter().map(|l| l.text.clone()).collect();
+    // The texts are lent to the rejoining and given back, not copied.
+    let mut texts: Vec<String> = body
+        .iter_mut()
+        .map(|l| std::mem::take(&mut l.text))
+        .collect();
     let rejoined = super::text::rejoin_split_words(&mut texts);
+    for (line, text) in body.iter_mut().zip(texts) {
+        line.text = text;
+    }
     if rejoined > 0 {
-        for (line, text) in body.iter_mut().zip(texts) {
-            line.text = text;
-        }
         pages
             .warnings
             .push(format!("{rejoined} words split by a stray space rejoined"));

@@ -197,7 +197,7 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
         let letter = if c.is_ascii() {
             c.is_ascii_alphabetic()
         } else {
-            c.is_alphabetic() && !is_cjk(c)
+            is_letter_not_cjk(c)
         };
         match (letter, start) {
             (true, None) => start = Some(i),
@@ -214,6 +214,29 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A letter that is not CJK, as `c.is_alphabetic() && !is_cjk(c)` has it, with the
+/// answer for the accented Latin and the Cyrillic letters and for the typographic
+/// punctuation of UN texts known without a look in Unicode's tables (which costs more
+/// than the rest of [`word_spans`] on a Russian text).
+fn is_letter_not_cjk(c: char) -> bool {
+    match c {
+        '×' | '÷' => false,
+        'À'..='ÿ' | '\u{400}'..='\u{45F}' => true,
+        '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphabetic() && !is_cjk(c),
+    }
+}
+
+/// Whether `c` is its own lower case, as `c.to_lowercase()` has it, with the answer
+/// for the common lower-case letters known without a look in Unicode's tables.
+fn is_own_lowercase(c: char) -> bool {
+    match c {
+        'a'..='z' | 'ß'..='ÿ' | '\u{430}'..='\u{45F}' => true,
+        'A'..='Z' => false,
+        _ => c.to_lowercase().eq(std::iter::once(c)),
+    }
+}
+
 /// Rejoins words the extractor split with a stray space (`Официальны е`,
 /// `l’u tilisation`, `spatia ux`) when the text itself is the evidence: the joined
 /// form occurs as a word elsewhere in the same texts, and neither piece occurs
@@ -225,9 +248,7 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     // Counted by lowercase form, borrowing the words already lowercase.
     fn lower(s: &str) -> Cow<'_, str> {
         let ascii_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
-        if (s.is_ascii() && ascii_lower(s))
-            || s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c)))
-        {
+        if (s.is_ascii() && ascii_lower(s)) || s.chars().all(is_own_lowercase) {
             Cow::Borrowed(s)
         } else {
             Cow::Owned(s.to_lowercase())
