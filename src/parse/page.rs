@@ -814,6 +814,11 @@ fn spaced_markers(text: &mut String, notes: &[u32]) -> usize {
     let Some(&first) = notes.iter().min() else {
         return 0;
     };
+    // The regex needs a digit 1 to 9; most lines hold none, and a look for one costs
+    // far less than the regex's scan.
+    if !text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        return 0;
+    }
     let mut found: Vec<(std::ops::Range<usize>, u32)> = Vec::new();
     for c in SPACED.captures_iter(text) {
         let (word, number) = (&c[1], &c[2]);
@@ -840,6 +845,18 @@ fn spaced_markers(text: &mut String, notes: &[u32]) -> usize {
     found.len()
 }
 
+/// Whether `text` may hold a decimal digit of any script (what `\d` matches), so that
+/// a regex that needs one is run only on the lines that may hold one: an ASCII digit,
+/// or a character outside the blocks that UN texts are written in (Latin, Cyrillic,
+/// general and CJK punctuation, CJK ideographs), none of which holds a digit.
+fn may_hold_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        || (!text.is_ascii()
+            && text.chars().any(|c| {
+                !matches!(c, '\0'..='\u{4FF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}')
+            }))
+}
+
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\p{Ll}{3}|\p{Ll}[,;:”’»)]|\p{Ll}\.|[\p{Han}》）”」][，。；：、）》”]?|^[，。；：、）》”,;:)])(\d{1,3})(\s|$)").unwrap()
 });
@@ -849,6 +866,9 @@ static STRAY: LazyLock<Regex> = LazyLock::new(|| {
 /// so a note cited again is printed only once, pages or chapters away. Returns how
 /// many were taken out.
 fn strip_stray_markers(text: &mut String) -> usize {
+    if !may_hold_digit(text) {
+        return 0;
+    }
     let mut count = 0;
     let mut out = String::with_capacity(text.len());
     let mut last = 0;

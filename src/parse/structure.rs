@@ -706,7 +706,26 @@ fn after_fragment(lines: &[BodyLine], texts: &[String], k: usize, column: usize)
 fn display_width(t: &str) -> usize {
     use super::text::{MARK_CLOSE, MARK_OPEN};
     let (mut width, mut in_marker, mut space, mut soft) = (0, false, false, false);
-    for c in t.trim().chars() {
+    let t = t.trim();
+    let mut at = 0;
+    while let Some(&b) = t.as_bytes().get(at) {
+        // An ASCII character outside a marker is one column or white space: told from
+        // its byte, without decoding a character (this is asked of every line, often
+        // several times).
+        if b.is_ascii() && !in_marker {
+            at += 1;
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                space = !soft;
+            } else {
+                width += usize::from(space) + 1;
+                (space, soft) = (false, false);
+            }
+            continue;
+        }
+        let Some(c) = t[at..].chars().next() else {
+            break;
+        };
+        at += c.len_utf8();
         match c {
             MARK_OPEN => in_marker = true,
             MARK_CLOSE => in_marker = false,

@@ -9,6 +9,9 @@ use crate::analysis::is_cjk;
 pub const MARK_OPEN: char = '\u{E000}';
 pub const MARK_CLOSE: char = '\u{E001}';
 
+/// The first byte of [`MARK_OPEN`] in UTF-8.
+const MARK_OPEN_LEAD: u8 = 0xEE;
+
 /// The sentinel that stands for a footnote marker.
 pub fn marker(number: u32) -> String {
     format!("{MARK_OPEN}{number}{MARK_CLOSE}")
@@ -108,6 +111,13 @@ pub fn visible_end(s: &str) -> Option<char> {
 /// collapse to one, spaces between two Chinese characters disappear, line breaks
 /// (between sub-paragraphs) are kept.
 pub fn take_markers(text: &str) -> (String, Vec<u32>) {
+    // Most texts hold no marker: a text without the sentinel's first byte (a byte that
+    // only characters of the private-use area start with) is normalised as it is. The
+    // search for that byte is much quicker than one for the whole sentinel, whose last
+    // byte is common in Cyrillic and Chinese text.
+    if !text.as_bytes().contains(&MARK_OPEN_LEAD) {
+        return (normalise_spaces(text), Vec::new());
+    }
     let mut numbers = Vec::new();
     let mut plain = String::with_capacity(text.len());
     let mut rest = text;
@@ -124,6 +134,21 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
     (normalise_spaces(&plain), numbers)
 }
 
+/// The bytes that may start a white space character or a soft hyphen in UTF-8: ASCII
+/// white space as `char::is_whitespace` has it (vertical tab too), and the first bytes
+/// of U+0080–U+00BF (no-break space, soft hyphen), U+1000–U+1FFF (ogham space),
+/// U+2000–U+2FFF (the typographic spaces) and U+3000–U+3FFF (ideographic space). Any
+/// other byte is copied without a look.
+static MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    table
+};
+
 /// Collapses spaces as described in [`take_markers`].
 ///
 /// Runs of characters that are neither white space nor a soft hyphen are copied whole
@@ -139,25 +164,18 @@ pub fn normalise_spaces(text: &str) -> String {
         let mut last = '\n';
         // The start of the run of kept characters not yet copied, and the scan's place.
         let (mut run, mut at) = (0, 0);
-        while at < line.len() {
-            let b = line.as_bytes()[at];
-            let c = if b.is_ascii() {
-                // ASCII white space as `char::is_whitespace` has it (vertical tab too).
-                if !matches!(b, b'\t'..=b'\r' | b' ') {
-                    at += 1;
-                    continue;
-                }
-                char::from(b)
-            } else {
-                let Some(c) = line[at..].chars().next() else {
-                    break;
-                };
-                if !c.is_whitespace() && c != '\u{AD}' {
-                    at += c.len_utf8();
-                    continue;
-                }
-                c
+        while let Some(k) = line.as_bytes()[at..]
+            .iter()
+            .position(|&b| MAY_START_SPACE[usize::from(b)])
+        {
+            at += k;
+            let Some(c) = line[at..].chars().next() else {
+                break;
             };
+            if !c.is_whitespace() && c != '\u{AD}' {
+                at += c.len_utf8();
+                continue;
+            }
             if run < at {
                 out.push_str(&line[run..at]);
                 last = line[..at].chars().next_back().unwrap_or(last);
