@@ -84,6 +84,14 @@ const EDGE: usize = 4;
 fn split_pages(text: &str) -> Vec<Vec<(usize, String)>> {
     let mut pages = vec![Vec::new()];
     for (line_no, raw) in text.split('\n').enumerate() {
+        // Most lines hold no control character (a form feed among them) and no tab:
+        // they are kept as they are, without a pass character by character.
+        if !has_control_or_tab(raw) {
+            if let Some(page) = pages.last_mut() {
+                page.push((line_no, raw.trim_end().to_owned()));
+            }
+            continue;
+        }
         let breaks = raw.matches('\u{C}').count();
         for _ in 0..breaks {
             if pages.last().is_some_and(|p: &Vec<_>| !p.is_empty()) {
@@ -116,6 +124,15 @@ fn split_pages(text: &str) -> Vec<Vec<(usize, String)>> {
         }
     }
     pages
+}
+
+/// Whether `line` holds a control character (U+0000–U+001F, U+007F–U+009F; a tab is
+/// one) as `char::is_control` has it.
+fn has_control_or_tab(line: &str) -> bool {
+    let b = line.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i] < 0x20 || b[i] == 0x7F || (b[i] == 0xC2 && b.get(i + 1).is_some_and(|&n| n < 0xA0))
+    })
 }
 
 /// Whether `text` comes in pages: form feeds, or page numbers where they stood
@@ -682,7 +699,13 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
     join_word_runs(&mut body, &mut segments);
     // `пространстве 1 1`, `сессии2 1`: a two-digit marker the extractor split, its
     // first digit spaced from the word or glued to it.
+    // Both repairs below look for the digits of a note's number: a line without a
+    // digit (most lines) has nothing for them.
+    let has_digit = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
     for (line, &p) in body.iter_mut().zip(&segments) {
+        if !has_digit(&line.text) {
+            continue;
+        }
         for n in pages.defined[p].iter().filter(|&&n| (10..100).contains(&n)) {
             let digits = n.to_string();
             let glued = format!("{} {}", &digits[..1], &digits[1..]);
@@ -707,6 +730,9 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
     // punctuation, spaced after too so that the marker reader sees a number standing
     // alone.
     for (line, &p) in body.iter_mut().zip(&segments) {
+        if !has_digit(&line.text) {
+            continue;
+        }
         for n in &pages.defined[p] {
             let spaced = format!(" {n}");
             let mut from = 0;

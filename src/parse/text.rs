@@ -169,6 +169,21 @@ pub fn normalise_spaces(text: &str) -> String {
             .position(|&b| MAY_START_SPACE[usize::from(b)])
         {
             at += k;
+            // A single space before a character that is neither white space, nor
+            // punctuation a space is dropped before, nor wide (ASCII, or a two-byte
+            // character from U+00C0 on: accented Latin, Greek, Cyrillic) is kept
+            // whatever came before it, as part of the run: the usual case in Latin
+            // and Cyrillic text.
+            if line.as_bytes()[at] == b' '
+                && line.as_bytes().get(at + 1).is_some_and(|&n| {
+                    (n.is_ascii()
+                        && !matches!(n, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
+                        || (0xC3..=0xDF).contains(&n)
+                })
+            {
+                at += 1;
+                continue;
+            }
             let Some(c) = line[at..].chars().next() else {
                 break;
             };
