@@ -226,16 +226,24 @@ pub fn normalise_spaces(text: &str) -> String {
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        let letter = if c.is_ascii() {
-            c.is_ascii_alphabetic()
+    let mut i = 0;
+    while let Some(&b) = text.as_bytes().get(i) {
+        let at = i;
+        // An ASCII character is told from its byte, without decoding a character.
+        let letter = if b.is_ascii() {
+            i += 1;
+            b.is_ascii_alphabetic()
         } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
             is_letter_not_cjk(c)
         };
         match (letter, start) {
-            (true, None) => start = Some(i),
+            (true, None) => start = Some(at),
             (false, Some(st)) => {
-                out.push((st, i));
+                out.push((st, at));
                 start = None;
             }
             _ => {}
@@ -289,19 +297,36 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     }
     let spans: Vec<Vec<(usize, usize)>> = texts.iter().map(|t| word_spans(t)).collect();
     let cuts: Vec<Vec<usize>> = {
-        let mut count: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
-        for (t, words) in texts.iter().zip(&spans) {
-            for &(a, b) in words {
-                *count.entry(lower(&t[a..b])).or_insert(0) += 1;
-            }
-        }
-        let here = |w: &str| count.get(lower(w).as_ref()).copied().unwrap_or(0);
-        texts
+        // Each lowercase form gets a number, and each word the number of its form, so
+        // that the pieces' counts below are read without lowercasing and hashing the
+        // words a second time.
+        let mut form: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
+        let mut count: Vec<usize> = Vec::new();
+        let forms: Vec<Vec<usize>> = texts
             .iter()
             .zip(&spans)
             .map(|(t, words)| {
+                words
+                    .iter()
+                    .map(|&(a, b)| {
+                        let f = *form.entry(lower(&t[a..b])).or_insert_with(|| {
+                            count.push(0);
+                            count.len() - 1
+                        });
+                        count[f] += 1;
+                        f
+                    })
+                    .collect()
+            })
+            .collect();
+        let here = |w: &str| form.get(lower(w).as_ref()).map_or(0, |&f| count[f]);
+        texts
+            .iter()
+            .zip(&spans)
+            .zip(&forms)
+            .map(|((t, words), forms)| {
                 let mut cuts = Vec::new(); // byte offsets of spaces to remove
-                for w in words.windows(2) {
+                for (k, w) in words.windows(2).enumerate() {
                     let ((a0, a1), (b0, b1)) = (w[0], w[1]);
                     if b0 != a1 + 1 || &t[a1..b0] != " " {
                         continue;
@@ -313,7 +338,8 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
                     if b.starts_with(char::is_uppercase) || elided {
                         continue;
                     }
-                    if here(a) == 1 && here(b) == 1 && here(&format!("{a}{b}")) >= 1 {
+                    let (here_a, here_b) = (count[forms[k]], count[forms[k + 1]]);
+                    if here_a == 1 && here_b == 1 && here(&format!("{a}{b}")) >= 1 {
                         cuts.push(a1);
                     }
                 }
