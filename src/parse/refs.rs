@@ -235,7 +235,10 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
     if t.chars().count() > 120 {
         return None;
     }
-    if let Some(c) = ZH_ARTICLE.captures(t)
+    // Each regex is tried only on a line that starts as it must: most lines are no
+    // label, and this look costs far less than a regex's captures.
+    if t.starts_with('第')
+        && let Some(c) = ZH_ARTICLE.captures(t)
         && c[2].trim().is_empty()
     {
         let n = number_value(&c[1])?;
@@ -246,7 +249,9 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
             rest: c[2].trim().to_owned(),
         });
     }
-    if let Some(c) = ZH_UNIT.captures(t) {
+    if ["原则", "准则"].iter().any(|u| t.starts_with(u))
+        && let Some(c) = ZH_UNIT.captures(t)
+    {
         let kind = if &c[1] == "原则" {
             UnitKind::Principle
         } else {
@@ -259,6 +264,10 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
             printed: format!("{}{}", &c[1], &c[2]),
             rest: c[3].trim().to_owned(),
         });
+    }
+    // A letter (`\p{L}`) is alphabetic.
+    if !t.starts_with(char::is_alphabetic) {
+        return None;
     }
     let c = LATIN_LABEL.captures(t)?;
     let word = fold_lookalikes(&c[1]).to_lowercase();

@@ -36,6 +36,12 @@ static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
 static SECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*[.．]\s*(.*)$").unwrap()
 });
+/// The Chinese digits of [`SECTION`] and [`ZH_NUMBERED`].
+const ZH_DIGITS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+/// The characters a [`SECTION`] label starts with.
+const SECTION_FIRST: [char; 13] = [
+    'I', 'V', 'X', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十',
+];
 /// `3.`, `3．`, and `3)` as some editions print it.
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9０-９]{1,3})\s*[.．)](\s*)(.*)$").unwrap());
@@ -204,13 +210,21 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             st.pending_heading.clear();
             continue;
         }
-        if let Some(c) = PART.captures(&refs::fold_lookalikes(t))
+        // Each regex below is tried only on a line that starts as it must (the first
+        // thing each matches), a look that costs far less than a regex's captures,
+        // since most lines are none of these.
+        if t.chars().nth(1).is_none()
+            && let Some(c) = PART.captures(&refs::fold_lookalikes(t))
             && visibles.get(i).is_some_and(|n| CHAPEAU.is_match(n))
         {
             st.part = Some(c[1].to_owned());
             continue;
         }
-        if let Some(c) = ANNEX.captures(t) {
+        if ["Annex", "Anexo", "Приложение", "附件"]
+            .iter()
+            .any(|a| t.starts_with(a))
+            && let Some(c) = ANNEX.captures(t)
+        {
             if st.resolution && !st.operative {
                 close_preamble_as_operative(&mut units, &st);
             }
@@ -281,6 +295,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         });
         if !st.resolution
             && !in_unit
+            && t.starts_with(SECTION_FIRST)
             && let Some(c) = SECTION.captures(t)
             && let Some(n) = refs::number_value(&c[1])
         {
@@ -297,6 +312,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
         }
         // `A. Policy and regulatory framework`: a group heading over labelled units.
         if !st.resolution
+            && t.starts_with(|c: char| ('A'..='H').contains(&c))
             && let Some(c) = GROUP.captures(t)
         {
             st.pending_heading.clear();
@@ -615,6 +631,12 @@ pub(super) fn visible(text: &str) -> String {
 
 /// `3. Text` → (3, "Text"); full-width digits too, and the Chinese `三、`.
 fn numbered(raw: &str) -> Option<(u32, String)> {
+    // Both regexes start with a digit: a line that does not is not tried.
+    if !raw.starts_with(|c: char| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || ZH_DIGITS.contains(&c)
+    }) {
+        return None;
+    }
     if let Some(c) = ZH_NUMBERED.captures(raw) {
         return Some((refs::number_value(&c[1])?, c[2].to_owned()));
     }
