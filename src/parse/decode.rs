@@ -50,10 +50,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     }
     // A few stray controls (BEL after section letters in pdftotext output) are
     // harmless; a text made of them is binary.
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !c.is_whitespace())
-        .count();
+    // Counted only in a text that may hold one (most hold none): a byte below a space
+    // other than white space, DEL, or the first byte of U+0080–U+009F.
+    let may_hold_control = text.bytes().enumerate().any(|(i, b)| {
+        (b < 0x20 && !(0x09..=0x0D).contains(&b))
+            || b == 0x7F
+            || (b == 0xC2 && text.as_bytes().get(i + 1).is_some_and(|&n| n < 0xA0))
+    });
+    let controls = if may_hold_control {
+        text.chars()
+            .filter(|c| c.is_control() && !c.is_whitespace())
+            .count()
+    } else {
+        0
+    };
     if controls > 0 && controls * 20 > text.chars().count() {
         bail!("is binary, not text ({controls} control characters)");
     }

@@ -225,26 +225,20 @@ const HEAD_WITHIN: usize = 4;
 
 /// The shape of a line for learning furniture: digits as `#`, spaces squashed.
 fn shape(line: &str) -> String {
-    let s: String = line
-        .trim()
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect();
-    let mut out = String::new();
-    for w in s.split_whitespace() {
+    let mut out = String::with_capacity(line.len());
+    for w in line.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
-    }
-    // "#/#", "##/###": page-of-pages numbers of any length are one shape.
-    let mut squashed = String::new();
-    for c in out.chars() {
-        if !(c == '#' && squashed.ends_with('#')) {
-            squashed.push(c);
+        for c in w.chars() {
+            let c = if c.is_ascii_digit() { '#' } else { c };
+            // "#/#", "##/###": page-of-pages numbers of any length are one shape.
+            if !(c == '#' && out.ends_with('#')) {
+                out.push(c);
+            }
         }
     }
-    squashed
+    out
 }
 
 /// The indices of the non-blank lines at the top and foot of a page.

@@ -184,7 +184,7 @@ fn adopting_line(lines: &[BodyLine]) -> Option<usize> {
             continue;
         }
         let next = lines.get(k + 1).map(|l| l.text.as_str()).unwrap_or("");
-        let opens_items = SUBPARAGRAPH.is_match(&next.nfkc().take(8).collect::<String>());
+        let opens_items = SUBPARAGRAPH.is_match(&super::text::nfkc_prefix(next, 8));
         if !opens_items
             && !next.is_empty()
             && super::vocabulary::opens_operative(&lines[start].text)
@@ -269,7 +269,7 @@ fn paragraphs(lines: &[BodyLine], double_spaced: bool, resolution: bool) -> Vec<
                 continue;
             }
         }
-        let sub = SUBPARAGRAPH.is_match(&line.text.nfkc().take(8).collect::<String>());
+        let sub = SUBPARAGRAPH.is_match(&super::text::nfkc_prefix(&line.text, 8));
         let starts_new = match current {
             None => true,
             Some(text) if line.after_break => {

@@ -417,7 +417,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             }
             continue;
         }
-        let sub = SUBPARAGRAPH.is_match(&t.nfkc().take(6).collect::<String>());
+        let sub = SUBPARAGRAPH.is_match(&super::text::nfkc_prefix(t, 6));
         // `a)` on a line of its own, its text on the next.
         let (joined, joined_visible);
         let (raw, t) = if sub && LONE_SUB.is_match(t) && i < texts.len() {

@@ -222,9 +222,35 @@ pub fn normalise_spaces(text: &str) -> String {
     out
 }
 
+/// The first `n` characters of `text` in NFKC, as `text.nfkc().take(n)` gives them.
+///
+/// ASCII and the basic Cyrillic letters are their own NFKC and compose with none of
+/// their kind: when the first `n + 1` characters of `text` are such (no mark follows
+/// the `n`th to compose with it), the answer is the first `n` as they stand, borrowed.
+/// This is asked of every line, to see whether it opens a sub-paragraph.
+pub fn nfkc_prefix(text: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    let stable = |c: char| c.is_ascii() || ('\u{410}'..='\u{44F}').contains(&c);
+    let mut chars = text.char_indices();
+    let mut end = text.len();
+    for k in 0..=n {
+        let Some((at, c)) = chars.next() else {
+            break;
+        };
+        if !stable(c) {
+            return std::borrow::Cow::Owned(text.nfkc().take(n).collect());
+        }
+        if k == n {
+            end = at;
+        }
+    }
+    std::borrow::Cow::Borrowed(&text[..end])
+}
+
 /// Byte ranges of the words of `text`: runs of letters that are not CJK.
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    // About one word in eight bytes of text: room made once rather than grown.
+    let mut out = Vec::with_capacity(text.len() / 8);
     let mut start = None;
     let mut i = 0;
     while let Some(&b) = text.as_bytes().get(i) {
