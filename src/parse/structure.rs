@@ -731,17 +731,18 @@ fn display_width(t: &str) -> usize {
     let t = t.trim();
     let mut at = 0;
     while let Some(&b) = t.as_bytes().get(at) {
-        // An ASCII character outside a marker is one column or white space: told from
-        // its byte, without decoding a character (this is asked of every line, often
-        // several times).
-        if b.is_ascii() && !in_marker {
-            at += 1;
+        // An ASCII character outside a marker is one column or white space, and so is
+        // a two-byte character from U+00C0 on (accented Latin, Greek, Cyrillic: one
+        // column): told from its first byte, without decoding a character (this is
+        // asked of every line, often several times).
+        if (b.is_ascii() || (0xC3..=0xDF).contains(&b)) && !in_marker {
             if matches!(b, b'\t'..=b'\r' | b' ') {
                 space = !soft;
             } else {
                 width += usize::from(space) + 1;
                 (space, soft) = (false, false);
             }
+            at += if b.is_ascii() { 1 } else { 2 };
             continue;
         }
         let Some(c) = t[at..].chars().next() else {

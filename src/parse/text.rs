@@ -326,7 +326,9 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
         // Each lowercase form gets a number, and each word the number of its form, so
         // that the pieces' counts below are read without lowercasing and hashing the
         // words a second time.
-        let mut form: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
+        let words: usize = spans.iter().map(Vec::len).sum();
+        let mut form: FxHashMap<Cow<'_, str>, usize> =
+            FxHashMap::with_capacity_and_hasher(words / 4, Default::default());
         let mut count: Vec<usize> = Vec::new();
         let forms: Vec<Vec<usize>> = texts
             .iter()
