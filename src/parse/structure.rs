@@ -745,6 +745,14 @@ fn display_width(t: &str) -> usize {
             at += if b.is_ascii() { 1 } else { 2 };
             continue;
         }
+        // A character from U+5000 to U+9FFF (three bytes, the first 0xE5 to 0xE9) is a
+        // Chinese character: two columns.
+        if (0xE5..=0xE9).contains(&b) && !in_marker {
+            width += usize::from(space) + 2;
+            (space, soft) = (false, false);
+            at += 3;
+            continue;
+        }
         let Some(c) = t[at..].chars().next() else {
             break;
         };
@@ -775,7 +783,7 @@ fn is_heading_line(t: &str, width: usize) -> bool {
     let end = t.chars().last().unwrap_or(' ');
     let letters: Vec<char> = t
         .chars()
-        .filter(|c| c.is_alphabetic() && !crate::analysis::is_cjk(*c))
+        .filter(|&c| super::text::is_letter_not_cjk(c))
         .collect();
     let first_word: Vec<char> = t.split_whitespace().next().unwrap_or("").chars().collect();
     // "End-of-service: the period…", "寿终阶段：…": a glossary entry, not a heading.

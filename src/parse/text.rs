@@ -285,12 +285,13 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// answer for the accented Latin and the Cyrillic letters and for the typographic
 /// punctuation of UN texts known without a look in Unicode's tables (which costs more
 /// than the rest of [`word_spans`] on a Russian text).
-fn is_letter_not_cjk(c: char) -> bool {
+pub(super) fn is_letter_not_cjk(c: char) -> bool {
     match c {
         '×' | '÷' => false,
         'À'..='ÿ' | '\u{400}'..='\u{45F}' => true,
         '\u{2000}'..='\u{206F}' => false,
-        _ => c.is_alphabetic() && !is_cjk(c),
+        // CJK first: a Chinese character is answered without the table.
+        _ => !is_cjk(c) && c.is_alphabetic(),
     }
 }
 
