@@ -152,40 +152,79 @@ pub fn resolution_number(symbol: &str) -> Option<String> {
 pub fn recognise(doc: &Document) -> Option<&'static Instrument> {
     let title = name_key(&doc.title);
     let symbol = un_symbol(&doc.symbol);
-    catalogue().instruments.iter().find(|i| {
-        // A document that prints a resolution symbol of its own is that resolution,
-        // whatever its title: only the resolution that adopted the instrument is it.
-        if let Some(printed) = &symbol
-            && i.symbol.as_deref().and_then(un_symbol).as_ref() != Some(printed)
-        {
-            return false;
-        }
-        if i.kind != "resolution" {
-            return !title.is_empty()
-                && i.full
+    catalogue()
+        .instruments
+        .iter()
+        .zip(keys())
+        .find(|(i, keys)| {
+            // A document that prints a resolution symbol of its own is that resolution,
+            // whatever its title: only the resolution that adopted the instrument is it.
+            if let Some(printed) = &symbol
+                && keys.symbol.as_ref() != Some(printed)
+            {
+                return false;
+            }
+            if i.kind != "resolution" {
+                return !title.is_empty() && keys.names.contains(&title);
+            }
+            // A resolution's own title is no name: the annual resolutions share theirs
+            // ("International cooperation in the peaceful uses of outer space").
+            if i.symbol.is_none() {
+                return false;
+            }
+            if symbol == keys.symbol && symbol.is_some() {
+                return true;
+            }
+            // A heading such as "Paragraph 4 of resolution 55/122 of 8 December 2000 …"
+            // or "2000 年 12 月 8 日第 55/122 号决议第 4 段…": an alias that names the
+            // resolution's number, which the title opens with.
+            let number = &keys.number;
+            keys.aliases.iter().any(|a| {
+                !number.is_empty() && a.contains(number.as_str()) && title.starts_with(a.as_str())
+            })
+        })
+        .map(|(i, _)| i)
+}
+
+/// What [`recognise`] compares a document with, for one instrument of the catalogue.
+struct Keys {
+    /// The adopting resolution's symbol in the UN's spelling.
+    symbol: Option<String>,
+    /// The name keys of its full titles, then of its aliases.
+    names: Vec<String>,
+    /// The name keys of its aliases.
+    aliases: Vec<String>,
+    /// The name key of its resolution's number (empty when it has none).
+    number: String,
+}
+
+/// The keys of every instrument, in the catalogue's order, made once: every parsed
+/// document is compared with the whole catalogue, and folding its names anew for each
+/// document cost a few per cent of parsing a small one.
+fn keys() -> &'static [Keys] {
+    static KEYS: LazyLock<Vec<Keys>> = LazyLock::new(|| {
+        catalogue()
+            .instruments
+            .iter()
+            .map(|i| Keys {
+                symbol: i.symbol.as_deref().and_then(un_symbol),
+                names: i
+                    .full
                     .values()
                     .chain(&i.aliases)
-                    .any(|name| name_key(name) == title);
-        }
-        // A resolution's own title is no name: the annual resolutions share theirs
-        // ("International cooperation in the peaceful uses of outer space").
-        let Some(own) = i.symbol.as_deref() else {
-            return false;
-        };
-        if symbol.as_deref() == un_symbol(own).as_deref() && symbol.is_some() {
-            return true;
-        }
-        // A heading such as "Paragraph 4 of resolution 55/122 of 8 December 2000 …"
-        // or "2000 年 12 月 8 日第 55/122 号决议第 4 段…": an alias that names the
-        // resolution's number, which the title opens with.
-        let number = resolution_number(own)
-            .map(|n| name_key(&n))
-            .unwrap_or_default();
-        i.aliases
-            .iter()
-            .map(|a| name_key(a))
-            .any(|a| !number.is_empty() && a.contains(&number) && title.starts_with(&a))
-    })
+                    .map(|n| name_key(n))
+                    .collect(),
+                aliases: i.aliases.iter().map(|a| name_key(a)).collect(),
+                number: i
+                    .symbol
+                    .as_deref()
+                    .and_then(resolution_number)
+                    .map(|n| name_key(&n))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    });
+    &KEYS
 }
 
 /// Gives a parsed document the catalogue's name and date when it is an instrument
