@@ -27,8 +27,8 @@ pub fn highlights(
             .iter()
             .zip(&plain)
             .map(|(u, p)| {
-                let stemmed = analysis::stem(language, &u.norm);
-                (stemmed, p.as_deref().map(|p| analysis::stem(language, p)))
+                let stemmed = stem(language, &u.norm);
+                (stemmed, p.as_deref().map(|p| stem(language, p)))
             })
             .collect()
     } else {
@@ -42,10 +42,7 @@ pub fn highlights(
             && !term.prefix
             && lexicon.languages_of_all(&term.units).contains(&language);
         let term_stems: Vec<String> = if stemmed {
-            term.units
-                .iter()
-                .map(|u| analysis::stem(language, &u.norm))
-                .collect()
+            term.units.iter().map(|u| stem(language, &u.norm)).collect()
         } else {
             Vec::new()
         };
@@ -82,6 +79,40 @@ pub fn highlights(
         }
     }
     merged
+}
+
+/// How many stems a thread keeps for [`stem`] before it starts again.
+const STEMS_KEPT: usize = 20_000;
+
+thread_local! {
+    /// Stems of the words of hits shown on this thread, by language and word: the
+    /// hits of one search share most of their words, and a paragraph repeats its own.
+    static STEMS: std::cell::RefCell<Vec<(String, rustc_hash::FxHashMap<String, String>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`analysis::stem`], remembered.
+fn stem(language: &str, word: &str) -> String {
+    STEMS.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let at = match kept.iter().position(|(l, _)| l == language) {
+            Some(at) => at,
+            None => {
+                kept.push((language.to_owned(), Default::default()));
+                kept.len() - 1
+            }
+        };
+        let stems = &mut kept[at].1;
+        if let Some(found) = stems.get(word) {
+            return found.clone();
+        }
+        let stemmed = analysis::stem(language, word);
+        if stems.len() >= STEMS_KEPT {
+            stems.clear();
+        }
+        stems.insert(word.to_owned(), stemmed.clone());
+        stemmed
+    })
 }
 
 /// Byte ranges → character ranges in `text`, in one pass over the text (the ranges
