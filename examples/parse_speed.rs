@@ -14,10 +14,13 @@
 //! that claims to keep the parser's output identical can be checked beyond the tokens
 //! that `token_census` sees.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use common::{list_txt, thread_cpu_seconds};
 use xxhash_rust::xxh3::Xxh3;
 
 /// One file read into memory, with its language.
@@ -89,18 +92,6 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-fn list_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            list_txt(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "txt") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// `X.zh.txt` → `zh`; a name with no language part counts as `?`.
 fn language_of(path: &Path) -> String {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -121,16 +112,4 @@ fn output_hash(files: &[&File]) -> Result<u64> {
         }
     }
     Ok(hash.digest())
-}
-
-/// CPU time of this thread: what a timing on a busy machine can trust, as time
-/// spent waiting for a core does not count.
-fn thread_cpu_seconds() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid timespec to write to.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }

@@ -14,10 +14,13 @@
 //! wall time and in the thread's CPU time (steadier on a busy machine).
 //! Every `.txt` file under FOLDER is parsed as the indexer parses it.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use common::{list_txt, thread_cpu_seconds};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 use unspace::analysis::{GramTokenizer, WordTokenizer, words_value};
 use xxhash_rust::xxh3::Xxh3;
@@ -49,18 +52,6 @@ fn main() -> Result<()> {
     census(&values);
     if time {
         throughput(&values);
-    }
-    Ok(())
-}
-
-fn list_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            list_txt(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "txt") {
-            out.push(path);
-        }
     }
     Ok(())
 }
@@ -178,18 +169,6 @@ fn throughput(values: &[Value]) {
             mb / best_cpu
         );
     }
-}
-
-/// CPU time of this thread: what a timing on a busy machine can trust, as time
-/// spent waiting for a core does not count.
-fn thread_cpu_seconds() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid timespec to write to.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
 fn count(tokenizer: &mut impl Tokenizer, text: &str) -> usize {
