@@ -303,6 +303,11 @@ pub fn update(
     let mut held = 0u64;
     let mut reads: Vec<(&DataFile, Read)> = Vec::new();
     let (mut lexicon, mut reread) = (Lexicon::default(), HashSet::new());
+    let mut intake = Intake {
+        writer: &mut writer,
+        fields: &fields,
+        dir: &dir,
+    };
     for batch in pending.chunks(threads * 8) {
         let batch_reads: Vec<(&DataFile, Read)> = batch
             .iter()
@@ -319,15 +324,10 @@ pub fn update(
         } else {
             // Without the corpus's lexicon a batch is written as soon as it is read.
             changed |= !batch_reads.is_empty();
-            let mut intake = Intake {
-                writer: &mut writer,
-                fields: &fields,
-                dir: &dir,
-                lexicon: &lexicon,
-            };
             take_in(
                 batch_reads,
                 &mut intake,
+                &lexicon,
                 &reread,
                 &old,
                 &mut report,
@@ -348,15 +348,10 @@ pub fn update(
             let mut chunk: Vec<(&DataFile, Read)> = reads.by_ref().take(threads * 8).collect();
             parse_counted(&mut chunk, threads);
             changed |= !chunk.is_empty();
-            let mut intake = Intake {
-                writer: &mut writer,
-                fields: &fields,
-                dir: &dir,
-                lexicon: &lexicon,
-            };
             take_in(
                 chunk,
                 &mut intake,
+                &lexicon,
                 &reread,
                 &old,
                 &mut report,
@@ -405,6 +400,7 @@ pub fn update(
 fn take_in(
     chunk: Vec<(&DataFile, Read)>,
     intake: &mut Intake<'_>,
+    lexicon: &Lexicon,
     reread: &HashSet<String>,
     old: &Manifest,
     report: &mut Report,
@@ -446,7 +442,7 @@ fn take_in(
                 continue;
             }
         };
-        let state = intake.write(file, hash, parsed, words, report)?;
+        let state = intake.write(file, hash, parsed, words, lexicon, report)?;
         if again {
             // Read again for the lexicon's sake: unchanged for the user.
         } else if previous.is_some_and(|s| !s.hash.is_empty()) {
@@ -464,7 +460,6 @@ struct Intake<'a> {
     writer: &'a mut IndexWriter,
     fields: &'a Fields,
     dir: &'a Path,
-    lexicon: &'a Lexicon,
 }
 
 impl Intake<'_> {
@@ -476,6 +471,7 @@ impl Intake<'_> {
         hash: String,
         mut parsed: Vec<parse::Parsed>,
         words: Vec<Option<Words>>,
+        lexicon: &Lexicon,
         report: &mut Report,
     ) -> Result<FileState, UpdateError> {
         if parsed.iter().any(|p| p.document.language == "zh") {
@@ -484,7 +480,7 @@ impl Intake<'_> {
         }
         for (one, w) in parsed.iter_mut().zip(&words) {
             if let Some(w) = w {
-                lexicon::repair(&mut one.document, w, self.lexicon);
+                lexicon::repair(&mut one.document, w, lexicon);
             }
         }
         let fields = self.fields;
