@@ -116,7 +116,7 @@ pub fn strip_diacritics(word: &str) -> Option<String> {
 /// before it by punctuation (`科学、技术`): a Chinese run ends at punctuation, never at
 /// white space or a line break, which are layout.
 pub fn scan(text: &str, emit: &mut Emit) {
-    scan_folding(text, emit, fold_table());
+    scan_folding(text, emit, Table::Folds);
 }
 
 /// One text's scan, kept for the next tokenizer of the same text on this thread.
@@ -390,11 +390,6 @@ enum Table {
     /// None: every character through the Unicode path (what the table is checked
     /// against).
     Unicode,
-}
-
-/// The table.
-fn fold_table() -> Table {
-    Table::Folds
 }
 
 /// An entry as [`TABLE`] keeps it: bit 63 set, the kind in bits 42–43, the pushed
@@ -1002,7 +997,7 @@ mod tests {
 
     #[test]
     fn the_fold_table_gives_what_the_unicode_path_gives_for_every_character() {
-        let table = fold_table();
+        let table = Table::Folds;
         let folds: Vec<Fold> = FOLD_BLOCKS
             .iter()
             .flat_map(|&(from, to)| from..to)
@@ -1048,12 +1043,12 @@ mod tests {
         for language in ["zh", "en", "fr", "es", "ru"] {
             let path = dir.join(format!("ST-SPACE-61-Rev3.{language}.txt"));
             let text = std::fs::read_to_string(&path).expect("the handbook's text");
-            let fast = scanned(&text, fold_table());
+            let fast = scanned(&text, Table::Folds);
             assert!(fast.len() > 20_000, "{language}: {} units", fast.len());
             assert_eq!(fast, scanned(&text, Table::Unicode), "{language}");
         }
         // Capitals lowercased by the table, as the Unicode path does.
-        let norms: Vec<String> = scanned("ГОСУДАРСТВА Éтат ΟΔΟΣ", fold_table())
+        let norms: Vec<String> = scanned("ГОСУДАРСТВА Éтат ΟΔΟΣ", Table::Folds)
             .into_iter()
             .map(|u| u.0)
             .collect();
@@ -1076,7 +1071,7 @@ mod tests {
             scan_shared(texts[k], &mut |norm, start, end, cjk, brk| {
                 got.push((norm.to_owned(), start, end, cjk, brk))
             });
-            assert_eq!(got, scanned(texts[k], fold_table()), "{:?}", texts[k]);
+            assert_eq!(got, scanned(texts[k], Table::Folds), "{:?}", texts[k]);
         }
     }
 

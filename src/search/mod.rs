@@ -200,7 +200,8 @@ pub fn search(
     )?;
     text_hits.remove(&excluded);
     // The words standing together, then near each other, rank a paragraph up.
-    let mut closeness = together_ranking(f, query, Scope::Text, languages);
+    let phrases = together_ranking(f, query, Scope::Text, languages);
+    let mut closeness: Vec<Box<dyn TantivyQuery>> = phrases.iter().map(|q| q.box_clone()).collect();
     closeness.extend(near_ranking(f, query, Scope::Text, languages));
     let alongside = !closeness.is_empty() && best.len() >= ALONGSIDE_FROM;
     let rank_best = || -> Result<Vec<(f32, DocAddress)>> {
@@ -235,7 +236,6 @@ pub fn search(
         // phrases alone, kept to the text's matches (filters and exclusions applied
         // there) — the same set as both together, without running the words'
         // alternatives a second time.
-        let phrases = together_ranking(f, query, Scope::Text, languages);
         let phrase_total = if phrases.is_empty() || text_hits.len() > PHRASES_COUNTED_UP_TO {
             None
         } else {
