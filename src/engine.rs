@@ -24,7 +24,7 @@ use tantivy::{Searcher, Term};
 
 use crate::document::{Document, Paragraph};
 use crate::error::Error;
-use crate::index::{self, Library, Options, Progress, Report, StoredUnit, UpdateError};
+use crate::index::{self, Library, Options, Postings, Progress, Report, StoredUnit, UpdateError};
 use crate::model::{Language, catalogue, citation, language, unit_ref};
 use crate::{query, search, trace};
 
@@ -136,6 +136,8 @@ pub struct Engine {
     /// Held while this engine writes the index (other processes are kept out by
     /// tantivy's writer lock).
     updating: Mutex<()>,
+    /// How searches hold the index's postings and positions.
+    postings: Postings,
 }
 
 impl Engine {
@@ -150,7 +152,18 @@ impl Engine {
             root: index.to_owned(),
             library: RwLock::new(None),
             updating: Mutex::new(()),
+            postings: Postings::default(),
         })
+    }
+
+    /// The engine of a process that answers many questions (the web server): the
+    /// index's postings and positions stay mapped, so that the pages one search
+    /// touched serve the searches after it. By default each search reads them and
+    /// gives them back, which keeps a short-lived process small and is as fast
+    /// ([`Postings`]).
+    pub fn serving(mut self) -> Engine {
+        self.postings = Postings::Mapped;
+        self
     }
 
     /// The data folder.
@@ -186,7 +199,7 @@ impl Engine {
 
     /// Opens the index's last commit for the questions that follow.
     fn reopen(&self) -> Result<Option<Arc<Library>>> {
-        let library = Library::open(&self.root)?.map(Arc::new);
+        let library = Library::open_with(&self.root, self.postings)?.map(Arc::new);
         *self.library.write().unwrap_or_else(PoisonError::into_inner) = Some(library.clone());
         Ok(library)
     }

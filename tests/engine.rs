@@ -243,3 +243,45 @@ fn two_threads_search_while_a_third_updates() {
         "every answer is one commit's: {before} or {after}, got {searches:?}"
     );
 }
+
+/// A search reads the query terms' postings and positions into memory it gives back,
+/// rather than mapping those files: after searches, none of them is mapped in the
+/// process, while the term dictionaries the searches looked words up in are. A
+/// serving engine keeps them mapped instead, for the searches after.
+#[cfg(target_os = "linux")]
+#[test]
+fn searches_leave_no_postings_or_positions_mapped_unless_serving() {
+    let ws = Workspace::with_resolutions(&["A-RES-76-76.zh.txt", "A-RES-76-76.en.txt"]);
+    let index = |engine: &Engine| -> Vec<String> {
+        for query in ["空间碎片", "\"space debris\"", "launch*"] {
+            let results = engine
+                .fresh(Freshness::Fresh, &mut quiet, |engine| {
+                    engine.search(&request(query))
+                })
+                .unwrap();
+            assert!(results.total > 0, "{query}");
+        }
+        let root = ws.index().canonicalize().unwrap();
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        maps.lines()
+            .filter_map(|line| line.split_whitespace().nth(5))
+            .filter(|path| std::path::Path::new(path).starts_with(&root))
+            .map(str::to_owned)
+            .collect()
+    };
+    let postings = |path: &String| path.ends_with(".idx") || path.ends_with(".pos");
+    let mapped = index(&engine(&ws));
+    assert!(
+        mapped.iter().any(|path| path.ends_with(".term")),
+        "the index's term dictionaries are mapped: {mapped:?}"
+    );
+    assert!(
+        !mapped.iter().any(postings),
+        "postings or positions mapped: {mapped:?}"
+    );
+    let mapped = index(&engine(&ws).serving());
+    assert!(
+        mapped.iter().filter(|path| postings(path)).count() >= 2,
+        "a serving engine maps postings and positions: {mapped:?}"
+    );
+}

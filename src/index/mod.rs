@@ -29,7 +29,7 @@ mod schema;
 mod update;
 
 pub use crate::data::DataFile;
-pub use library::{DocumentHead, Library, Stored, StoredUnit, damaged};
+pub use library::{DocumentHead, Library, Postings, Stored, StoredUnit, damaged};
 pub use manifest::{
     FOLDER_CHECK_FROM, FileState, Manifest, Payload, data_changed, fingerprint,
     folders_say_unchanged, is_stale,

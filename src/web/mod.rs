@@ -61,7 +61,7 @@ pub fn serve(engine: Engine, args: ServeArgs) -> Result<Outcome> {
         .max_blocking_threads((cores * 4).max(8))
         .build()
         .context("starting the web server's threads")?;
-    runtime.block_on(run(Arc::new(engine), args))
+    runtime.block_on(run(Arc::new(engine.serving()), args))
 }
 
 async fn run(engine: Arc<Engine>, args: ServeArgs) -> Result<Outcome> {
