@@ -15,6 +15,7 @@
 //!   numbered paragraph (`article:14/para:2`, `guideline:B.8/para:1`);
 //! - short unpunctuated lines between closed paragraphs are headings.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -22,7 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::layout::BodyLine;
 use super::refs::{self, UnitKind};
-use super::text::{join_line, take_markers, visible_end};
+use super::text::{join_line, take_markers, visible_end, visible_text};
 use crate::document::{DocumentKind, Kind, Paragraph};
 
 /// The chapeau of a resolution, with or without its comma.
@@ -163,7 +164,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     // Each line's visible text, made once: the reader looks at most lines several
     // times (as the line, as the line after, as a heading's), and a text with one
     // paragraph per line makes each look cost a whole paragraph.
-    let visibles: Vec<String> = texts.iter().map(|t| visible(t)).collect();
+    let visibles: Vec<Cow<'_, str>> = texts.iter().map(|t| visible_text(t)).collect();
     let has_structure = visibles
         .iter()
         .any(|t| CHAPEAU.is_match(t) || refs::unit_label(t).is_some());
@@ -189,7 +190,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     let mut i = start;
     while i < texts.len() {
         let raw = texts[i];
-        let t = visibles[i].as_str();
+        let t = &*visibles[i];
         i += 1;
         if t.is_empty() || ELLIPSIS.is_match(t) {
             if ELLIPSIS.is_match(t) && st.resolution && !st.operative {
@@ -241,7 +242,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             let title: Vec<String> = visibles[i..]
                 .iter()
                 .take(9)
-                .cloned()
+                .map(|l| l.to_string())
                 .take_while(|l| {
                     numbered(l).is_none()
                         && !GROUP.is_match(l)
@@ -460,7 +461,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 // Among unnumbered sections already found by their shorter headings.
                 || st.container.is_none()
                     && st.unlabelled_sections > 0
-                    && is_long_heading_line(t, visibles.get(i).cloned(), column))
+                    && is_long_heading_line(t, visibles.get(i).map(|v| v.to_string()), column))
             && (!st.resolution || st.operative)
         {
             st.pending_heading.push(t.to_owned());
@@ -835,9 +836,9 @@ fn is_heading_line(t: &str, width: usize) -> bool {
 
 /// The text after a number is a heading (`1.` `Background`), not a paragraph.
 /// `next`: the visible text of the lines after it.
-fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
+fn is_heading_text(rest: &str, width: usize, next: &[Cow<'_, str>]) -> bool {
     let candidate = if rest.is_empty() {
-        next.first().cloned().unwrap_or_default()
+        next.first().map(|l| l.to_string()).unwrap_or_default()
     } else {
         rest.to_owned()
     };
@@ -862,7 +863,12 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// carry on its sentence (`державы, могли…` after a Russian title that took the
 /// text's first lines), which is why one line more than a title may hold is read.
 /// `next`: the visible text of the lines after the label.
-fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
+fn take_heading(
+    next: &[Cow<'_, str>],
+    kind: UnitKind,
+    width: usize,
+    heading: &mut Vec<String>,
+) -> usize {
     const MOST: usize = 5;
     let lines = &next[..next.len().min(MOST + 1)];
     // No numbered paragraph follows a guideline's title: only short lines are the title.
@@ -877,7 +883,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
             .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
             && candidates.len() <= 4;
         if ok {
-            heading.extend(candidates.iter().cloned());
+            heading.extend(candidates.iter().map(|l| l.to_string()));
             return k;
         }
     }
@@ -894,7 +900,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
             && (kind == UnitKind::Guideline || display_width(l) * 10 < width * 8)
             && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
         if short(l) || continues {
-            heading.push(l.clone());
+            heading.push(l.to_string());
             taken += 1;
         } else {
             break;

@@ -134,6 +134,51 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
     (normalise_spaces(&plain), numbers)
 }
 
+/// `text` as [`take_markers`] leaves it, borrowed where that is `text` itself: a text
+/// with no white space at either end, no marker, no white space but single spaces and
+/// no soft hyphen, each space before a character it is kept before (ASCII that is
+/// neither white space nor `,;:.)`, or a two-byte character from U+00C0 on), as most
+/// lines of Latin and Cyrillic text are. Told in one pass over the bytes without a
+/// branch, three at a time (the first two or three bytes of a character say whether
+/// it is white space or a soft hyphen): the text is copied only when it changes.
+pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
+    // Whether the bytes `x y z` at a place in the text may change it.
+    fn changes(x: u8, y: u8, z: u8) -> bool {
+        let kept_after_space = (y < 0x80
+            && !matches!(y, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
+            | (0xC3..=0xDF).contains(&y);
+        // ASCII white space but a space; U+1680 (E1 ..); a marker (EE ..); U+0085,
+        // U+00A0 and the soft hyphen U+00AD (C2 85, C2 A0, C2 AD); U+2000–U+200A,
+        // U+2028, U+2029, U+202F (E2 80 ..) and U+205F (E2 81 9F); U+3000 (E3 80 80).
+        (b'\t'..=b'\r').contains(&x)
+            | (x == 0xE1)
+            | (x == MARK_OPEN_LEAD)
+            | ((x == 0xC2) & matches!(y, 0x85 | 0xA0 | 0xAD))
+            | ((x == 0xE2)
+                & (((y == 0x80) & matches!(z, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                    | ((y == 0x81) & (z == 0x9F))))
+            | ((x == 0xE3) & (y == 0x80) & (z == 0x80))
+            | ((x == b' ') & !kept_after_space)
+    }
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut changed = text.trim().len() != n;
+    changed |= b
+        .windows(3)
+        .fold(false, |changed, w| changed | changes(w[0], w[1], w[2]));
+    if n >= 2 {
+        changed |= changes(b[n - 2], b[n - 1], 0);
+    }
+    if n >= 1 {
+        changed |= changes(b[n - 1], 0, 0);
+    }
+    if changed {
+        std::borrow::Cow::Owned(take_markers(text).0)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The bytes that may start a white space character or a soft hyphen in UTF-8: ASCII
 /// white space as `char::is_whitespace` has it (vertical tab too), and the first bytes
 /// of U+0080–U+00BF (no-break space, soft hyphen), U+1000–U+1FFF (ogham space),
@@ -458,6 +503,52 @@ fn lower_into(word: &str, buf: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_text_is_borrowed_only_where_take_markers_keeps_the_text() {
+        let mut texts: Vec<String> = [
+            "Considérant que la Convention",
+            "Официальные отчеты «Генеральной» ассамблеи",
+            "l’Assemblée “générale” — 2025…",
+            "deux  espaces",
+            "avant , virgule",
+            " bord",
+            "bord ",
+            "a\u{a0}b",
+            "soft\u{ad}hyphen",
+            "会员国 考虑",
+            "会员国、考虑。",
+            "x\u{2009}y",
+            "x\u{205f}y",
+            "x\u{3000}y",
+            "x\u{1680}y",
+            "x\u{85}y",
+            "a\tb",
+            "",
+            "é",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        texts.push(format!("Space{} and", marker(3)));
+        for c in [
+            '\u{2000}', '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{202f}',
+        ] {
+            texts.push(format!("x{c}y"));
+        }
+        for text in &texts {
+            assert_eq!(visible_text(text), take_markers(text).0, "{text:?}");
+        }
+        for plain in [
+            "Considérant que la Convention",
+            "Официальные отчеты Генеральной Ассамблеи",
+            "l’Assemblée générale («2025»)",
+        ] {
+            assert!(
+                matches!(visible_text(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain}"
+            );
+        }
+    }
 
     #[test]
     fn word_spans_tell_letters_from_bytes_as_from_characters() {
