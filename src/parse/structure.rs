@@ -717,8 +717,8 @@ fn after_fragment(lines: &[BodyLine], texts: &[&str], k: usize, column: usize) -
     k >= 2
         && lines[k].after_blank
         && lines[k - 1].after_blank
-        && display_width(&texts[k - 1]) * 2 > column
-        && visible_end(&texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
+        && display_width(texts[k - 1]) * 2 > column
+        && visible_end(texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
 }
 
 /// The width of a line's visible text, in columns (Chinese characters count double).
