@@ -869,12 +869,26 @@ fn spaced_markers(text: &mut String, notes: &[u32]) -> usize {
 /// a regex that needs one is run only on the lines that may hold one: an ASCII digit,
 /// or a character outside the blocks that UN texts are written in (Latin, Cyrillic,
 /// general and CJK punctuation, CJK ideographs), none of which holds a digit.
+///
+/// Told from the bytes in one pass, without decoding a character: a byte from 0xD4 on
+/// is the first byte of a character from U+0500 on (every later byte of a character
+/// is below it), and only its next byte or two say whether the character falls in one
+/// of the blocks (U+2000–U+206F is E2 80 xx or E2 81 80–AF; U+3000–U+303F is E3 80 xx;
+/// U+4E00–U+9FFF is E4 B8–BF xx or E5–E9 xx xx).
 fn may_hold_digit(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit())
-        || (!text.is_ascii()
-            && text.chars().any(|c| {
-                !matches!(c, '\0'..='\u{4FF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}')
-            }))
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        match b[i] {
+            b'0'..=b'9' => true,
+            ..0xD4 => false,
+            0xE2 => !(next(1) == 0x80 || (next(1) == 0x81 && next(2) <= 0xAF)),
+            0xE3 => next(1) != 0x80,
+            0xE4 => next(1) < 0xB8,
+            0xE5..=0xE9 => false,
+            _ => true,
+        }
+    })
 }
 
 static STRAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -911,6 +925,16 @@ fn strip_stray_markers(text: &mut String) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_hold_digit_reads_the_bytes_as_the_blocks_have_it() {
+        let in_blocks = |c: char| matches!(c, '\0'..='\u{4FF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}');
+        for c in ('\0'..='\u{FFFF}').chain(['\u{10000}', '\u{1D7CE}', '\u{10FFFF}']) {
+            let text = format!("ab{c}");
+            let expected = c.is_ascii_digit() || !in_blocks(c);
+            assert_eq!(may_hold_digit(&text), expected, "{:X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn learns_heads_and_reads_notes_numbered_on_their_own_line() {

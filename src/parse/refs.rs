@@ -232,7 +232,8 @@ static GUIDELINE_NUMBER: LazyLock<Regex> =
 /// other line, including prose that mentions an article ("article IV of the Treaty").
 pub fn unit_label(line: &str) -> Option<UnitLabel> {
     let t = line.trim();
-    if t.chars().count() > 120 {
+    // (A line of 120 bytes or fewer holds 120 characters or fewer, without a count.)
+    if t.len() > 120 && t.chars().count() > 120 {
         return None;
     }
     // Each regex is tried only on a line that starts as it must: most lines are no
@@ -267,6 +268,16 @@ pub fn unit_label(line: &str) -> Option<UnitLabel> {
     }
     // A letter (`\p{L}`) is alphabetic.
     if !t.starts_with(char::is_alphabetic) {
+        return None;
+    }
+    // [`LATIN_LABEL`]'s label word is the line's first word (letters up to white
+    // space) or its first two, so that its number opens the second word or the third:
+    // a line whose second and third words open with no digit and no capital a number
+    // may open with (most lines) is no label, told without the regex's captures.
+    let opens_number =
+        |w: &str| w.starts_with(|c: char| c.is_ascii_digit() || "IVXLCІХABCDEFGHАБВГД".contains(c));
+    let mut words = t.split_whitespace().skip(1);
+    if !words.next().is_some_and(opens_number) && !words.next().is_some_and(opens_number) {
         return None;
     }
     let c = LATIN_LABEL.captures(t)?;

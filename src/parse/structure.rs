@@ -15,6 +15,7 @@
 //!   numbered paragraph (`article:14/para:2`, `guideline:B.8/para:1`);
 //! - short unpunctuated lines between closed paragraphs are headings.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -22,7 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::layout::BodyLine;
 use super::refs::{self, UnitKind};
-use super::text::{join_line, take_markers, visible_end};
+use super::text::{join_line, take_markers, visible_end, visible_text};
 use crate::document::{DocumentKind, Kind, Paragraph};
 
 /// The chapeau of a resolution, with or without its comma.
@@ -159,11 +160,11 @@ struct State {
 /// `paged`: the text came in pages (a book or PDF extract), so that even without a
 /// label it is read as headed sections rather than plain paragraphs.
 pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
-    let texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_owned()).collect();
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.trim()).collect();
     // Each line's visible text, made once: the reader looks at most lines several
     // times (as the line, as the line after, as a heading's), and a text with one
     // paragraph per line makes each look cost a whole paragraph.
-    let visibles: Vec<String> = texts.iter().map(|t| visible(t)).collect();
+    let visibles: Vec<Cow<'_, str>> = texts.iter().map(|t| visible_text(t)).collect();
     let has_structure = visibles
         .iter()
         .any(|t| CHAPEAU.is_match(t) || refs::unit_label(t).is_some());
@@ -188,8 +189,8 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
     };
     let mut i = start;
     while i < texts.len() {
-        let raw = &texts[i];
-        let t = visibles[i].as_str();
+        let raw = texts[i];
+        let t = &*visibles[i];
         i += 1;
         if t.is_empty() || ELLIPSIS.is_match(t) {
             if ELLIPSIS.is_match(t) && st.resolution && !st.operative {
@@ -241,7 +242,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             let title: Vec<String> = visibles[i..]
                 .iter()
                 .take(9)
-                .cloned()
+                .map(|l| l.to_string())
                 .take_while(|l| {
                     numbered(l).is_none()
                         && !GROUP.is_match(l)
@@ -424,7 +425,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
             i += 1;
             joined = format!("{t} {}", texts[i - 1]);
             joined_visible = visible(&joined);
-            (&joined, joined_visible.as_str())
+            (joined.as_str(), joined_visible.as_str())
         } else {
             (raw, t)
         };
@@ -440,17 +441,17 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 n.ends_with(['.', ';', '。', '；']) && display_width(n) * 10 < column * 6;
             // `ЯИЭ — это…`, `ЯИЭ, независимо…`: an acronym carries the sentence on, it
             // does not open one.
-            let first: Vec<char> = n
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(|c: char| !c.is_alphanumeric())
-                .chars()
-                .collect();
-            let acronym = first.len() >= 2
-                && first.iter().all(|c| c.is_uppercase())
-                && first.iter().all(|c| c.is_alphabetic());
-            !n.starts_with(|c: char| c.is_lowercase()) && !short_end && !acronym
+            // (Looked at last, on the word as it stands: most lines are settled before.)
+            let acronym = || {
+                let first = n
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(|c: char| !c.is_alphanumeric());
+                first.chars().nth(1).is_some()
+                    && first.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
+            };
+            !n.starts_with(|c: char| c.is_lowercase()) && !short_end && !acronym()
         });
         // A short unpunctuated line after a closed paragraph, before a new sentence: a heading.
         if closed
@@ -460,7 +461,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 // Among unnumbered sections already found by their shorter headings.
                 || st.container.is_none()
                     && st.unlabelled_sections > 0
-                    && is_long_heading_line(t, visibles.get(i).cloned(), column))
+                    && is_long_heading_line(t, visibles.get(i).map(|v| v.to_string()), column))
             && (!st.resolution || st.operative)
         {
             st.pending_heading.push(t.to_owned());
@@ -482,7 +483,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 number: st.unlabelled_sections,
                 heading,
                 label: None,
-                text: raw.clone(),
+                text: raw.to_owned(),
             });
             continue;
         }
@@ -507,7 +508,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                     number: st.recitals,
                     heading: None,
                     label: None,
-                    text: raw.clone(),
+                    text: raw.to_owned(),
                 });
                 continue;
             }
@@ -651,10 +652,10 @@ fn numbered(raw: &str) -> Option<(u32, String)> {
 
 /// The widths of the lines that are not empty, in characters (Chinese characters
 /// count double), shortest first: what [`typical_width`] and [`column_width`] read.
-fn line_widths(texts: &[String]) -> Vec<usize> {
+fn line_widths(texts: &[impl AsRef<str>]) -> Vec<usize> {
     let mut widths: Vec<usize> = texts
         .iter()
-        .map(|t| display_width(t))
+        .map(|t| display_width(t.as_ref()))
         .filter(|&w| w > 0)
         .collect();
     widths.sort_unstable();
@@ -712,23 +713,55 @@ fn is_long_heading_line(t: &str, next: Option<String>, column: usize) -> bool {
 /// the extractor moved out of its sentence (a sub-paragraph's words printed beside
 /// its letter): the line after them may open a heading though the fragment does not
 /// close. `k` is the index of the line in question.
-fn after_fragment(lines: &[BodyLine], texts: &[String], k: usize, column: usize) -> bool {
+fn after_fragment(lines: &[BodyLine], texts: &[&str], k: usize, column: usize) -> bool {
     k >= 2
         && lines[k].after_blank
         && lines[k - 1].after_blank
-        && display_width(&texts[k - 1]) * 2 > column
-        && visible_end(&texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
+        && display_width(texts[k - 1]) * 2 > column
+        && visible_end(texts[k - 2]).is_some_and(|c| ".;。；".contains(c))
 }
 
+/// The width of a line's visible text, in columns (Chinese characters count double).
 ///
 /// Counted on the line as it stands, without building its visible text: marker
 /// sentinels count nothing, a run of white space one column, none at either end. (The
 /// visible text also drops a space between two Chinese characters or before a comma,
 /// one column that no comparison against a column's width turns on.)
 fn display_width(t: &str) -> usize {
+    let t = t.trim();
+    // A line of ASCII and of two-byte characters from U+00C0 on (no first byte 0xC2,
+    // none from 0xE0: no marker, no soft hyphen, no Chinese, no white space but
+    // ASCII's), as most Latin and Cyrillic lines are, is one column a character but
+    // for the white space, and one column a run of white space: each run ends before
+    // a character, the line being trimmed. Counted in one pass over the bytes without
+    // a branch, which the compiler turns into vector code; a line with any other
+    // character is counted again below, character by character. (The counts are
+    // `u32`s, of which vector code adds twice as many at once as of `usize`s, over
+    // chunks short enough for them.)
+    let space = |b: u8| (b == b' ') | (b'\t'..=b'\r').contains(&b);
+    let (mut width, mut other, mut after_space) = (0, false, false);
+    for chunk in t.as_bytes().chunks(1 << 16) {
+        let (mut shown, mut runs) = (0u32, 0u32);
+        for &b in chunk {
+            other |= (b == 0xC2) | (b >= 0xE0);
+            let is_space = space(b);
+            // A byte 0x80–0xBF goes on a character begun before it.
+            shown += u32::from(!is_space & (b & 0xC0 != 0x80));
+            runs += u32::from(after_space & !is_space);
+            after_space = is_space;
+        }
+        width += (shown + runs) as usize;
+    }
+    if !other {
+        return width;
+    }
+    display_width_by_char(t)
+}
+
+/// [`display_width`] of a trimmed line, character by character.
+fn display_width_by_char(t: &str) -> usize {
     use super::text::{MARK_CLOSE, MARK_OPEN};
     let (mut width, mut in_marker, mut space, mut soft) = (0, false, false, false);
-    let t = t.trim();
     let mut at = 0;
     while let Some(&b) = t.as_bytes().get(at) {
         // An ASCII character outside a marker is one column or white space, and so is
@@ -803,9 +836,9 @@ fn is_heading_line(t: &str, width: usize) -> bool {
 
 /// The text after a number is a heading (`1.` `Background`), not a paragraph.
 /// `next`: the visible text of the lines after it.
-fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
+fn is_heading_text(rest: &str, width: usize, next: &[Cow<'_, str>]) -> bool {
     let candidate = if rest.is_empty() {
-        next.first().cloned().unwrap_or_default()
+        next.first().map(|l| l.to_string()).unwrap_or_default()
     } else {
         rest.to_owned()
     };
@@ -830,7 +863,12 @@ fn is_heading_text(rest: &str, width: usize, next: &[String]) -> bool {
 /// carry on its sentence (`державы, могли…` after a Russian title that took the
 /// text's first lines), which is why one line more than a title may hold is read.
 /// `next`: the visible text of the lines after the label.
-fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec<String>) -> usize {
+fn take_heading(
+    next: &[Cow<'_, str>],
+    kind: UnitKind,
+    width: usize,
+    heading: &mut Vec<String>,
+) -> usize {
     const MOST: usize = 5;
     let lines = &next[..next.len().min(MOST + 1)];
     // No numbered paragraph follows a guideline's title: only short lines are the title.
@@ -845,7 +883,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
             .all(|l| !l.ends_with(['.', '。', ';', '；', ':', '：']))
             && candidates.len() <= 4;
         if ok {
-            heading.extend(candidates.iter().cloned());
+            heading.extend(candidates.iter().map(|l| l.to_string()));
             return k;
         }
     }
@@ -862,7 +900,7 @@ fn take_heading(next: &[String], kind: UnitKind, width: usize, heading: &mut Vec
             && (kind == UnitKind::Guideline || display_width(l) * 10 < width * 8)
             && !l.ends_with(['.', '。', ';', '；', ':', '：', ',', '，']);
         if short(l) || continues {
-            heading.push(l.clone());
+            heading.push(l.to_string());
             taken += 1;
         } else {
             break;
@@ -910,7 +948,7 @@ fn starts_recital(prev: &str, line: &str, width: usize) -> bool {
 /// The title: the lines before the content, the handbook's enumerator left out. It
 /// ends at the line carrying its source note, else before the chapeau, else at the
 /// first line that ends with punctuation.
-fn title(texts: &[String]) -> (Option<String>, usize) {
+fn title(texts: &[&str]) -> (Option<String>, usize) {
     let limit = texts.len().min(8);
     let starts_content = |t: &str| {
         let v = visible(t);
@@ -955,7 +993,7 @@ fn title(texts: &[String]) -> (Option<String>, usize) {
             let cut = ENUMERATOR.find(&folded).map_or(0, |m| m.end());
             t.chars().skip(folded[..cut].chars().count()).collect()
         } else {
-            t.clone()
+            t.to_string()
         };
         join_line(&mut title, &t);
     }
@@ -1046,6 +1084,21 @@ fn finish(units: Vec<Draft>, warnings: &mut Vec<String>) -> Vec<Paragraph> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_width_counts_plain_lines_as_it_counts_by_character() {
+        for line in [
+            "Considérant  que\tla Convention ,",
+            "Официальные   отчеты Генеральной Ассамблеи",
+            "a",
+            "x \u{b} y",
+            "Œuvre × ÷ Ω ß",
+            "\u{1}ctrl\u{1f} chars",
+        ] {
+            assert_eq!(display_width(line), display_width_by_char(line), "{line}");
+        }
+        assert_eq!(display_width("  deux   mots  "), 9);
+    }
 
     #[test]
     fn a_long_heading_is_broken_on_purpose_and_ends_a_phrase() {

@@ -134,6 +134,51 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
     (normalise_spaces(&plain), numbers)
 }
 
+/// `text` as [`take_markers`] leaves it, borrowed where that is `text` itself: a text
+/// with no white space at either end, no marker, no white space but single spaces and
+/// no soft hyphen, each space before a character it is kept before (ASCII that is
+/// neither white space nor `,;:.)`, or a two-byte character from U+00C0 on), as most
+/// lines of Latin and Cyrillic text are. Told in one pass over the bytes without a
+/// branch, three at a time (the first two or three bytes of a character say whether
+/// it is white space or a soft hyphen): the text is copied only when it changes.
+pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
+    // Whether the bytes `x y z` at a place in the text may change it.
+    fn changes(x: u8, y: u8, z: u8) -> bool {
+        let kept_after_space = (y < 0x80
+            && !matches!(y, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
+            | (0xC3..=0xDF).contains(&y);
+        // ASCII white space but a space; U+1680 (E1 ..); a marker (EE ..); U+0085,
+        // U+00A0 and the soft hyphen U+00AD (C2 85, C2 A0, C2 AD); U+2000–U+200A,
+        // U+2028, U+2029, U+202F (E2 80 ..) and U+205F (E2 81 9F); U+3000 (E3 80 80).
+        (b'\t'..=b'\r').contains(&x)
+            | (x == 0xE1)
+            | (x == MARK_OPEN_LEAD)
+            | ((x == 0xC2) & matches!(y, 0x85 | 0xA0 | 0xAD))
+            | ((x == 0xE2)
+                & (((y == 0x80) & matches!(z, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                    | ((y == 0x81) & (z == 0x9F))))
+            | ((x == 0xE3) & (y == 0x80) & (z == 0x80))
+            | ((x == b' ') & !kept_after_space)
+    }
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut changed = text.trim().len() != n;
+    changed |= b
+        .windows(3)
+        .fold(false, |changed, w| changed | changes(w[0], w[1], w[2]));
+    if n >= 2 {
+        changed |= changes(b[n - 2], b[n - 1], 0);
+    }
+    if n >= 1 {
+        changed |= changes(b[n - 1], 0, 0);
+    }
+    if changed {
+        std::borrow::Cow::Owned(take_markers(text).0)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The bytes that may start a white space character or a soft hyphen in UTF-8: ASCII
 /// white space as `char::is_whitespace` has it (vertical tab too), and the first bytes
 /// of U+0080–U+00BF (no-break space, soft hyphen), U+1000–U+1FFF (ogham space),
@@ -251,20 +296,44 @@ pub fn nfkc_prefix(text: &str, n: usize) -> std::borrow::Cow<'_, str> {
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     // About one word in eight bytes of text: room made once rather than grown.
     let mut out = Vec::with_capacity(text.len() / 8);
+    push_word_spans(text, &mut out);
+    out
+}
+
+/// [`word_spans`], pushed onto `out`.
+fn push_word_spans(text: &str, out: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
     let mut start = None;
     let mut i = 0;
-    while let Some(&b) = text.as_bytes().get(i) {
+    while let Some(&b) = bytes.get(i) {
         let at = i;
-        // An ASCII character is told from its byte, without decoding a character.
-        let letter = if b.is_ascii() {
-            i += 1;
-            b.is_ascii_alphabetic()
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            is_letter_not_cjk(c)
+        // ASCII, the accented Latin letters (U+00C0–U+00FF: C3 xx, × and ÷ not
+        // letters) and the Cyrillic letters (U+0400–U+047F: D0 xx and D1 xx) are told
+        // from their bytes, without decoding a character.
+        let letter = match b {
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                i += 1;
+                true
+            }
+            ..0x80 => {
+                i += 1;
+                false
+            }
+            0xC3 => {
+                i += 2;
+                !matches!(bytes.get(at + 1), Some(0x97 | 0xB7))
+            }
+            0xD0 | 0xD1 => {
+                i += 2;
+                true
+            }
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                is_letter_not_cjk(c)
+            }
         };
         match (letter, start) {
             (true, None) => start = Some(at),
@@ -278,7 +347,6 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     if let Some(st) = start {
         out.push((st, text.len()));
     }
-    out
 }
 
 /// A letter that is not CJK, as `c.is_alphabetic() && !is_cjk(c)` has it, with the
@@ -313,50 +381,70 @@ fn is_own_lowercase(c: char) -> bool {
 pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     use rustc_hash::FxHashMap;
     use std::borrow::Cow;
-    // Counted by lowercase form, borrowing the words already lowercase.
-    fn lower(s: &str) -> Cow<'_, str> {
-        let ascii_lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
-        if (s.is_ascii() && ascii_lower(s)) || s.chars().all(is_own_lowercase) {
-            Cow::Borrowed(s)
-        } else {
-            Cow::Owned(s.to_lowercase())
-        }
-    }
-    let spans: Vec<Vec<(usize, usize)>> = texts.iter().map(|t| word_spans(t)).collect();
     let cuts: Vec<Vec<usize>> = {
+        // The words of all the texts in one list (no list a text): those of text `k`
+        // end at `ends[k]`.
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut words = Vec::with_capacity(bytes / 8);
+        let mut ends = Vec::with_capacity(texts.len());
+        for t in texts.iter() {
+            push_word_spans(t, &mut words);
+            ends.push(words.len());
+        }
         // Each lowercase form gets a number, and each word the number of its form, so
         // that the pieces' counts below are read without lowercasing and hashing the
-        // words a second time.
-        let words: usize = spans.iter().map(Vec::len).sum();
+        // words a second time. A form is looked up borrowed (the word itself, or its
+        // lower case made in `buf`) and copied only when it is new.
         let mut form: FxHashMap<Cow<'_, str>, usize> =
-            FxHashMap::with_capacity_and_hasher(words / 4, Default::default());
+            FxHashMap::with_capacity_and_hasher(words.len() / 4, Default::default());
         let mut count: Vec<usize> = Vec::new();
-        let forms: Vec<Vec<usize>> = texts
-            .iter()
-            .zip(&spans)
-            .map(|(t, words)| {
-                words
-                    .iter()
-                    .map(|&(a, b)| {
-                        let f = *form.entry(lower(&t[a..b])).or_insert_with(|| {
-                            count.push(0);
-                            count.len() - 1
-                        });
-                        count[f] += 1;
-                        f
-                    })
-                    .collect()
-            })
-            .collect();
-        let here = |w: &str| form.get(lower(w).as_ref()).map_or(0, |&f| count[f]);
+        let mut forms: Vec<usize> = Vec::with_capacity(words.len());
+        let mut buf = String::new();
+        let mut k = 0;
+        for (n, &(a, b)) in words.iter().enumerate() {
+            while ends[k] <= n {
+                k += 1;
+            }
+            let word = &texts[k][a..b];
+            let lowered = lower_into(word, &mut buf);
+            let key = if lowered { buf.as_str() } else { word };
+            let f = match form.get(key) {
+                Some(&f) => f,
+                None => {
+                    let key = if lowered {
+                        Cow::Owned(buf.clone())
+                    } else {
+                        Cow::Borrowed(word)
+                    };
+                    form.insert(key, count.len());
+                    count.push(0);
+                    count.len() - 1
+                }
+            };
+            count[f] += 1;
+            forms.push(f);
+        }
+        let mut here = |w: &str| {
+            let key = if lower_into(w, &mut buf) {
+                buf.as_str()
+            } else {
+                w
+            };
+            form.get(key).map_or(0, |&f| count[f])
+        };
+        let mut first = 0;
         texts
             .iter()
-            .zip(&spans)
-            .zip(&forms)
-            .map(|((t, words), forms)| {
+            .zip(&ends)
+            .map(|(t, &end)| {
                 let mut cuts = Vec::new(); // byte offsets of spaces to remove
-                for (k, w) in words.windows(2).enumerate() {
-                    let ((a0, a1), (b0, b1)) = (w[0], w[1]);
+                for n in first..end.saturating_sub(1).max(first) {
+                    // Most words occur more than once: their counts, read first,
+                    // settle most pairs.
+                    if count[forms[n]] != 1 || count[forms[n + 1]] != 1 {
+                        continue;
+                    }
+                    let ((a0, a1), (b0, b1)) = (words[n], words[n + 1]);
                     if b0 != a1 + 1 || &t[a1..b0] != " " {
                         continue;
                     }
@@ -367,11 +455,11 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
                     if b.starts_with(char::is_uppercase) || elided {
                         continue;
                     }
-                    let (here_a, here_b) = (count[forms[k]], count[forms[k + 1]]);
-                    if here_a == 1 && here_b == 1 && here(&format!("{a}{b}")) >= 1 {
+                    if here(&format!("{a}{b}")) >= 1 {
                         cuts.push(a1);
                     }
                 }
+                first = end;
                 cuts
             })
             .collect()
@@ -386,9 +474,114 @@ pub fn rejoin_split_words(texts: &mut [String]) -> usize {
     joined
 }
 
+/// Words are counted by lowercase form: a word that is its own lower case is taken as
+/// it is (`false`); any other is lowercased into `buf` (`true`), as `str::to_lowercase`
+/// has it. (That is each character's lower case but for a capital sigma, which
+/// depends on its place in the word: a word with one is left to `to_lowercase`.)
+fn lower_into(word: &str, buf: &mut String) -> bool {
+    if word.is_ascii() {
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return false;
+        }
+        buf.clear();
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        return true;
+    }
+    if word.chars().all(is_own_lowercase) {
+        return false;
+    }
+    buf.clear();
+    if word.contains('Σ') {
+        buf.push_str(&word.to_lowercase());
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_text_is_borrowed_only_where_take_markers_keeps_the_text() {
+        let mut texts: Vec<String> = [
+            "Considérant que la Convention",
+            "Официальные отчеты «Генеральной» ассамблеи",
+            "l’Assemblée “générale” — 2025…",
+            "deux  espaces",
+            "avant , virgule",
+            " bord",
+            "bord ",
+            "a\u{a0}b",
+            "soft\u{ad}hyphen",
+            "会员国 考虑",
+            "会员国、考虑。",
+            "x\u{2009}y",
+            "x\u{205f}y",
+            "x\u{3000}y",
+            "x\u{1680}y",
+            "x\u{85}y",
+            "a\tb",
+            "",
+            "é",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        texts.push(format!("Space{} and", marker(3)));
+        for c in [
+            '\u{2000}', '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{202f}',
+        ] {
+            texts.push(format!("x{c}y"));
+        }
+        for text in &texts {
+            assert_eq!(visible_text(text), take_markers(text).0, "{text:?}");
+        }
+        for plain in [
+            "Considérant que la Convention",
+            "Официальные отчеты Генеральной Ассамблеи",
+            "l’Assemblée générale («2025»)",
+        ] {
+            assert!(
+                matches!(visible_text(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_spans_tell_letters_from_bytes_as_from_characters() {
+        for c in '\u{80}'..='\u{500}' {
+            let text = format!("a{c}b");
+            let expected = if is_letter_not_cjk(c) {
+                vec![(0, text.len())]
+            } else {
+                vec![(0, 1), (text.len() - 1, text.len())]
+            };
+            assert_eq!(word_spans(&text), expected, "{:X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn words_are_lowered_as_to_lowercase_lowers_them() {
+        let mut buf = String::new();
+        for word in [
+            "mot",
+            "Mot",
+            "ÉTAT",
+            "état",
+            "Генеральной",
+            "ΟΔΟΣ",
+            "ΣΑΣ",
+            "İstanbul",
+        ] {
+            let lowered = lower_into(word, &mut buf);
+            let lower = if lowered { buf.as_str() } else { word };
+            assert_eq!(lower, word.to_lowercase(), "{word}");
+            assert_eq!(lowered, word != word.to_lowercase(), "{word}");
+        }
+    }
 
     fn joined(lines: &[&str]) -> String {
         let mut acc = String::new();
