@@ -100,7 +100,7 @@ impl Library {
 ///   they are given back when the segment is done, so a search holds one segment's
 ///   worth at a time. Mapped, every page touched stayed in the process — and Linux
 ///   maps up to 16 pages around each page touched — until the process ended: at 1 GB,
-///   a search peaked at 27–48 MB resident mapped, 22–26 MB read. Term dictionaries, field
+///   a search peaked at 27–48 MB resident mapped, 21–26 MB read. Term dictionaries, field
 ///   norms and stored text stay mapped: they are read in small pieces of large files.
 #[derive(Debug, Clone)]
 struct SearchDirectory {
