@@ -94,14 +94,14 @@ impl Library {
 ///   user's index, a read-only mount), the locks a reader takes to load the index's
 ///   metadata consistently are skipped — metadata is replaced by atomic renames, and
 ///   whoever could write there would take the writer's lock.
-/// - **Postings and positions are read, not mapped** (on Unix, with [`Postings::Read`],
-///   the default). A search reads each
-///   query term's postings and positions whole, segment by segment; read into memory,
-///   they are given back when the segment is done, so a search holds one segment's
-///   worth at a time. Mapped, every page touched stayed in the process — and Linux
-///   maps up to 16 pages around each page touched — until the process ended: at 1 GB,
-///   a search peaked at 27–48 MB resident mapped, 21–26 MB read. Term dictionaries, field
-///   norms and stored text stay mapped: they are read in small pieces of large files.
+/// - **Postings and positions are read, not mapped** (on Unix, with
+///   [`Postings::Read`], the default). A search reads each query term's postings and
+///   positions whole, segment by segment; read into memory, they are given back when
+///   the segment is done, so a search holds one segment's worth at a time. Mapped,
+///   every page touched stayed in the process — and Linux maps up to 16 pages around
+///   each page touched — until the process ended: at 1 GB, a search peaked at 27–48 MB
+///   resident mapped, 21–26 MB read. Term dictionaries, field norms and stored text
+///   stay mapped: they are read in small pieces of large files.
 #[derive(Debug, Clone)]
 struct SearchDirectory {
     mapped: MmapDirectory,
