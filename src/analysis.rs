@@ -92,7 +92,8 @@ pub type Emit<'a> = dyn FnMut(&str, usize, usize, bool, bool) + 'a;
 /// Russian `й` is a letter of its own.
 pub fn strip_diacritics(word: &str) -> Option<String> {
     let latin = |c: char| matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}');
-    if !word.chars().any(latin) {
+    // An ASCII word (most) has no character in those ranges: told without decoding.
+    if word.is_ascii() || !word.chars().any(latin) {
         return None;
     }
     let mut out = String::with_capacity(word.len());
@@ -176,16 +177,29 @@ fn scan_folding(text: &str, emit: &mut Emit, table: Table) {
         emit(norm, start, end, cjk, brk);
     };
     let mut word = Word::default();
-    for (at, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    while next < bytes.len() {
+        let at = next;
+        if bytes[at].is_ascii_alphanumeric() {
+            // A run of ASCII letters and digits, pushed at once: each would be pushed
+            // lowercased, one by one, with nothing else happening between them.
+            let run = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| at + n);
+            word.push_ascii(&text[at..run], at, run);
+            next = run;
+            continue;
+        }
+        let c = text[at..].chars().next().expect("a char at a boundary");
         let end = at + c.len_utf8();
+        next = end;
         if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase(), at, end);
-            } else {
-                word.flush(table, &mut out);
-                if !c.is_ascii_whitespace() {
-                    punct.set(true);
-                }
+            // Not a letter or digit: white space, or punctuation.
+            word.flush(table, &mut out);
+            if !c.is_ascii_whitespace() {
+                punct.set(true);
             }
             continue;
         }
@@ -278,6 +292,20 @@ struct Word {
 }
 
 impl Word {
+    /// Pushes a run of ASCII letters and digits lowercased, spanning `at..end`: the
+    /// same as pushing each of its characters lowercased.
+    fn push_ascii(&mut self, run: &str, at: usize, end: usize) {
+        if self.text.is_empty() {
+            self.start = at;
+            self.ascii = true;
+        }
+        let from = self.text.len();
+        self.text.push_str(run);
+        // Lowercasing ASCII bytes in place keeps the string UTF-8.
+        self.text[from..].make_ascii_lowercase();
+        self.end = end;
+    }
+
     fn push(&mut self, c: char, at: usize, end: usize) {
         if self.text.is_empty() {
             self.start = at;
