@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use jieba_rs::Jieba;
 use rust_stemmers::Stemmer;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -742,15 +742,83 @@ pub fn preload_jieba() {
     });
 }
 
-/// A word's words-field terms ([`word_terms`]), one string each.
-type Terms = Box<[Box<str>]>;
+/// A word and its words-field terms ([`word_terms`]) as the cache of
+/// [`WordTokenizer`] keeps them: packed in one string, so that the look-up that
+/// finds the word has its terms at hand, in the same allocation, ready to be copied
+/// into the tokens at once. It is its word to the hash set ([`Borrow`]).
+///
+/// [`Borrow`]: std::borrow::Borrow
+#[derive(Clone)]
+struct Cached {
+    /// The word, then its terms one after another.
+    packed: Box<str>,
+    /// Where the word ends in `packed`, then where each term ends (at most four
+    /// terms: stem, surface, folded stem, folded surface); `len` of them are used.
+    ends: [u32; 5],
+    len: u8,
+}
+
+impl Cached {
+    /// The entry of `word`, whose terms are `terms` joined by line feeds.
+    fn new(word: &str, terms: &str) -> Self {
+        let mut packed = String::with_capacity(word.len() + terms.len());
+        packed.push_str(word);
+        let mut ends = [0; 5];
+        let mut len = 1;
+        ends[0] = word.len() as u32;
+        for term in terms.split('\n') {
+            packed.push_str(term);
+            ends[len] = packed.len() as u32;
+            len += 1;
+        }
+        Cached {
+            packed: packed.into(),
+            ends,
+            len: len as u8,
+        }
+    }
+
+    fn word(&self) -> &str {
+        &self.packed[..self.ends[0] as usize]
+    }
+
+    /// Pushes the terms, each at `position` over `from..to`.
+    fn push_to(&self, tokens: &mut Tokens, position: usize, from: usize, to: usize) {
+        let word = self.ends[0] as usize;
+        let base = tokens.texts.len();
+        tokens.texts.push_str(&self.packed[word..]);
+        for &end in &self.ends[1..usize::from(self.len)] {
+            tokens.items.push((base + (end as usize - word), position, from, to));
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for Cached {
+    fn borrow(&self) -> &str {
+        self.word()
+    }
+}
+
+impl std::hash::Hash for Cached {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.word().hash(state);
+    }
+}
+
+impl PartialEq for Cached {
+    fn eq(&self, other: &Self) -> bool {
+        self.word() == other.word()
+    }
+}
+
+impl Eq for Cached {}
 
 /// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each
 /// clone keeps its own cache of stems.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, FxHashMap<String, Terms>>,
+    stems: HashMap<String, FxHashSet<Cached>>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -766,7 +834,7 @@ impl Tokenizer for WordTokenizer {
             None => ("", text, 0),
         };
         if !self.stems.contains_key(language) {
-            self.stems.insert(language.to_owned(), FxHashMap::default());
+            self.stems.insert(language.to_owned(), FxHashSet::default());
         }
         let stems = self.stems.get_mut(language).expect("inserted");
         if stems.len() > 100_000 {
@@ -803,19 +871,12 @@ impl Tokenizer for WordTokenizer {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 let (from, to) = (start + shift, end + shift);
                 // One look in the cache for a word met before (most are).
-                if let Some(terms) = stems.get(norm) {
-                    for term in terms.iter() {
-                        tokens.push(term, position, from, to);
-                    }
+                if let Some(cached) = stems.get(norm) {
+                    cached.push_to(&mut tokens, position, from, to);
                 } else {
-                    let terms: Terms = word_terms(language, norm)
-                        .split('\n')
-                        .map(Box::from)
-                        .collect();
-                    for term in terms.iter() {
-                        tokens.push(term, position, from, to);
-                    }
-                    stems.insert(norm.to_owned(), terms);
+                    let cached = Cached::new(norm, &word_terms(language, norm));
+                    cached.push_to(&mut tokens, position, from, to);
+                    stems.insert(cached);
                 }
             }
             position += 1;
