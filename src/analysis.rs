@@ -642,7 +642,35 @@ pub struct Tokens {
     token: Token,
 }
 
+/// The buffers of a [`Tokens`] let go on this thread: its texts, items and token.
+type Buffers = (String, Vec<(usize, usize, usize, usize)>, Token);
+
+thread_local! {
+    /// Buffers of dropped [`Tokens`], cleared, for the next ones on this thread: a
+    /// text's tokens are read and dropped before the next text is tokenized, so one
+    /// set of buffers, grown once to the size of a paragraph, serves them all instead
+    /// of growing new ones from nothing for every field value.
+    static SPARE: std::cell::RefCell<Vec<Buffers>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest texts buffer kept for reuse: a huge value's buffers are let go.
+const SPARE_BYTES: usize = 1 << 20;
+
 impl Tokens {
+    /// Empty tokens, in buffers let go by earlier ones on this thread where there
+    /// are some.
+    fn new() -> Self {
+        match SPARE.with_borrow_mut(Vec::pop) {
+            Some((texts, items, token)) => Tokens {
+                texts,
+                items,
+                next: 0,
+                token,
+            },
+            None => Tokens::default(),
+        }
+    }
+
     fn push(&mut self, text: &str, position: usize, from: usize, to: usize) {
         self.texts.push_str(text);
         self.items.push((self.texts.len(), position, from, to));
@@ -651,6 +679,29 @@ impl Tokens {
     fn push_pair(&mut self, a: &str, b: &str, position: usize, from: usize, to: usize) {
         self.texts.push_str(a);
         self.push(b, position, from, to);
+    }
+}
+
+impl Drop for Tokens {
+    /// Keeps the buffers, emptied, for the next [`Tokens::new`] on this thread.
+    fn drop(&mut self) {
+        if self.texts.capacity() > SPARE_BYTES {
+            return;
+        }
+        let mut texts = std::mem::take(&mut self.texts);
+        let mut items = std::mem::take(&mut self.items);
+        let mut token = std::mem::take(&mut self.token);
+        texts.clear();
+        items.clear();
+        token.reset();
+        // Nothing to keep while the thread ends, or past a few sets.
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut()
+                && spare.len() < 4
+            {
+                spare.push((texts, items, token));
+            }
+        });
     }
 }
 
@@ -690,7 +741,7 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = Tokens;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let mut tokens = Tokens::default();
+        let mut tokens = Tokens::new();
         let mut position = 0;
         // The previous unit when it was a CJK character: (its UTF-8, length, start).
         let mut prev: Option<([u8; 4], usize, usize)> = None;
@@ -825,7 +876,7 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = Tokens;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let mut tokens = Tokens::default();
+        let mut tokens = Tokens::new();
         let (language, body, shift) = match text
             .strip_prefix(TAG_OPEN)
             .and_then(|rest| rest.split_once(TAG_CLOSE))
