@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use jieba_rs::Jieba;
 use rust_stemmers::Stemmer;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -864,12 +864,44 @@ impl PartialEq for Cached {
 
 impl Eq for Cached {}
 
+/// jieba's words of one run of CJK units, as [`WordTokenizer`] keeps them: their
+/// texts packed in one string and, per word, (end of its text there, first unit,
+/// unit after the last).
+#[derive(Clone)]
+struct Cut {
+    words: Box<str>,
+    spans: Box<[(u32, u32, u32)]>,
+}
+
+impl Cut {
+    /// jieba's words of `run` in search mode, without HMM: a function of the run's
+    /// text alone (the dictionary never changes once loaded), so a run met again is
+    /// given the words it was given before.
+    fn new(run: &str) -> Self {
+        let mut words = String::new();
+        let mut spans = Vec::new();
+        for w in jieba().cut_for_search(run, false) {
+            words.push_str(w.word);
+            spans.push((words.len() as u32, w.start as u32, w.end as u32));
+        }
+        Cut {
+            words: words.into(),
+            spans: spans.into(),
+        }
+    }
+}
+
+/// The most runs a [`WordTokenizer`] keeps cut before it starts afresh.
+const CUTS_KEPT: usize = 50_000;
+
 /// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each
-/// clone keeps its own cache of stems.
+/// clone keeps its own cache of stems and of cut runs.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
     stems: HashMap<String, FxHashSet<Cached>>,
+    /// jieba's words by run: UN texts say the same things in the same phrases.
+    cuts: FxHashMap<Box<str>, Cut>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -895,17 +927,29 @@ impl Tokenizer for WordTokenizer {
         let mut run = String::new();
         let mut run_units: Vec<(usize, usize)> = Vec::new();
         let mut position = 0;
-        let cut = |run: &mut String,
-                   run_units: &mut Vec<(usize, usize)>,
-                   tokens: &mut Tokens,
-                   position: usize| {
+        let cuts = &mut self.cuts;
+        if cuts.len() > CUTS_KEPT {
+            cuts.clear();
+        }
+        let mut cut = |run: &mut String,
+                       run_units: &mut Vec<(usize, usize)>,
+                       tokens: &mut Tokens,
+                       position: usize| {
             if run.is_empty() {
                 return;
             }
             let first = position - run_units.len();
-            for w in jieba().cut_for_search(run, false) {
-                let (from, to) = (run_units[w.start].0, run_units[w.end - 1].1);
-                tokens.push(w.word, first + w.start, from + shift, to + shift);
+            if !cuts.contains_key(run.as_str()) {
+                cuts.insert(run.as_str().into(), Cut::new(run));
+            }
+            let Cut { words, spans } = &cuts[run.as_str()];
+            let mut from_text = 0;
+            for &(to_text, start, end) in spans.iter() {
+                let (start, end) = (start as usize, end as usize);
+                let (from, to) = (run_units[start].0, run_units[end - 1].1);
+                let word = &words[from_text..to_text as usize];
+                tokens.push(word, first + start, from + shift, to + shift);
+                from_text = to_text as usize;
             }
             run.clear();
             run_units.clear();
