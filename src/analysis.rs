@@ -839,7 +839,9 @@ impl Cached {
         let base = tokens.texts.len();
         tokens.texts.push_str(&self.packed[word..]);
         for &end in &self.ends[1..usize::from(self.len)] {
-            tokens.items.push((base + (end as usize - word), position, from, to));
+            tokens
+                .items
+                .push((base + (end as usize - word), position, from, to));
         }
     }
 }
@@ -1256,6 +1258,67 @@ mod tests {
                 got.push((norm.to_owned(), start, end, cjk, brk))
             });
             assert_eq!(got, scanned(texts[k], Table::Folds), "{:?}", texts[k]);
+        }
+    }
+
+    /// Every token of `text` from `tokenizer`: (text, position, from, to).
+    fn tokens(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn words_and_runs_met_again_give_the_tokens_they_gave_first() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/handbook");
+        for language in ["zh", "fr"] {
+            let path = dir.join(format!("ST-SPACE-61-Rev3.{language}.txt"));
+            let text = std::fs::read_to_string(&path).expect("the handbook's text");
+            let lines: Vec<String> = text
+                .lines()
+                .take(400)
+                .map(|line| words_value(language, line))
+                .collect();
+            // The first time through, words and runs are mostly new to the caches;
+            // the second time, all of them are kept, and the token buffers reused.
+            let mut warm = WordTokenizer::default();
+            let first: Vec<_> = lines.iter().map(|l| tokens(&mut warm, l)).collect();
+            for (line, cold) in lines.iter().zip(&first) {
+                assert_eq!(&tokens(&mut warm, line), cold, "{line:?}");
+                let fresh = tokens(&mut WordTokenizer::default(), line);
+                assert_eq!(&fresh, cold, "{line:?}");
+            }
+            assert!(!warm.cuts.is_empty() || language != "zh");
+        }
+    }
+
+    #[test]
+    fn an_ascii_run_folds_as_its_characters_do_one_by_one() {
+        // Each ASCII character alone, between letters of other scripts, and in
+        // runs: the units are the text's letters and digits, NFKC-folded and
+        // lowercased, the same with or without the table — what pushing the run's
+        // characters one at a time gave.
+        for c in (0u8..0x80).map(char::from) {
+            for text in [
+                format!("{c}"),
+                format!("é{c}д"),
+                format!("Ab{c}Cd"),
+                format!("{c}{c}É{c}"),
+            ] {
+                let mut got = Vec::new();
+                scan(&text, &mut |norm, start, end, cjk, brk| {
+                    got.push((norm.to_owned(), start, end, cjk, brk))
+                });
+                assert_eq!(got, scanned(&text, Table::Unicode), "{text:?}");
+                let lowered: String = text.nfkc().collect::<String>().to_lowercase();
+                let norms: String = got.iter().map(|u| u.0.as_str()).collect();
+                let kept: String = lowered.chars().filter(|c| c.is_alphanumeric()).collect();
+                assert_eq!(norms, kept, "{text:?}");
+            }
         }
     }
 
