@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use jieba_rs::Jieba;
 use rust_stemmers::Stemmer;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -92,7 +92,8 @@ pub type Emit<'a> = dyn FnMut(&str, usize, usize, bool, bool) + 'a;
 /// Russian `й` is a letter of its own.
 pub fn strip_diacritics(word: &str) -> Option<String> {
     let latin = |c: char| matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}');
-    if !word.chars().any(latin) {
+    // An ASCII word (most) has no character in those ranges: told without decoding.
+    if word.is_ascii() || !word.chars().any(latin) {
         return None;
     }
     let mut out = String::with_capacity(word.len());
@@ -176,16 +177,29 @@ fn scan_folding(text: &str, emit: &mut Emit, table: Table) {
         emit(norm, start, end, cjk, brk);
     };
     let mut word = Word::default();
-    for (at, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    while next < bytes.len() {
+        let at = next;
+        if bytes[at].is_ascii_alphanumeric() {
+            // A run of ASCII letters and digits, pushed at once: each would be pushed
+            // lowercased, one by one, with nothing else happening between them.
+            let run = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| at + n);
+            word.push_ascii(&text[at..run], at, run);
+            next = run;
+            continue;
+        }
+        let c = text[at..].chars().next().expect("a char at a boundary");
         let end = at + c.len_utf8();
+        next = end;
         if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase(), at, end);
-            } else {
-                word.flush(table, &mut out);
-                if !c.is_ascii_whitespace() {
-                    punct.set(true);
-                }
+            // Not a letter or digit: white space, or punctuation.
+            word.flush(table, &mut out);
+            if !c.is_ascii_whitespace() {
+                punct.set(true);
             }
             continue;
         }
@@ -278,6 +292,20 @@ struct Word {
 }
 
 impl Word {
+    /// Pushes a run of ASCII letters and digits lowercased, spanning `at..end`: the
+    /// same as pushing each of its characters lowercased.
+    fn push_ascii(&mut self, run: &str, at: usize, end: usize) {
+        if self.text.is_empty() {
+            self.start = at;
+            self.ascii = true;
+        }
+        let from = self.text.len();
+        self.text.push_str(run);
+        // Lowercasing ASCII bytes in place keeps the string UTF-8.
+        self.text[from..].make_ascii_lowercase();
+        self.end = end;
+    }
+
     fn push(&mut self, c: char, at: usize, end: usize) {
         if self.text.is_empty() {
             self.start = at;
@@ -614,7 +642,35 @@ pub struct Tokens {
     token: Token,
 }
 
+/// The buffers of a [`Tokens`] let go on this thread: its texts, items and token.
+type Buffers = (String, Vec<(usize, usize, usize, usize)>, Token);
+
+thread_local! {
+    /// Buffers of dropped [`Tokens`], cleared, for the next ones on this thread: a
+    /// text's tokens are read and dropped before the next text is tokenized, so one
+    /// set of buffers, grown once to the size of a paragraph, serves them all instead
+    /// of growing new ones from nothing for every field value.
+    static SPARE: std::cell::RefCell<Vec<Buffers>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest texts buffer kept for reuse: a huge value's buffers are let go.
+const SPARE_BYTES: usize = 1 << 20;
+
 impl Tokens {
+    /// Empty tokens, in buffers let go by earlier ones on this thread where there
+    /// are some.
+    fn new() -> Self {
+        match SPARE.with_borrow_mut(Vec::pop) {
+            Some((texts, items, token)) => Tokens {
+                texts,
+                items,
+                next: 0,
+                token,
+            },
+            None => Tokens::default(),
+        }
+    }
+
     fn push(&mut self, text: &str, position: usize, from: usize, to: usize) {
         self.texts.push_str(text);
         self.items.push((self.texts.len(), position, from, to));
@@ -623,6 +679,29 @@ impl Tokens {
     fn push_pair(&mut self, a: &str, b: &str, position: usize, from: usize, to: usize) {
         self.texts.push_str(a);
         self.push(b, position, from, to);
+    }
+}
+
+impl Drop for Tokens {
+    /// Keeps the buffers, emptied, for the next [`Tokens::new`] on this thread.
+    fn drop(&mut self) {
+        if self.texts.capacity() > SPARE_BYTES {
+            return;
+        }
+        let mut texts = std::mem::take(&mut self.texts);
+        let mut items = std::mem::take(&mut self.items);
+        let mut token = std::mem::take(&mut self.token);
+        texts.clear();
+        items.clear();
+        token.reset();
+        // Nothing to keep while the thread ends, or past a few sets.
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut()
+                && spare.len() < 4
+            {
+                spare.push((texts, items, token));
+            }
+        });
     }
 }
 
@@ -662,7 +741,7 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = Tokens;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let mut tokens = Tokens::default();
+        let mut tokens = Tokens::new();
         let mut position = 0;
         // The previous unit when it was a CJK character: (its UTF-8, length, start).
         let mut prev: Option<([u8; 4], usize, usize)> = None;
@@ -714,22 +793,124 @@ pub fn preload_jieba() {
     });
 }
 
-/// A word's words-field terms ([`word_terms`]), one string each.
-type Terms = Box<[Box<str>]>;
+/// A word and its words-field terms ([`word_terms`]) as the cache of
+/// [`WordTokenizer`] keeps them: packed in one string, so that the look-up that
+/// finds the word has its terms at hand, in the same allocation, ready to be copied
+/// into the tokens at once. It is its word to the hash set ([`Borrow`]).
+///
+/// [`Borrow`]: std::borrow::Borrow
+#[derive(Clone)]
+struct Cached {
+    /// The word, then its terms one after another.
+    packed: Box<str>,
+    /// Where the word ends in `packed`, then where each term ends (at most four
+    /// terms: stem, surface, folded stem, folded surface); `len` of them are used.
+    ends: [u32; 5],
+    len: u8,
+}
+
+impl Cached {
+    /// The entry of `word`, whose terms are `terms` joined by line feeds.
+    fn new(word: &str, terms: &str) -> Self {
+        let mut packed = String::with_capacity(word.len() + terms.len());
+        packed.push_str(word);
+        let mut ends = [0; 5];
+        let mut len = 1;
+        ends[0] = word.len() as u32;
+        for term in terms.split('\n') {
+            packed.push_str(term);
+            ends[len] = packed.len() as u32;
+            len += 1;
+        }
+        Cached {
+            packed: packed.into(),
+            ends,
+            len: len as u8,
+        }
+    }
+
+    fn word(&self) -> &str {
+        &self.packed[..self.ends[0] as usize]
+    }
+
+    /// Pushes the terms, each at `position` over `from..to`.
+    fn push_to(&self, tokens: &mut Tokens, position: usize, from: usize, to: usize) {
+        let word = self.ends[0] as usize;
+        let base = tokens.texts.len();
+        tokens.texts.push_str(&self.packed[word..]);
+        for &end in &self.ends[1..usize::from(self.len)] {
+            tokens
+                .items
+                .push((base + (end as usize - word), position, from, to));
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for Cached {
+    fn borrow(&self) -> &str {
+        self.word()
+    }
+}
+
+impl std::hash::Hash for Cached {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.word().hash(state);
+    }
+}
+
+impl PartialEq for Cached {
+    fn eq(&self, other: &Self) -> bool {
+        self.word() == other.word()
+    }
+}
+
+impl Eq for Cached {}
+
+/// jieba's words of one run of CJK units, as [`WordTokenizer`] keeps them: their
+/// texts packed in one string and, per word, (end of its text there, first unit,
+/// unit after the last).
+#[derive(Clone)]
+struct Cut {
+    words: Box<str>,
+    spans: Box<[(u32, u32, u32)]>,
+}
+
+impl Cut {
+    /// jieba's words of `run` in search mode, without HMM: a function of the run's
+    /// text alone (the dictionary never changes once loaded), so a run met again is
+    /// given the words it was given before.
+    fn new(run: &str) -> Self {
+        let mut words = String::new();
+        let mut spans = Vec::new();
+        for w in jieba().cut_for_search(run, false) {
+            words.push_str(w.word);
+            spans.push((words.len() as u32, w.start as u32, w.end as u32));
+        }
+        Cut {
+            words: words.into(),
+            spans: spans.into(),
+        }
+    }
+}
+
+/// The most runs a [`WordTokenizer`] keeps cut before it starts afresh.
+const CUTS_KEPT: usize = 50_000;
 
 /// The tokenizer of the words fields: jieba over CJK runs, stems elsewhere. Each
-/// clone keeps its own cache of stems.
+/// clone keeps its own cache of stems and of cut runs.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     /// Words-field terms by language and folded word.
-    stems: HashMap<String, FxHashMap<String, Terms>>,
+    stems: HashMap<String, FxHashSet<Cached>>,
+    /// jieba's words by run: UN texts say the same things in the same phrases.
+    cuts: FxHashMap<Box<str>, Cut>,
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = Tokens;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let mut tokens = Tokens::default();
+        let mut tokens = Tokens::new();
         let (language, body, shift) = match text
             .strip_prefix(TAG_OPEN)
             .and_then(|rest| rest.split_once(TAG_CLOSE))
@@ -738,7 +919,7 @@ impl Tokenizer for WordTokenizer {
             None => ("", text, 0),
         };
         if !self.stems.contains_key(language) {
-            self.stems.insert(language.to_owned(), FxHashMap::default());
+            self.stems.insert(language.to_owned(), FxHashSet::default());
         }
         let stems = self.stems.get_mut(language).expect("inserted");
         if stems.len() > 100_000 {
@@ -748,17 +929,29 @@ impl Tokenizer for WordTokenizer {
         let mut run = String::new();
         let mut run_units: Vec<(usize, usize)> = Vec::new();
         let mut position = 0;
-        let cut = |run: &mut String,
-                   run_units: &mut Vec<(usize, usize)>,
-                   tokens: &mut Tokens,
-                   position: usize| {
+        let cuts = &mut self.cuts;
+        if cuts.len() > CUTS_KEPT {
+            cuts.clear();
+        }
+        let mut cut = |run: &mut String,
+                       run_units: &mut Vec<(usize, usize)>,
+                       tokens: &mut Tokens,
+                       position: usize| {
             if run.is_empty() {
                 return;
             }
             let first = position - run_units.len();
-            for w in jieba().cut_for_search(run, false) {
-                let (from, to) = (run_units[w.start].0, run_units[w.end - 1].1);
-                tokens.push(w.word, first + w.start, from + shift, to + shift);
+            if !cuts.contains_key(run.as_str()) {
+                cuts.insert(run.as_str().into(), Cut::new(run));
+            }
+            let Cut { words, spans } = &cuts[run.as_str()];
+            let mut from_text = 0;
+            for &(to_text, start, end) in spans.iter() {
+                let (start, end) = (start as usize, end as usize);
+                let (from, to) = (run_units[start].0, run_units[end - 1].1);
+                let word = &words[from_text..to_text as usize];
+                tokens.push(word, first + start, from + shift, to + shift);
+                from_text = to_text as usize;
             }
             run.clear();
             run_units.clear();
@@ -775,19 +968,12 @@ impl Tokenizer for WordTokenizer {
                 cut(&mut run, &mut run_units, &mut tokens, position);
                 let (from, to) = (start + shift, end + shift);
                 // One look in the cache for a word met before (most are).
-                if let Some(terms) = stems.get(norm) {
-                    for term in terms.iter() {
-                        tokens.push(term, position, from, to);
-                    }
+                if let Some(cached) = stems.get(norm) {
+                    cached.push_to(&mut tokens, position, from, to);
                 } else {
-                    let terms: Terms = word_terms(language, norm)
-                        .split('\n')
-                        .map(Box::from)
-                        .collect();
-                    for term in terms.iter() {
-                        tokens.push(term, position, from, to);
-                    }
-                    stems.insert(norm.to_owned(), terms);
+                    let cached = Cached::new(norm, &word_terms(language, norm));
+                    cached.push_to(&mut tokens, position, from, to);
+                    stems.insert(cached);
                 }
             }
             position += 1;
@@ -1072,6 +1258,67 @@ mod tests {
                 got.push((norm.to_owned(), start, end, cjk, brk))
             });
             assert_eq!(got, scanned(texts[k], Table::Folds), "{:?}", texts[k]);
+        }
+    }
+
+    /// Every token of `text` from `tokenizer`: (text, position, from, to).
+    fn tokens(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn words_and_runs_met_again_give_the_tokens_they_gave_first() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/handbook");
+        for language in ["zh", "fr"] {
+            let path = dir.join(format!("ST-SPACE-61-Rev3.{language}.txt"));
+            let text = std::fs::read_to_string(&path).expect("the handbook's text");
+            let lines: Vec<String> = text
+                .lines()
+                .take(400)
+                .map(|line| words_value(language, line))
+                .collect();
+            // The first time through, words and runs are mostly new to the caches;
+            // the second time, all of them are kept, and the token buffers reused.
+            let mut warm = WordTokenizer::default();
+            let first: Vec<_> = lines.iter().map(|l| tokens(&mut warm, l)).collect();
+            for (line, cold) in lines.iter().zip(&first) {
+                assert_eq!(&tokens(&mut warm, line), cold, "{line:?}");
+                let fresh = tokens(&mut WordTokenizer::default(), line);
+                assert_eq!(&fresh, cold, "{line:?}");
+            }
+            assert!(!warm.cuts.is_empty() || language != "zh");
+        }
+    }
+
+    #[test]
+    fn an_ascii_run_folds_as_its_characters_do_one_by_one() {
+        // Each ASCII character alone, between letters of other scripts, and in
+        // runs: the units are the text's letters and digits, NFKC-folded and
+        // lowercased, the same with or without the table — what pushing the run's
+        // characters one at a time gave.
+        for c in (0u8..0x80).map(char::from) {
+            for text in [
+                format!("{c}"),
+                format!("é{c}д"),
+                format!("Ab{c}Cd"),
+                format!("{c}{c}É{c}"),
+            ] {
+                let mut got = Vec::new();
+                scan(&text, &mut |norm, start, end, cjk, brk| {
+                    got.push((norm.to_owned(), start, end, cjk, brk))
+                });
+                assert_eq!(got, scanned(&text, Table::Unicode), "{text:?}");
+                let lowered: String = text.nfkc().collect::<String>().to_lowercase();
+                let norms: String = got.iter().map(|u| u.0.as_str()).collect();
+                let kept: String = lowered.chars().filter(|c| c.is_alphanumeric()).collect();
+                assert_eq!(norms, kept, "{text:?}");
+            }
         }
     }
 
