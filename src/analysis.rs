@@ -793,6 +793,10 @@ pub fn preload_jieba() {
     });
 }
 
+/// The most terms of a word the cache keeps: its stem, surface, folded stem and
+/// folded surface.
+const CACHED_TERMS: usize = 4;
+
 /// A word and its words-field terms ([`word_terms`]) as the cache of
 /// [`WordTokenizer`] keeps them: packed in one string, so that the look-up that
 /// finds the word has its terms at hand, in the same allocation, ready to be copied
@@ -803,30 +807,31 @@ pub fn preload_jieba() {
 struct Cached {
     /// The word, then its terms one after another.
     packed: Box<str>,
-    /// Where the word ends in `packed`, then where each term ends (at most four
-    /// terms: stem, surface, folded stem, folded surface); `len` of them are used.
-    ends: [u32; 5],
+    /// Where the word ends in `packed`, then where each term ends; `len` of them
+    /// are used.
+    ends: [u32; CACHED_TERMS + 1],
     len: u8,
 }
 
 impl Cached {
-    /// The entry of `word`, whose terms are `terms` joined by line feeds.
-    fn new(word: &str, terms: &str) -> Self {
+    /// The entry of `word`, whose terms are `terms` joined by line feeds; `None` for
+    /// more than [`CACHED_TERMS`] terms (none has: [`word_terms`] gives four at most).
+    fn new(word: &str, terms: &str) -> Option<Self> {
         let mut packed = String::with_capacity(word.len() + terms.len());
         packed.push_str(word);
-        let mut ends = [0; 5];
+        let mut ends = [0; CACHED_TERMS + 1];
         let mut len = 1;
         ends[0] = word.len() as u32;
         for term in terms.split('\n') {
             packed.push_str(term);
-            ends[len] = packed.len() as u32;
+            *ends.get_mut(len)? = packed.len() as u32;
             len += 1;
         }
-        Cached {
+        Some(Cached {
             packed: packed.into(),
             ends,
             len: len as u8,
-        }
+        })
     }
 
     fn word(&self) -> &str {
@@ -971,9 +976,18 @@ impl Tokenizer for WordTokenizer {
                 if let Some(cached) = stems.get(norm) {
                     cached.push_to(&mut tokens, position, from, to);
                 } else {
-                    let cached = Cached::new(norm, &word_terms(language, norm));
-                    cached.push_to(&mut tokens, position, from, to);
-                    stems.insert(cached);
+                    let terms = word_terms(language, norm);
+                    match Cached::new(norm, &terms) {
+                        Some(cached) => {
+                            cached.push_to(&mut tokens, position, from, to);
+                            stems.insert(cached);
+                        }
+                        None => {
+                            for term in terms.split('\n') {
+                                tokens.push(term, position, from, to);
+                            }
+                        }
+                    }
                 }
             }
             position += 1;
@@ -1270,6 +1284,25 @@ mod tests {
             out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
         }
         out
+    }
+
+    #[test]
+    fn a_cached_word_gives_its_terms_and_more_than_four_are_not_cached() {
+        let cached = Cached::new("état", "fr:état\nfr=état\nfr~:etat\nfr~etat").unwrap();
+        assert_eq!(cached.word(), "état");
+        let mut tokens = Tokens::new();
+        cached.push_to(&mut tokens, 3, 10, 15);
+        let mut got = Vec::new();
+        while tokens.advance() {
+            let t = tokens.token();
+            got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        let want: Vec<_> = ["fr:état", "fr=état", "fr~:etat", "fr~etat"]
+            .iter()
+            .map(|t| (t.to_string(), 3, 10, 15))
+            .collect();
+        assert_eq!(got, want);
+        assert!(Cached::new("a", "b\nc\nd\ne\nf").is_none());
     }
 
     #[test]
