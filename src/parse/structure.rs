@@ -729,26 +729,36 @@ fn after_fragment(lines: &[BodyLine], texts: &[&str], k: usize, column: usize) -
 /// one column that no comparison against a column's width turns on.)
 fn display_width(t: &str) -> usize {
     let t = t.trim();
-    // A line of ASCII and of two-byte characters from U+00C0 on (no first byte 0xC2,
-    // none from 0xE0: no marker, no soft hyphen, no Chinese, no white space but
-    // ASCII's), as most Latin and Cyrillic lines are, is one column a character but
-    // for the white space, and one column a run of white space: each run ends before
-    // a character, the line being trimmed. Counted in one pass over the bytes without
-    // a branch, which the compiler turns into vector code; a line with any other
-    // character is counted again below, character by character. (The counts are
-    // `u32`s, of which vector code adds twice as many at once as of `usize`s, over
-    // chunks short enough for them.)
+    // A line of ASCII, of two-byte characters from U+00C0 on, of the Latin-1 signs
+    // U+00A1–U+00BF but the soft hyphen and the middle dot (C2 A1–BF), and of the
+    // general punctuation U+2010–U+2027 (E2 80 90–A7: dashes, quotes, the ellipsis),
+    // as most Latin and Cyrillic lines are (no marker, no Chinese, no white space but
+    // ASCII's), is one column a character but for the white space, and one column a
+    // run of white space: each run ends before a character, the line being trimmed.
+    // The quotes ‘ ’ “ ”, the ellipsis and the em dash count a column more, being
+    // wide punctuation. Counted in one pass over the bytes without a branch, which the
+    // compiler turns into vector code, each byte told with the two before it (a
+    // character's later bytes say which it is); a line with any other character is
+    // counted again below, character by character. (The counts are `u32`s, of which
+    // vector code adds twice as many at once as of `usize`s, over chunks short enough
+    // for them.)
     let space = |b: u8| (b == b' ') | (b'\t'..=b'\r').contains(&b);
     let (mut width, mut other, mut after_space) = (0, false, false);
+    let (mut p1, mut p2) = (0u8, 0u8);
     for chunk in t.as_bytes().chunks(1 << 16) {
         let (mut shown, mut runs) = (0u32, 0u32);
         for &b in chunk {
-            other |= (b == 0xC2) | (b >= 0xE0);
+            let latin1_sign = (0xA1..=0xBF).contains(&b) & (b != 0xAD) & (b != 0xB7);
+            other |= (p1 == 0xC2) & !latin1_sign;
+            let general = (p2 == 0xE2) & (p1 == 0x80);
+            other |= (p2 >= 0xE0) & !(general & (0x90..=0xA7).contains(&b));
+            let wide = general & matches!(b, 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0xA6);
             let is_space = space(b);
             // A byte 0x80–0xBF goes on a character begun before it.
-            shown += u32::from(!is_space & (b & 0xC0 != 0x80));
+            shown += u32::from(!is_space & (b & 0xC0 != 0x80)) + u32::from(wide);
             runs += u32::from(after_space & !is_space);
             after_space = is_space;
+            (p2, p1) = (p1, b);
         }
         width += (shown + runs) as usize;
     }
@@ -1094,10 +1104,28 @@ mod tests {
             "x \u{b} y",
             "Œuvre × ÷ Ω ß",
             "\u{1}ctrl\u{1f} chars",
+            "l’Assemblée « générale » — “texte” ‘a’ … – § 3 ° · ¿sí? ¡no! \u{AD} x\u{A0}y",
+            "Официальные «отчеты» ‐ ‑ ‒ ― ‖ ‗ ‚ ‛ „ ‟ † ‡ • ‣ ․ ‥ ‧ ‰ ′ ″ €",
+            "a\u{2028}b\u{2029}c\u{202F}d\u{200B}e\u{2009}f\u{E000}1\u{E001} 中文，。",
         ] {
             assert_eq!(display_width(line), display_width_by_char(line), "{line}");
         }
         assert_eq!(display_width("  deux   mots  "), 9);
+        // Every character from U+0080 to U+30FF (and a Chinese one, a marker) beside
+        // plain text and spaces.
+        for c in ('\u{80}'..='\u{30FF}').chain(['中', '\u{E000}', '\u{1F600}']) {
+            for line in [
+                format!("{c}"),
+                format!("ab {c} cd"),
+                format!("x{c}y  {c}{c}\t“z”"),
+            ] {
+                assert_eq!(
+                    display_width(&line),
+                    display_width_by_char(&line),
+                    "{line:?}"
+                );
+            }
+        }
     }
 
     #[test]
