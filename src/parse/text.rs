@@ -179,65 +179,26 @@ pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether the character whose UTF-8 starts with `b0` (then `b1`, `b2`; past the end
-/// of the line `b1` is a space) may be one [`normalise_spaces`] has to look at: white
-/// space or a soft hyphen, other than a single space before a character it keeps the
-/// space before without a look (see there).
-///
-/// Told from the bytes alone, with no branch, so that a line is scanned a block at a
-/// time. It holds for every such character, and so for a superset of them: ASCII white
-/// space as `char::is_whitespace` has it (vertical tab too) is told exactly; U+0085,
-/// U+00A0 and U+00AD are C2 85, C2 A0 and C2 AD; U+1680 starts with E1 and U+3000 with
-/// E3 (every character starting with either is taken); the spaces from U+2000 on
-/// (U+2000–U+200A, U+2028, U+2029, U+202F, U+205F) start with E2, and of those only
-/// E2 80 8B–E2 80 A7 (the dashes and quotes: – — ’ “ ”, never white space) are left
-/// out. A continuation byte is never taken, so the places found are character starts.
-#[inline(always)]
-fn may_stop(b0: u8, b1: u8, b2: u8) -> bool {
-    let white = matches!(b0, 0x09..=0x0D | 0x20);
-    let kept_after = (b1 < 0x80
-        && !matches!(b1, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
-        | (0xC3..=0xDF).contains(&b1);
-    let single_space = (b0 == b' ') & kept_after;
-    let c2 = (b0 == 0xC2) & matches!(b1, 0x85 | 0xA0 | 0xAD);
-    let e13 = (b0 == 0xE1) | (b0 == 0xE3);
-    let e2 = (b0 == 0xE2) & !((b1 == 0x80) & (0x8B..=0xA7).contains(&b2));
-    (white & !single_space) | c2 | e13 | e2
-}
-
-/// The first place from `from` on in `line` where [`may_stop`] holds, if any.
-///
-/// Sixteen places are told at a time, a byte each, with no branch (a branch a byte,
-/// taken at every space of a Latin or Cyrillic text, was the cost of a plain scan);
-/// the few bytes at the end, where the next two bytes may be missing, one by one.
-fn next_stop(line: &[u8], from: usize) -> Option<usize> {
-    const BLOCK: usize = 16;
-    let mut at = from;
-    while at + BLOCK + 2 <= line.len() {
-        let b = &line[at..at + BLOCK + 2];
-        let flags: [u8; BLOCK] =
-            std::array::from_fn(|k| u8::from(may_stop(b[k], b[k + 1], b[k + 2])));
-        let flags = u128::from_le_bytes(flags);
-        if flags != 0 {
-            return Some(at + flags.trailing_zeros() as usize / 8);
-        }
-        at += BLOCK;
+/// The bytes that may start a white space character or a soft hyphen in UTF-8: ASCII
+/// white space as `char::is_whitespace` has it (vertical tab too), and the first bytes
+/// of U+0080–U+00BF (no-break space, soft hyphen), U+1000–U+1FFF (ogham space),
+/// U+2000–U+2FFF (the typographic spaces) and U+3000–U+3FFF (ideographic space). Any
+/// other byte is copied without a look.
+static MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
     }
-    (at..line.len()).find(|&k| {
-        let byte = |n: usize| line.get(n).copied();
-        may_stop(
-            line[k],
-            byte(k + 1).unwrap_or(b' '),
-            byte(k + 2).unwrap_or(0),
-        )
-    })
-}
+    table
+};
 
 /// Collapses spaces as described in [`take_markers`].
 ///
 /// Runs of characters that are neither white space nor a soft hyphen are copied whole
-/// (most of a text is such runs): only the places [`next_stop`] finds are looked at
-/// one by one.
+/// (most of a text is such runs): only the characters that can be dropped are looked
+/// at one by one.
 pub fn normalise_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
@@ -248,8 +209,11 @@ pub fn normalise_spaces(text: &str) -> String {
         let mut last = '\n';
         // The start of the run of kept characters not yet copied, and the scan's place.
         let (mut run, mut at) = (0, 0);
-        while let Some(k) = next_stop(line.as_bytes(), at) {
-            at = k;
+        while let Some(k) = line.as_bytes()[at..]
+            .iter()
+            .position(|&b| MAY_START_SPACE[usize::from(b)])
+        {
+            at += k;
             // A single space before a character that is neither white space, nor
             // punctuation a space is dropped before, nor wide (ASCII, or a two-byte
             // character from U+00C0 on: accented Latin, Greek, Cyrillic) is kept
@@ -539,60 +503,6 @@ fn lower_into(word: &str, buf: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Lines of characters a French, Russian or Chinese text holds around its spaces,
-    /// drawn by a fixed linear congruential sequence.
-    fn mixed_lines() -> Vec<String> {
-        let alphabet: Vec<char> = "ab Z1,;:.)( \t\u{B}\r«»’“”–—…é×Жж中。、\u{A0}\u{AD}\u{85}\u{1680}\u{2000}\u{2009}\u{200A}\u{200B}\u{2028}\u{2029}\u{202F}\u{205F}\u{2060}\u{3000}\u{3001}€‰ᚁ"
-            .chars()
-            .collect();
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        (0..4000)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                let len = (state >> 59) as usize * 3;
-                (0..len)
-                    .map(|_| {
-                        state = state
-                            .wrapping_mul(6_364_136_223_846_793_005)
-                            .wrapping_add(1);
-                        alphabet[(state >> 33) as usize % alphabet.len()]
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn next_stop_never_passes_a_character_normalise_spaces_looks_at() {
-        for line in mixed_lines() {
-            let bytes = line.as_bytes();
-            for from in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
-                // The character by character scan `next_stop` stands for.
-                let slow = line[from..].char_indices().find_map(|(k, c)| {
-                    let single_space = c == ' '
-                        && line[from + k + 1..].chars().next().is_some_and(|n| {
-                            (n.is_ascii()
-                                && !matches!(n, '\t'..='\r' | ' ' | ',' | ';' | ':' | '.' | ')'))
-                                || ('\u{C0}'..='\u{7FF}').contains(&n)
-                        });
-                    ((c.is_whitespace() || c == '\u{AD}') && !single_space).then_some(from + k)
-                });
-                let fast = next_stop(bytes, from);
-                if let Some(p) = fast {
-                    assert!(p >= from && line.is_char_boundary(p), "{line:?} {from}");
-                }
-                if let Some(s) = slow {
-                    assert!(
-                        fast.is_some_and(|p| p <= s),
-                        "{line:?} {from}: {fast:?} {s}"
-                    );
-                }
-            }
-        }
-    }
 
     #[test]
     fn visible_text_is_borrowed_only_where_take_markers_keeps_the_text() {
