@@ -729,19 +729,47 @@ fn after_fragment(lines: &[BodyLine], texts: &[&str], k: usize, column: usize) -
 /// one column that no comparison against a column's width turns on.)
 fn display_width(t: &str) -> usize {
     let t = t.trim();
-    // A line of ASCII, of two-byte characters from U+00C0 on, of the Latin-1 signs
-    // U+00A1–U+00BF but the soft hyphen and the middle dot (C2 A1–BF), and of the
-    // general punctuation U+2010–U+2027 (E2 80 90–A7: dashes, quotes, the ellipsis),
-    // as most Latin and Cyrillic lines are (no marker, no Chinese, no white space but
-    // ASCII's), is one column a character but for the white space, and one column a
-    // run of white space: each run ends before a character, the line being trimmed.
-    // The quotes ‘ ’ “ ”, the ellipsis and the em dash count a column more, being
-    // wide punctuation. Counted in one pass over the bytes without a branch, which the
-    // compiler turns into vector code, each byte told with the two before it (a
-    // character's later bytes say which it is); a line with any other character is
-    // counted again below, character by character. (The counts are `u32`s, of which
-    // vector code adds twice as many at once as of `usize`s, over chunks short enough
-    // for them.)
+    // A line of ASCII and of two-byte characters from U+00C0 on (no first byte 0xC2,
+    // none from 0xE0: no marker, no soft hyphen, no Chinese, no white space but
+    // ASCII's), as most Latin and Cyrillic lines are, is one column a character but
+    // for the white space, and one column a run of white space: each run ends before
+    // a character, the line being trimmed. Counted in one pass over the bytes without
+    // a branch, which the compiler turns into vector code; a line with any other
+    // character is counted again below, with the punctuation of French and Russian
+    // lines, or else character by character. (The counts are
+    // `u32`s, of which vector code adds twice as many at once as of `usize`s, over
+    // chunks short enough for them.)
+    let space = |b: u8| (b == b' ') | (b'\t'..=b'\r').contains(&b);
+    let (mut width, mut other, mut after_space) = (0, false, false);
+    for chunk in t.as_bytes().chunks(1 << 16) {
+        let (mut shown, mut runs) = (0u32, 0u32);
+        for &b in chunk {
+            other |= (b == 0xC2) | (b >= 0xE0);
+            let is_space = space(b);
+            // A byte 0x80–0xBF goes on a character begun before it.
+            shown += u32::from(!is_space & (b & 0xC0 != 0x80));
+            runs += u32::from(after_space & !is_space);
+            after_space = is_space;
+        }
+        width += (shown + runs) as usize;
+    }
+    if !other {
+        return width;
+    }
+    display_width_punct(t).unwrap_or_else(|| display_width_by_char(t))
+}
+
+/// [`display_width`] of a trimmed line of ASCII, of two-byte characters from U+00C0
+/// on, of the Latin-1 signs U+00A1–U+00BF but the soft hyphen and the middle dot (C2
+/// A1–BF), and of the general punctuation U+2010–U+2027 (E2 80 90–A7: dashes, quotes,
+/// the ellipsis), as most French and Russian lines are (no marker, no Chinese, no
+/// white space but ASCII's); `None` for any other line.
+///
+/// Such a line is one column a character but for the white space, and one column a
+/// run of white space; the quotes ‘ ’ “ ”, the ellipsis and the em dash count a column
+/// more, being wide punctuation. Counted in one pass over the bytes without a branch,
+/// each byte told with the two before it (a character's later bytes say which it is).
+fn display_width_punct(t: &str) -> Option<usize> {
     let space = |b: u8| (b == b' ') | (b'\t'..=b'\r').contains(&b);
     let (mut width, mut other, mut after_space) = (0, false, false);
     let (mut p1, mut p2) = (0u8, 0u8);
@@ -762,10 +790,7 @@ fn display_width(t: &str) -> usize {
         }
         width += (shown + runs) as usize;
     }
-    if !other {
-        return width;
-    }
-    display_width_by_char(t)
+    (!other).then_some(width)
 }
 
 /// [`display_width`] of a trimmed line, character by character.
