@@ -166,9 +166,9 @@ fn inferred_breaks(page: &[&str]) -> Vec<usize> {
         if !blank(i + 1) {
             continue;
         }
-        if PAGE_OF.is_match(t) {
+        if is_page_of(t) {
             breaks.push(i + 1);
-        } else if BARE_NUMBER.is_match(t)
+        } else if is_bare_number(t)
             && let Ok(n) = t.parse()
         {
             bare.push((i, n, filled));
@@ -201,7 +201,7 @@ fn inferred_breaks(page: &[&str]) -> Vec<usize> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for line in page {
         let t = line.trim();
-        if SYMBOL_LIKE.is_match(t) {
+        if is_symbol_like(t) {
             *seen.entry(t).or_default() += 1;
         }
     }
@@ -318,7 +318,7 @@ fn classify_with(raw: &[Vec<(usize, String)>], learn: bool) -> Pages {
         .iter()
         .flat_map(|p| p.iter())
         .map(|(_, l)| l.trim())
-        .filter(|l| SYMBOL_LIKE.is_match(l) && learned.contains(&shape(l)))
+        .filter(|l| is_symbol_like(l) && learned.contains(&shape(l)))
         .map(str::to_owned)
         .collect();
     let mut out = Pages::default();
@@ -329,17 +329,17 @@ fn classify_with(raw: &[Vec<(usize, String)>], learn: bool) -> Pages {
             let t = text.trim();
             let class = if t.is_empty() {
                 LineClass::Blank
-            } else if RULE.is_match(t) {
+            } else if is_rule(t) {
                 LineClass::Rule
-            } else if PAGE_OF.is_match(t) || JOB.is_match(t) {
+            } else if is_page_of(t) || is_job(t) {
                 LineClass::Furniture
             } else if edge.contains(&i) && learned.contains(&shape(t)) && furniture_shaped(t) {
-                if BARE_NUMBER.is_match(t) {
+                if is_bare_number(t) {
                     LineClass::PageNumber
                 } else {
                     LineClass::Furniture
                 }
-            } else if SYMBOL_LIKE.is_match(t)
+            } else if is_symbol_like(t)
                 && edge.contains(&i)
                 && (inline_heads.contains(t)
                     // `A/AC.105/C.2/101.`: a note that is a symbol ends with a full stop.
@@ -381,9 +381,11 @@ fn mark_contents(lines: &mut [Line], after_contents: bool) {
     let body = || {
         lines
             .iter()
-            .filter(|l| l.class == LineClass::Body && !BARE_NUMBER.is_match(l.text.trim()))
+            .filter(|l| l.class == LineClass::Body && !is_bare_number(l.text.trim()))
     };
-    let leaders = body().filter(|l| LEADERS.is_match(l.text.trim())).count();
+    let leaders = body()
+        .filter(|l| ends_contents_entry(l.text.trim()))
+        .count();
     let least = if after_contents { 1 } else { 3 };
     if leaders < least || leaders * 5 < body().count() {
         return;
@@ -409,7 +411,7 @@ fn near_furniture(page: &[(usize, String)], i: usize) -> bool {
         .filter(|&k| k != i)
         .any(|k| {
             let t = page[k].1.trim();
-            PAGE_OF.is_match(t) || JOB.is_match(t)
+            is_page_of(t) || is_job(t)
         })
 }
 
@@ -531,7 +533,7 @@ fn read_block(
             LineClass::Body | LineClass::PageNumber => {}
             _ => continue,
         }
-        if BARE_NUMBER.is_match(&t) {
+        if is_bare_number(&t) {
             let n: u32 = t.parse().unwrap_or(0);
             let plausible = cited.contains(&n) || last.is_some_and(|l| n == l + 1);
             if plausible && !numbers.iter().any(|x| x.1 == n) {
@@ -662,7 +664,7 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
                 // A marker the extractor put on a line of its own, after the
                 // punctuation it follows: glued back to it.
                 LineClass::Body
-                    if BARE_NUMBER.is_match(line.text.trim())
+                    if is_bare_number(line.text.trim())
                         && body.last().is_some_and(|b: &BodyLine| {
                             b.text.ends_with(|c: char| {
                                 ",;:.”’)，。；：、）》".contains(c) || crate::analysis::is_cjk(c)
@@ -695,7 +697,13 @@ pub fn body_lines(pages: &mut Pages) -> Vec<BodyLine> {
     // first digit spaced from the word or glued to it.
     // Both repairs below look for the digits of a note's number: a line without a
     // digit (most lines) has nothing for them.
-    let has_digit = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
+    // Counted with no branch (a branch a byte, and most lines have no digit to stop
+    // the scan early, cost more than the count).
+    let has_digit = |t: &str| {
+        t.bytes()
+            .fold(0u32, |n, b| n + u32::from(b.wrapping_sub(b'0') < 10))
+            != 0
+    };
     for (line, &p) in body.iter_mut().zip(&segments) {
         if !has_digit(&line.text) {
             continue;
@@ -865,6 +873,72 @@ fn spaced_markers(text: &mut String, notes: &[u32]) -> usize {
     found.len()
 }
 
+/// Whether `text` is a rule of underscores, as [`RULE`] has it.
+///
+/// Asked of every line: a match starts with an underscore, so a text that does not
+/// is answered without running the regex.
+fn is_rule(text: &str) -> bool {
+    text.starts_with('_') && RULE.is_match(text)
+}
+
+/// Whether `text` is a page-of number (`66/106`), as [`PAGE_OF`] has it.
+///
+/// Asked of every line: a match starts with a decimal digit (an ASCII one, or a
+/// character from U+0080 on: its first byte is from 0x80 on) and holds a slash, so a
+/// text without both is answered without running the regex.
+fn is_page_of(text: &str) -> bool {
+    text.as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_digit() || b >= 0x80)
+        && text.contains('/')
+        && PAGE_OF.is_match(text)
+}
+
+/// Whether `text` is a job number, as [`JOB`] has it.
+///
+/// Asked of every line: a match starts with `V` or a decimal digit (an ASCII one, or a
+/// character from U+0080 on) and holds a hyphen, so a text without both is answered
+/// without running the regex.
+fn is_job(text: &str) -> bool {
+    text.as_bytes()
+        .first()
+        .is_some_and(|&b| b == b'V' || b.is_ascii_digit() || b >= 0x80)
+        && text.contains('-')
+        && JOB.is_match(text)
+}
+
+/// Whether `text` is shaped like a document symbol, as [`SYMBOL_LIKE`] has it.
+///
+/// Asked of every line: a match starts with one to three ASCII capitals and then a
+/// slash, so a slash is among its second to fourth bytes; a text without one there is
+/// answered without running the regex.
+fn is_symbol_like(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b[1..b.len().min(4)].contains(&b'/')
+        && SYMBOL_LIKE.is_match(text)
+}
+
+/// Whether `text` ends a contents entry, as [`LEADERS`] has it.
+///
+/// A match holds four full stops or three ellipses (each has the byte A6, E2 80 A6 in
+/// UTF-8): a text with fewer of both, counted in one pass with no branch, is answered
+/// without running the regex, which has to look at the whole line.
+fn ends_contents_entry(text: &str) -> bool {
+    let (dots, a6) = text.bytes().fold((0u32, 0u32), |(d, e), b| {
+        (d + u32::from(b == b'.'), e + u32::from(b == 0xA6))
+    });
+    (dots >= 4 || a6 >= 3) && LEADERS.is_match(text)
+}
+
+/// Whether `text` is one to four decimal digits, as [`BARE_NUMBER`] has it.
+///
+/// Asked of every body line: a text longer than sixteen bytes (four characters of at
+/// most four bytes each) cannot match, and is answered without running the regex.
+fn is_bare_number(text: &str) -> bool {
+    text.len() <= 16 && BARE_NUMBER.is_match(text)
+}
+
 /// Whether `text` may hold a decimal digit of any script (what `\d` matches), so that
 /// a regex that needs one is run only on the lines that may hold one: an ASCII digit,
 /// or a character outside the blocks that UN texts are written in (Latin, Cyrillic,
@@ -925,6 +999,60 @@ fn strip_stray_markers(text: &mut String) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_checks_answer_as_their_regexes() {
+        // Lines drawn from the characters the regexes look for, with some of their
+        // matches among them, by a fixed linear congruential sequence.
+        let alphabet: Vec<char> = "0129٣०V.-/_ ()EAZRSa\t…….:xivc٣Ж中’".chars().collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut lines: Vec<String> = [
+            "66/106",
+            "٣/٣",
+            "1 / 2",
+            "_____",
+            "____",
+            "21-18622",
+            "V.24-22756",
+            "21-18622 (E)",
+            "٣٣-٣٣٣٣٣",
+            "A/RES/76/76",
+            "ST/SPACE/61/Rev.3",
+            "ABCD/1",
+            "Foreword. . . . iii",
+            "Objects. . . . . 14",
+            "Titre………12",
+            "……",
+            "12",
+            "٣",
+        ]
+        .map(String::from)
+        .into();
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 60) as usize + 1;
+            lines.push(
+                (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect(),
+            );
+        }
+        for t in &lines {
+            assert_eq!(is_rule(t), RULE.is_match(t), "{t:?}");
+            assert_eq!(is_page_of(t), PAGE_OF.is_match(t), "{t:?}");
+            assert_eq!(is_job(t), JOB.is_match(t), "{t:?}");
+            assert_eq!(is_symbol_like(t), SYMBOL_LIKE.is_match(t), "{t:?}");
+            assert_eq!(ends_contents_entry(t), LEADERS.is_match(t), "{t:?}");
+            assert_eq!(is_bare_number(t), BARE_NUMBER.is_match(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn may_hold_digit_reads_the_bytes_as_the_blocks_have_it() {
