@@ -461,7 +461,7 @@ pub fn read(lines: &[BodyLine], paged: bool) -> Option<Read> {
                 // Among unnumbered sections already found by their shorter headings.
                 || st.container.is_none()
                     && st.unlabelled_sections > 0
-                    && is_long_heading_line(t, visibles.get(i).map(|v| v.to_string()), column))
+                    && is_long_heading_line(t, visibles.get(i).map(|v| &**v), column))
             && (!st.resolution || st.operative)
         {
             st.pending_heading.push(t.to_owned());
@@ -693,7 +693,7 @@ fn column_width(widths: &[usize]) -> Option<usize> {
 /// it ends on a word that can end a phrase: neither a short word that leads into the
 /// next (`con`, `by`, `des`) nor a capitalised one that a name may carry on
 /// (`del Espacio` / `Ultraterrestre`).
-fn is_long_heading_line(t: &str, next: Option<String>, column: usize) -> bool {
+fn is_long_heading_line(t: &str, next: Option<&str>, column: usize) -> bool {
     let Some(next) = next else { return false };
     let Some(word) = next.split_whitespace().next() else {
         return false;
@@ -1156,7 +1156,7 @@ mod tests {
     #[test]
     fn a_long_heading_is_broken_on_purpose_and_ends_a_phrase() {
         let heading = "Justification des applications de sources d’énergie nucléaire dans l’espace";
-        let next = |s: &str| Some(s.to_owned());
+        let next = Some;
         assert!(is_long_heading_line(
             heading,
             next("La procédure gouvernementale"),

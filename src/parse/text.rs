@@ -134,6 +134,15 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
     (normalise_spaces(&plain), numbers)
 }
 
+/// Whether a single space before the character that starts with byte `b` is kept
+/// whatever came before it ([`normalise_spaces`]): `b` is ASCII that is neither white
+/// space nor punctuation a space is dropped before (`,;:.)`), or the first byte of a
+/// two-byte character from U+00C0 on (accented Latin, Greek, Cyrillic; no Chinese).
+fn kept_after_space(b: u8) -> bool {
+    (b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
+        | (0xC3..=0xDF).contains(&b)
+}
+
 /// `text` as [`take_markers`] leaves it, borrowed where that is `text` itself: a text
 /// with no white space at either end, no marker, no white space but single spaces and
 /// no soft hyphen, each space before a character it is kept before (ASCII that is
@@ -144,9 +153,6 @@ pub fn take_markers(text: &str) -> (String, Vec<u32>) {
 pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
     // Whether the bytes `x y z` at a place in the text may change it.
     fn changes(x: u8, y: u8, z: u8) -> bool {
-        let kept_after_space = (y < 0x80
-            && !matches!(y, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
-            | (0xC3..=0xDF).contains(&y);
         // ASCII white space but a space; U+1680 (E1 ..); a marker (EE ..); U+0085,
         // U+00A0 and the soft hyphen U+00AD (C2 85, C2 A0, C2 AD); U+2000–U+200A,
         // U+2028, U+2029, U+202F (E2 80 ..) and U+205F (E2 81 9F); U+3000 (E3 80 80).
@@ -158,7 +164,7 @@ pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
                 & (((y == 0x80) & matches!(z, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
                     | ((y == 0x81) & (z == 0x9F))))
             | ((x == 0xE3) & (y == 0x80) & (z == 0x80))
-            | ((x == b' ') & !kept_after_space)
+            | ((x == b' ') & !kept_after_space(y))
     }
     let b = text.as_bytes();
     let n = b.len();
@@ -220,11 +226,10 @@ pub fn normalise_spaces(text: &str) -> String {
             // whatever came before it, as part of the run: the usual case in Latin
             // and Cyrillic text.
             if line.as_bytes()[at] == b' '
-                && line.as_bytes().get(at + 1).is_some_and(|&n| {
-                    (n.is_ascii()
-                        && !matches!(n, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'.' | b')'))
-                        || (0xC3..=0xDF).contains(&n)
-                })
+                && line
+                    .as_bytes()
+                    .get(at + 1)
+                    .is_some_and(|&n| kept_after_space(n))
             {
                 at += 1;
                 continue;
